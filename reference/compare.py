@@ -7,6 +7,7 @@ zero aside). Relative error is |got - expected| / |expected|.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +76,9 @@ class Comparison:
         return self.first_divergence is None
 
 
-def compare_trajectory(expected: pd.DataFrame, got: pd.DataFrame, tolerance_ulp: int) -> Comparison:
-    """Compare two trajectories with the same columns, value by value; they must have the same rows."""
+def compare_trajectory(expected: pd.DataFrame, got: pd.DataFrame,
+                       tolerance_ulp: int | Callable[[str], int]) -> Comparison:
+    """Compare two trajectories value by value; ``tolerance_ulp`` is one number or a function of the column."""
     columns = [c for c in expected.columns if c != "iteration"]
     missing = [c for c in columns if c not in got.columns]
     if missing:
@@ -93,7 +95,8 @@ def compare_trajectory(expected: pd.DataFrame, got: pd.DataFrame, tolerance_ulp:
     per_quantity = pd.DataFrame({"max_ulp": ulps.max(axis=0), "max_rel_err": rel.max(axis=0),
                                  "worst_iteration": expected["iteration"].to_numpy()[worst]},
                                 index=pd.Index(columns, name="quantity"))
-    over = np.argwhere(ulps > tolerance_ulp)  # row-major: iteration order, then column order
+    limit = np.array([tolerance_ulp(c) if callable(tolerance_ulp) else tolerance_ulp for c in columns])
+    over = np.argwhere(ulps > limit)  # row-major: iteration order, then column order
     first = None
     if len(over):
         r, c = over[0]

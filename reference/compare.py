@@ -42,9 +42,13 @@ def relative_error(expected, got) -> np.ndarray:
         return np.where(a == b, 0.0, np.abs(b - a) / np.abs(a))
 
 
+# pandas 3 parses floats exactly by default (and deprecates the option); pandas 2 needs asking.
+_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def read_trajectory(path: str | Path) -> pd.DataFrame:
     """A trajectory CSV with every value read back exactly (round-trip parsing)."""
-    return pd.read_csv(path, float_precision="round_trip")
+    return pd.read_csv(path, **_EXACT)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""Orchestration: `nox` verifies everything; `nox -s golden` regenerates the goldens.
+
+Default sessions (run by plain `nox`): check, tests, ruby, report.
+On request: golden (rewrite golden/ from the reference), bench.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["check", "tests"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+RUNTIME = PYPROJECT["project"]["dependencies"]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    session.install(*RUNTIME, *(dep for g in groups for dep in nox.project.dependency_groups(PYPROJECT, g)))
+
+
+@nox.session(tags=["golden"])
+def golden(session: nox.Session) -> None:
+    """Regenerate every golden file from the SymPy reference (written atomically)."""
+    install(session)
+    session.run("python", "-m", "reference", "--all")
+
+
+@nox.session(tags=["verify"])
+def check(session: nox.Session) -> None:
+    """Derive every example afresh and compare with the committed goldens, byte for byte."""
+    install(session)
+    session.run("python", "-m", "reference", "--all", "--check")
+
+
+@nox.session(tags=["verify"])
+def tests(session: nox.Session) -> None:
+    """The test suite (pytest): reference, implementations, bridges, bad input."""
+    install(session, "test")
+    if shutil.which("ruby") is None:
+        message = "ruby is not on PATH: the Ruby bridge tests will be SKIPPED (apt-get install ruby)"
+        if IN_CI:
+            session.error(message.replace("will be SKIPPED", "cannot run under CI"))
+        session.warn(message)
+    session.run("python", "-m", "pytest", *session.posargs)

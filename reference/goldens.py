@@ -27,7 +27,8 @@ from .network import Network
 from .quantities import step1 as step1_quantities
 from .spec import Spec
 
-FILES = ("step1.csv", "trajectory.csv", "notes_identities.csv")
+FILES = ("step1.csv", "trajectory.csv", "after_training.csv", "notes_identities.csv")
+FINAL_DIGITS = 30  # after thousands of iterations at 50 digits, 30 are certain
 
 
 class GoldenError(RuntimeError):
@@ -52,11 +53,20 @@ def render_step1(network: Network) -> str:
     return _csv(rows)
 
 
-def render_trajectory(network: Network) -> str:
-    rows = [names.trajectory_columns(network.spec)]
-    for row in trajectory(network, network.spec.iterations):
-        rows.append([row[0], *(repr(to_float(v._mpf_, rnd=round_nearest)) for v in row[1:])])
-    return _csv(rows)
+def render_trajectory(network: Network) -> tuple[str, str]:
+    """trajectory.csv, and after_training.csv: the outputs and loss once every update is done."""
+    spec = network.spec
+    columns = names.trajectory_columns(spec)
+    rows = [columns]
+    # One iteration more than the spec asks: its forward pass is the state after the last update.
+    for row in trajectory(network, spec.iterations + 1):
+        if row[0] < spec.iterations:
+            rows.append([row[0], *(repr(to_float(v._mpf_, rnd=round_nearest)) for v in row[1:])])
+    head = columns[1:columns.index("E_total") + 1]
+    after = [["quantity", "value", "iteration", "description"]]
+    after += [[name, mpmath.nstr(v, FINAL_DIGITS, strip_zeros=False, min_fixed=-6, max_fixed=6), spec.iterations,
+               f"after {spec.iterations} updates"] for name, v in zip(head, row[1:])]
+    return _csv(rows), _csv(after)
 
 
 def render_identities(network: Network) -> str:
@@ -80,13 +90,14 @@ def render(spec: Spec) -> dict[str, str]:
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         step1_text, identities_text = _render_symbolic(spec)
-        trajectory_text = render_trajectory(Network(spec))
+        trajectory_text, after_text = render_trajectory(Network(spec))
     else:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             symbolic = pool.submit(_render_symbolic, spec)
-            trajectory_text = render_trajectory(Network(spec))
+            trajectory_text, after_text = render_trajectory(Network(spec))
             step1_text, identities_text = symbolic.result()
-    return {"step1.csv": step1_text, "trajectory.csv": trajectory_text, "notes_identities.csv": identities_text}
+    return {"step1.csv": step1_text, "trajectory.csv": trajectory_text, "after_training.csv": after_text,
+            "notes_identities.csv": identities_text}
 
 
 def write(files: dict[str, str], out: Path) -> None:

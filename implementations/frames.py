@@ -1,0 +1,47 @@
+"""The result schema every implementation returns: the golden trajectory's columns, float64 values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from reference import names
+from reference.spec import Spec
+
+
+class OptionError(ValueError):
+    """run() was given an option the implementation does not have."""
+
+
+def refuse_options(name: str, options: dict) -> None:
+    if options:
+        raise OptionError(f"{name} has no option {', '.join(options)} (it computes in float64; drop it)")
+
+
+def trajectory_frame(spec: Spec, rows) -> pd.DataFrame:
+    """``rows``: one row per iteration (iteration number first), columns as names.trajectory_columns."""
+    columns = names.trajectory_columns(spec)
+    values = np.asarray(rows, dtype=np.float64).reshape(-1, len(columns))
+    frame = pd.DataFrame(values, columns=columns)
+    frame["iteration"] = np.arange(len(frame), dtype=np.int64)
+    return frame
+
+
+def step1_values(spec: Spec, layers: dict[str, np.ndarray], E_total, grad, theta_new) -> dict[str, float]:
+    """The step1.csv quantities from arrays.
+
+    ``layers`` maps a name prefix (``net_h``, ``dE_dout_o``, ...) to an array
+    of one row per example and one column per neuron; ``grad`` holds ΔE/Δp for
+    every weight and bias, ``theta_new`` the parameters after the update, both
+    in the documented order.
+    """
+    values = {}
+    for prefix, array in layers.items():
+        array = np.asarray(array, dtype=np.float64)
+        neurons = [f"{prefix}{k}" for k in range(1, array.shape[1] + 1)]
+        values.update(zip(names.per_example(spec, neurons), array.ravel()))
+    values["E_total"] = E_total
+    parameters = names.weight_names(spec) + names.bias_names(spec)
+    values.update((f"dE_d{p}", g) for p, g in zip(parameters, grad))
+    values.update((f"{p}_new", v) for p, v in zip(names.trained_names(spec), theta_new))
+    return {name: float(values[name]) for name in names.step1_quantities(spec) if name in values}

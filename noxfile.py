@@ -13,7 +13,7 @@ import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["check", "tests"]
+nox.options.sessions = ["check", "tests", "ruby"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 RUNTIME = PYPROJECT["project"]["dependencies"]
@@ -48,3 +48,16 @@ def tests(session: nox.Session) -> None:
             session.error(message.replace("will be SKIPPED", "cannot run under CI"))
         session.warn(message)
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session(tags=["verify"])
+def ruby(session: nox.Session) -> None:
+    """The project's Ruby program and the original Neuron.rb (when available) through the trace bridge."""
+    if shutil.which("ruby") is None:
+        message = "ruby is not on PATH: the Ruby checks were SKIPPED, not passed (apt-get install ruby)"
+        if IN_CI:
+            session.error(message)
+        session.skip(message)
+    install(session)
+    session.run("python", "-m", "implementations.ruby_bridge")
+    session.run("python", "-m", "implementations.neuron_rb", *session.posargs)

@@ -89,8 +89,9 @@ def _edit(index: int, new: str):
 
 BAD_TRACES = {
     "empty": (lambda lines: [], "empty", "printed nothing"),
-    "garbage": (_edit(40, "Segmentation fault?"), "garbage", "line 41 is not name:value"),
-    "not a number": (_edit(21, "E_total:0.29x"), "not-a-number", "line 22: the value of E_total is not a number"),
+    "garbage": (_edit(40, "Segmentation fault?"), "garbage", "line 41 is not name:value: 'Segmentation fault?'"),
+    "not a number": (_edit(21, "E_total:0.29x"), "not-a-number",
+                     "line 22: the value of E_total is not a number: '0.29x'"),
     "unknown name": (_edit(0, "out_o3:0.5"), "unknown-name", "unknown name 'out_o3'"),
     "missing name": (lambda lines: lines[:20] + lines[21:], "missing-name", "out_o2 is missing"),
     "repeated name": (lambda lines: lines[:21] + [lines[19]] + lines[22:], "repeated-name",

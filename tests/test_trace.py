@@ -51,6 +51,14 @@ def test_csv_trace_with_golden_names_passes(tmp_path):
     assert verdict.status == "passed", verdict.reason
 
 
+def test_another_example_is_checked_against_its_own_goldens():
+    other = GOLDEN.parent / "per-neuron-3-4-2"
+    trace = (other / "trajectory.csv").read_text()
+    assert verify_text(trace, fmt="csv", spec_path=other / "example.toml").status == "passed"
+    verdict = verify_text(trace, fmt="csv")  # the documented example's goldens: other columns
+    assert (verdict.status, verdict.kind) == ("errored", "unknown-name"), verdict.reason
+
+
 def test_cli_exit_codes_and_first_divergence(tmp_path, capsys):
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(text(name_value_lines()))

@@ -91,7 +91,6 @@ def claims(network: Network) -> list[Identity]:
     spec, S = network.spec, network.__getitem__
     documented = spec.is_documented_shape
     c = network.loss_scale
-    scale_text = "" if c == 1 else f"{c}*"
     hid, outs = names.hidden(spec), names.outputs(spec)
     w_h = [[str(w) for w in row] for row in network.w_hidden]
     w_o = [[str(w) for w in row] for row in network.w_output]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from implementations.ruby_bridge import SCRIPT, verify_project_ruby
-from trace_samples import needs_ruby
+from .trace_samples import needs_ruby
 
 # Each variant: (text in backprop.rb, its replacement), then the expected status and where it must show.
 MUTANTS = {

@@ -10,7 +10,7 @@ import pytest
 
 from implementations.trace import verify_command, verify_text
 from implementations.trace.__main__ import main
-from trace_samples import GOLDEN, WIDTH, golden_values, name_value_lines, printer, python, text
+from .trace_samples import GOLDEN, WIDTH, golden_values, name_value_lines, printer, python, text
 
 
 def nudged(iteration: int, column: int, ulps: int) -> np.ndarray:

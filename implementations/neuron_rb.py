@@ -15,7 +15,7 @@ Where the file comes from, first match wins:
 
 Exit 0 every value within the ``neuron.rb`` tolerances, 1 diverged, 2 could not
 verify (file unavailable or altered, no Ruby, script failed or hung, output
-unreadable).
+unreadable); with ``--no-download``, 3 when no copy is at hand (SKIPPED).
 """
 
 from __future__ import annotations
@@ -39,12 +39,17 @@ PINNED_SHA256 = "8e70a2d3f2aa494832eccb8b52cf209d1de74bb839ef0e9fde094ae023cf80e
 PATH_VARIABLE = "NEURON_RB"
 CACHE_VARIABLE = "NEURON_RB_CACHE"
 FILE_NAME = "Neuron.rb"
+SKIPPED_EXIT = 3  # with --no-download and no copy at hand: not verified, and not a failure of the suite
 IMPLEMENTATION = "neuron.rb"  # its name in reference/tolerances.csv
 SUPPLY_HINT = f"pass --path FILE or set {PATH_VARIABLE}=FILE to a copy of Neuron.rb"
 
 
 class Unavailable(Exception):
     """Neuron.rb cannot be had, or not safely; the message is one line."""
+
+
+class NotHere(Unavailable):
+    """No copy was given or cached, and downloading was not allowed."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def cache_dir() -> Path:
 
 
 def locate(path: str | Path | None = None, *, cache: Path | None = None, url: str | None = None,
-           timeout: float = 30) -> Located:
+           timeout: float = 30, fetch: bool = True) -> Located:
     """The file to run; Unavailable when there is none, or the cached or downloaded one is not the original."""
     if path is None and os.environ.get(PATH_VARIABLE):
         path = os.environ[PATH_VARIABLE]
@@ -94,6 +99,8 @@ def locate(path: str | Path | None = None, *, cache: Path | None = None, url: st
             raise Unavailable(f"refusing to run {cached}: its SHA-256 is not the pinned {PINNED_SHA256[:16]}... "
                               "(delete it to download again, or pass --path to run a file of your choice)")
         return Located(cached, True, "cache")
+    if not fetch:
+        raise NotHere(f"the original Neuron.rb is not available offline (no copy in {cached.parent}); {SUPPLY_HINT}")
     return Located(download(cached, url or PINNED_URL, timeout), True, "downloaded")
 
 
@@ -117,11 +124,16 @@ def download(target: Path, url: str, timeout: float = 30) -> Path:
 
 
 def verify_neuron_rb(path: str | Path | None = None, *, cache: Path | None = None, url: str | None = None,
-                     timeout: float = 60) -> Verdict:
-    """Find Neuron.rb (see the module docstring), run it and verify its trace; the Verdict notes which file ran."""
+                     timeout: float = 60, fetch: bool = True) -> Verdict:
+    """Find Neuron.rb (see the module docstring), run it and verify its trace; the Verdict notes which file ran.
+
+    With ``fetch=False`` nothing is downloaded, and a missing copy gives a skipped verdict.
+    """
     started = time.perf_counter()
     try:
-        found = locate(path, cache=cache, url=url)
+        found = locate(path, cache=cache, url=url, fetch=fetch)
+    except NotHere as error:
+        return Verdict("skipped", str(error), seconds=time.perf_counter() - started, kind="unavailable")
     except Unavailable as error:
         return Verdict("errored", str(error), seconds=time.perf_counter() - started, kind="unavailable")
     verdict = verify_ruby(found.path, IMPLEMENTATION, timeout=timeout)
@@ -132,8 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = command_line("python -m implementations.neuron_rb", __doc__)
     parser.add_argument("--path", type=Path, help=f"run this file (default: ${PATH_VARIABLE}, else the cached "
                         "or downloaded original)")
+    parser.add_argument("--no-download", action="store_true",
+                        help=f"run only a given or cached copy; without one, say SKIPPED and exit {SKIPPED_EXIT}")
     args = parser.parse_args(argv)
-    return finish(verify_neuron_rb(args.path, timeout=args.timeout), args.show_errors)
+    verdict = verify_neuron_rb(args.path, timeout=args.timeout, fetch=not args.no_download)
+    code = finish(verdict, args.show_errors)
+    return SKIPPED_EXIT if verdict.status == "skipped" and verdict.kind == "unavailable" else code
 
 
 if __name__ == "__main__":

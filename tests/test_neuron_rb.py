@@ -97,3 +97,10 @@ def test_the_original_passes_within_its_tolerances(tmp_path, monkeypatch):
     assert verdict.status == "passed", verdict.reason
     assert verdict.comparison.values_checked == 190_000
     assert any("byte-identical to the published original" in note and "NOT" not in note for note in verdict.notes)
+
+
+def test_no_download_without_a_copy_says_skipped_with_exit_3(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEURON_RB", raising=False)
+    monkeypatch.setenv("NEURON_RB_CACHE", str(tmp_path))
+    assert neuron_rb.main(["--no-download"]) == neuron_rb.SKIPPED_EXIT
+    assert not any(tmp_path.iterdir())

@@ -8,7 +8,6 @@ compared, the wall time, and ``exit_code`` (0 passed, 1 failed, 2 otherwise).
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -107,9 +106,7 @@ def _golden(spec: Spec):
     path = Path(spec.source).parent / "trajectory.csv"
     if not path.exists():
         raise TraceError("golden", f"golden file {path} is missing: regenerate it with python -m reference --spec {spec.source}")
-    with warnings.catch_warnings():  # pandas 3 deprecates the exact-parsing option read_trajectory asks for
-        warnings.filterwarnings("ignore", message=".*float_precision")
-        return read_trajectory(path)
+    return read_trajectory(path)
 
 
 def describe(verdict: Verdict, show_errors: bool = False) -> str:

@@ -1,0 +1,6 @@
+"""Make the tests' shared helpers (tests/accuracy.py) importable."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

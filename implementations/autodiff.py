@@ -77,17 +77,15 @@ class Autodiff:
     # --- training ------------------------------------------------------------------
 
     def rows(self, iterations: int) -> np.ndarray:
-        """One row per iteration, columns as names.trajectory_columns (iteration left 0)."""
+        """One row per iteration, columns as names.trajectory_columns after the iteration."""
         n_out, n = self.T.size, self.n_trained
-        rows = np.zeros((iterations, 2 + n_out + 2 * n))
+        rows = np.zeros((iterations, 1 + n_out + 2 * n))
         gradient_and_outputs = grad_and_aux(self.loss_and_outputs)
         theta = self.theta.copy()
         for k in range(iterations):
             gradient, (E_total, out_o) = gradient_and_outputs(theta)
             theta[:n] -= self.learning_rate * gradient[:n]
-            rows[k, 1:1 + n_out] = out_o.ravel()
-            rows[k, 1 + n_out] = E_total
-            rows[k, 2 + n_out:] = np.concatenate([gradient[:n], theta[:n]])
+            rows[k] = np.concatenate([out_o.ravel(), [E_total], gradient[:n], theta[:n]])
         return rows
 
 

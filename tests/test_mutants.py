@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from implementations import REGISTRY
-from implementations.ruby_bridge import example_json, verify_project_ruby
+from implementations.ruby_bridge import verify_project_ruby
 from implementations.trace import names
+from implementations.trace import verdict as trace_verdict
 from implementations.trace.parse import parse
 from implementations.trace.run import run
 from reference import tolerances
@@ -100,21 +101,26 @@ def test_a_logic_mistake_is_not_taken_for_lost_precision():
 
 # --- Ruby mutants, through the bridge --------------------------------------------------------------
 
-def run_ruby_mutant(mutant, folder, spec):
-    script = mutant.write(folder)
-    verdict = verify_project_ruby(script=script)
-    trace = run([shutil.which("ruby"), str(script)], timeout=60, stdin=example_json())
-    return verdict, parse(trace, "name-value", names.neuron_rb(), spec.iterations)
-
-
 @pytest.fixture(scope="module")
 def ruby_outcomes(documented, tmp_path_factory):
+    """name -> (the bridge's Verdict, the trajectory the mutant printed), each mutant run once."""
     if shutil.which("ruby") is None:
         return {}  # the tests using this are marked ruby: skipped locally, failed under CI
     folder = tmp_path_factory.mktemp("ruby-mutants")
-    with ThreadPoolExecutor(2) as pool:
-        futures = {name: pool.submit(run_ruby_mutant, mutant, folder, documented)
-                   for name, mutant in RUBY_MUTANTS.items()}
+    printed = {}
+
+    def run_and_keep(argv, *args, **kwargs):
+        printed[argv[-1]] = run(argv, *args, **kwargs)  # what the bridge parses, kept for the diagnosis
+        return printed[argv[-1]]
+
+    def outcome(mutant):
+        script = str(mutant.write(folder))
+        verdict = verify_project_ruby(script=script)
+        return verdict, parse(printed[script], "name-value", names.neuron_rb(), documented.iterations)
+
+    with pytest.MonkeyPatch.context() as patch, ThreadPoolExecutor(2) as pool:
+        patch.setattr(trace_verdict, "run", run_and_keep)
+        futures = {name: pool.submit(outcome, mutant) for name, mutant in RUBY_MUTANTS.items()}
         return {name: future.result() for name, future in futures.items()}
 
 

@@ -68,8 +68,7 @@ def step1_errors(name: str, example: str) -> dict[str, tuple[int, float]]:
 
 @cache
 def trajectory(name: str, example: str):
-    frame = REGISTRY[name].run(spec(example))
-    return frame
+    return REGISTRY[name].run(spec(example))
 
 
 @cache
@@ -86,7 +85,7 @@ def covered_max(row: dict[str, str], errors: dict[str, int]) -> int:
     """The largest of ``errors`` (quantity -> ULPs) that the row covers (``*``: the quantities without a row of their own)."""
     name, example, quantity = row["implementation"], row["example"], row["quantity"]
     own = {r["quantity"] for r in tolerances.rows() if r["implementation"] == name and r["example"] == example}
-    return max(error for q, error in errors.items() if q == quantity or (quantity == "*" and q not in own))
+    return int(max(error for q, error in errors.items() if q == quantity or (quantity == "*" and q not in own)))
 
 
 def measured(row: dict[str, str]) -> int:

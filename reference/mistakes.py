@@ -2,7 +2,8 @@
 
 Every prediction is computed in float64 from the truth's intermediate quantities
 (golden/step1.csv: R1..R20, net_*, out_*, dE_db*, w*_new) and the spec's
-learning rate and biases, with the notes' formulas and one of them changed.
+inputs, weights, biases and learning rate, with the notes' formulas and one of
+them changed.
 ``explain`` returns the mistake whose prediction the obtained numbers match.
 """
 

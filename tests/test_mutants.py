@@ -20,10 +20,10 @@ from implementations.trace import names
 from implementations.trace import verdict as trace_verdict
 from implementations.trace.parse import parse
 from implementations.trace.run import run
-from reference import tolerances
+from reference import mistakes, tolerances
 from reference.compare import compare_trajectory, read_trajectory
 from reference.diagnose import NO_MATCH, diagnose, loosest_tolerance
-from reference.spec import DEFAULT_SPEC
+from reference.spec import DEFAULT_SPEC, load
 
 from .mutants import MUTANTS, RUBY_MUTANTS
 
@@ -81,6 +81,19 @@ def test_the_correct_implementations_get_no_diagnosis(implementation, documented
     iterations = max(mutant.iterations for mutant in MUTANTS.values())
     diagnosis = diagnose(REGISTRY[implementation].run(documented, iterations=iterations))
     assert (diagnosis.first_divergence, diagnosis.cause, diagnosis.kind) == (None, None, None)
+
+
+def test_every_cause_the_diagnosis_knows_is_made_by_some_mutant():
+    known = {value for name, value in vars(mistakes).items() if name.isupper() and isinstance(value, str)}
+    made = {mutant.category for mutant in [*MUTANTS.values(), *RUBY_MUTANTS.values()]}
+    assert known == made, f"never exercised: {known - made}; unknown to the diagnosis: {made - known}"
+
+
+def test_lost_precision_is_recognised_on_another_example_too():
+    spec_path = DEFAULT_SPEC.parent / "per-neuron-3-4-2" / "example.toml"
+    float32 = MUTANTS["float32"]
+    diagnosis = diagnose(float32.run(load(spec_path)), spec_path=spec_path)
+    assert (diagnosis.kind, diagnosis.cause.category) == ("precision", float32.category), str(diagnosis)
 
 
 def test_an_unknown_mistake_is_not_given_a_known_cause():

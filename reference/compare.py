@@ -31,7 +31,7 @@ def ulp_distance(expected, got) -> np.ndarray:
 
 def _ordered(x: np.ndarray) -> np.ndarray:
     """Integers in the same order as the doubles, consecutive doubles one apart (+0 and -0 both 0)."""
-    i = np.ascontiguousarray(x).view(np.int64)
+    i = np.ascontiguousarray(x).view(np.int64).reshape(x.shape)  # ascontiguousarray makes 0-d arrays 1-d
     return np.where(i < 0, np.int64(-2**63) - i, i)
 
 
@@ -61,7 +61,12 @@ class Divergence:
 
     def __str__(self) -> str:
         return (f"iteration {self.iteration}, {self.quantity}: expected {self.expected!r}, "
-                f"got {self.got!r} ({self.ulps} ULPs)")
+                f"got {self.got!r} ({describe_ulps(self.ulps)})")
+
+
+def describe_ulps(ulps: int) -> str:
+    """A distance for people: WORST means the two are not even close (opposite signs, NaN, infinity)."""
+    return "more than 2**62 ULPs: opposite signs, or not finite" if ulps >= WORST else f"{ulps} ULPs"
 
 
 @dataclass(frozen=True)

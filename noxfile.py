@@ -13,7 +13,7 @@ import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["check", "tests", "ruby"]
+nox.options.sessions = ["check", "tests", "ruby", "report"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 RUNTIME = PYPROJECT["project"]["dependencies"]
@@ -61,3 +61,10 @@ def ruby(session: nox.Session) -> None:
     install(session)
     session.run("python", "-m", "implementations.ruby_bridge")
     session.run("python", "-m", "implementations.neuron_rb", *session.posargs)
+
+
+@nox.session(tags=["verify"])
+def report(session: nox.Session) -> None:
+    """The comparison report: every implementation against the truth, into reports/ (md, html, csv, json)."""
+    install(session)
+    session.run("python", "-m", "reference.report", *session.posargs)

@@ -1,9 +1,10 @@
-"""Shared fixtures, and the rule for tests that need Ruby: skipped locally, failed under CI."""
+"""Shared fixtures, the rule for tests that need Ruby (skipped locally, failed under CI), and the helpers' path."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "golden"
 EXAMPLES = [GOLDEN / "example.toml", *sorted(GOLDEN.glob("*/example.toml"))]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests' shared helpers (tests/accuracy.py)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from reference.spec import Spec
 
-from . import diagnosis, mistakes, plots, published, tables
+from . import diagnosis, mutants, plots, published, tables
 from .collect import STATES, Result, example_of, golden
 from .render import Section
 
@@ -31,10 +31,10 @@ def _by_example(build, specs: list[Spec]) -> pd.DataFrame:
     return pd.concat(parts, names=["example", None]).reset_index(level=0).reset_index(drop=True)
 
 
-def known_mistakes() -> tuple[list[mistakes.Mistake], str]:
+def known_mistakes() -> tuple[list[mutants.Mistake], str]:
     try:
-        return mistakes.load(), ""
-    except mistakes.Unavailable as why:
+        return mutants.load(), ""
+    except mutants.Unavailable as why:
         return [], str(why)
 
 
@@ -44,7 +44,7 @@ def counts(summary: pd.DataFrame) -> str:
 
 
 def build(results: list[Result], specs: list[Spec], ledger: pd.DataFrame,
-          known: tuple[list[mistakes.Mistake], str] | None = None, with_plots: bool = True) -> Report:
+          known: tuple[list[mutants.Mistake], str] | None = None, with_plots: bool = True) -> Report:
     """The sections in order; ``known`` (mistakes, why none) defaults to the tests/mutants registry."""
     documented = specs[0]
     summary = tables.summary(results)
@@ -60,8 +60,8 @@ def build(results: list[Result], specs: list[Spec], ledger: pd.DataFrame,
                 _by_example(lambda s: tables.step1_side_by_side(results, s), specs)),
         Section("3. The published figures, checked", published_text(checked, note), checked),
         Section("4. The notes' formulas, checked by SymPy", "", _by_example(tables.identities, specs)),
-        Section("5. Errors over the trajectory", "Per quantity: the largest error in ULPs, the largest relative "
-                "error and the iteration of the largest error.",
+        Section("5. Errors over the trajectory", "Per quantity and implementation: the largest error in ULPs "
+                "@ the iteration where it occurs (the largest relative error).",
                 _by_example(lambda s: tables.per_quantity(results, example_of(s)), specs)),
         Section("6. Failed implementations", "None failed." if not (summary.status == "failed").any() else
                 "The first value beyond tolerance and the likely cause.", tables.divergences(results, causes)),

@@ -26,7 +26,7 @@ from reference.compare import read_trajectory
 from reference.names import trajectory_columns
 from reference.spec import Spec
 
-from .mistakes import Mistake
+from .mutants import Mistake
 
 OFFSETS = (-1, 1)  # neighbouring iterations tried for a miscounted iteration
 
@@ -82,7 +82,7 @@ class Candidate:
 
 
 def candidates(figure: pd.Series, truth: Truth, ledger: pd.DataFrame, spec: Spec,
-               mistakes: list[Mistake], runs: Callable[[Mistake], pd.DataFrame]) -> list[Candidate]:
+               mistakes: list[Mistake], runs: Callable[[Mistake], pd.DataFrame | None]) -> list[Candidate]:
     """Every alternative to the truth, in the order of likelihood used to pick the reason."""
     quantity, iteration, places = figure.quantity, int(figure.iteration), decimals(figure.published)
     exact = truth(quantity, iteration)
@@ -96,7 +96,8 @@ def candidates(figure: pd.Series, truth: Truth, ledger: pd.DataFrame, spec: Spec
                            f"of iteration {iteration - 1}", from_published_weights(ledger, spec, quantity, iteration)))
     for mistake in mistakes:
         frame = runs(mistake)
-        value = frame.at[iteration, quantity] if iteration in frame.index and quantity in frame else None
+        found_there = frame is not None and iteration in frame.index and quantity in frame
+        value = frame.at[iteration, quantity] if found_there else None
         found.append(Candidate(f"known mistake ({mistake.name}): {mistake.cause}",
                                None if value is None else Decimal(repr(float(value)))))
     return [c for c in found if c.value is not None]
@@ -122,8 +123,11 @@ def check(ledger: pd.DataFrame, spec: Spec, mistakes: list[Mistake], mistakes_no
     needed = int(ledger.iteration.max()) + 1
 
     @cache
-    def runs(mistake: Mistake) -> pd.DataFrame:
-        return mistake.trajectory(spec, needed).set_index("iteration")
+    def runs(mistake: Mistake) -> pd.DataFrame | None:
+        try:
+            return mistake.trajectory(spec, needed).set_index("iteration")
+        except ArithmeticError:  # some mistakes blow up long before the last iteration: no candidate then
+            return None
 
     rows = [_verdict(figure, truth, candidates(figure, truth, ledger, spec, mistakes, runs), mistakes_note)
             for figure in ledger.itertuples(index=False)]

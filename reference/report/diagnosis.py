@@ -1,27 +1,24 @@
-"""The likely cause of a failed implementation's divergence, from reference/diagnose.py when it is there."""
+"""The likely cause of each failed implementation's divergence, by reference/diagnose.py."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
+from reference import diagnose
 from reference.spec import Spec
 
 from .collect import Result
 
-UNAVAILABLE = "diagnosis unavailable (reference/diagnose.py is not in this tree yet)"
+
+def cause(result: Result, spec: Spec) -> str:
+    """One sentence; the diagnosis sees the numbers only, never which program made them."""
+    if result.trajectory is None:
+        return "no trajectory to diagnose"
+    try:
+        found = diagnose.diagnose(result.trajectory, spec_path=spec.source)
+    except Exception as error:  # noqa: BLE001 - a diagnosis that fails must not sink the report
+        return f"diagnosis failed ({type(error).__name__}: {error})"
+    return found.cause.sentence if found.cause else diagnose.NO_MATCH
 
 
 def causes(results: list[Result], specs: dict[str, Spec]) -> dict[tuple[str, str], str]:
-    """(implementation, example) -> one sentence, for every failed result."""
-    failed = [r for r in results if r.status == "failed"]
-    try:
-        diagnose = import_module("reference.diagnose").diagnose
-    except (ImportError, AttributeError):
-        return {(r.implementation, r.example): UNAVAILABLE for r in failed}
-    found = {}
-    for r in failed:
-        try:
-            found[(r.implementation, r.example)] = str(diagnose(r.trajectory, specs[r.example]))
-        except Exception as error:  # noqa: BLE001 - a diagnosis that fails must not sink the report
-            found[(r.implementation, r.example)] = f"diagnosis failed ({type(error).__name__}: {error})"
-    return found
+    """(implementation, example) -> the likely cause, for every failed result."""
+    return {(r.implementation, r.example): cause(r, specs[r.example]) for r in results if r.status == "failed"}

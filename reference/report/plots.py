@@ -46,15 +46,16 @@ def loss_curve(truth: pd.DataFrame, results: list[Result]) -> bytes:
 
 
 def ulp_errors(truth: pd.DataFrame, results: list[Result]) -> bytes:
-    """Per implementation, the largest error in ULPs over all quantities of each iteration."""
-    figure, axes = plt.subplots(figsize=(8, 4.5))
+    """One panel per implementation: its largest error in ULPs over all quantities of each iteration."""
     columns = [c for c in truth.columns if c != "iteration"]
-    for k, r in enumerate(results):
+    panels = max(len(results), 1)
+    figure, axes = plt.subplots(panels, 1, figsize=(8, 1.2 + 1.6 * panels), sharex=True, sharey=True, squeeze=False)
+    for panel, r in zip(axes[:, 0], results):
         ulps = ulp_distance(truth[columns].to_numpy(), r.trajectory[columns].to_numpy()).max(axis=1)
-        axes.plot(truth.iteration, np.maximum(ulps, 0), linestyle=STYLES[k % len(STYLES)], label=r.implementation)
-    axes.set(yscale="symlog", xlabel="iteration", ylabel="largest error (ULPs)",
-             title="Error against the truth, in ULPs (worst quantity of each iteration)")
-    if results:
-        axes.legend()
+        panel.plot(truth.iteration, ulps, linewidth=0.5)
+        panel.set(yscale="symlog", ylabel="ULPs")
+        panel.set_title(r.implementation, fontsize="medium", loc="left")
+    axes[-1, 0].set_xlabel("iteration")
+    figure.suptitle("Largest error against the truth over the quantities of each iteration, in ULPs")
     figure.tight_layout()
     return _png(figure)

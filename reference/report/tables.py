@@ -53,14 +53,15 @@ def step1_side_by_side(results: list[Result], spec: Spec) -> pd.DataFrame:
 
 
 def per_quantity(results: list[Result], example: str) -> pd.DataFrame:
-    """Per quantity, each implementation's max ULP, max relative error and the iteration of its largest error."""
-    parts = {r.implementation: r.comparison.per_quantity for r in results
+    """Per quantity (rows) and implementation (columns): "max ULP @ iteration of it (max relative error)"."""
+    cells = {r.implementation: _error_cell(r.comparison.per_quantity) for r in results
              if r.example == example and r.comparison is not None}
-    if not parts:
-        return pd.DataFrame()
-    joined = pd.concat(parts, axis=1)
-    joined.columns = [f"{name}: {metric}" for name, metric in joined.columns]
-    return joined.reset_index()
+    return pd.DataFrame(cells).rename_axis("quantity").reset_index() if cells else pd.DataFrame()
+
+
+def _error_cell(per_quantity: pd.DataFrame) -> pd.Series:
+    return (per_quantity.max_ulp.astype(str) + " @ " + per_quantity.worst_iteration.astype(str)
+            + " (" + per_quantity.max_rel_err.map("{:.1e}".format) + ")")
 
 
 def divergences(results: list[Result], causes: dict[tuple[str, str], str]) -> pd.DataFrame:

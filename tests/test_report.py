@@ -12,8 +12,10 @@ from implementations.loop import Loop
 from reference.compare import read_trajectory
 from reference.report import collect, published, render
 from reference.report.__main__ import main
+from reference.report import build as build_module
 from reference.report.build import TITLE, build
-from reference.report.mistakes import _as_mistake
+from reference.report.mutants import load as load_mutants
+from reference.report.mutants import mistake
 
 from .conftest import GOLDEN
 
@@ -25,13 +27,6 @@ class LearningRateDoubled(Loop):
 
     def update(self, w, dE_dw):
         return w - 2 * self.learning_rate * dE_dw
-
-
-class UpdatedOutputWeights(Loop):
-    """hidden gradients use the updated w5..w8"""
-
-    def dnet_dout(self, before, after):
-        return super().dnet_dout(after, before)
 
 
 def fixed(argv):
@@ -131,7 +126,7 @@ def test_a_perturbed_ledger_is_classified(documented):
         ledger_row("far off", f"{golden.at[at, 'E_total'] + 1e-4:.9f}", "E_total", at),
         ledger_row("a mistake", f"{wrong_rate:.9f}", "E_total", at),
     ])
-    mistakes = [_as_mistake("rate-twice", LearningRateDoubled)]
+    mistakes = [mistake("rate-twice", "the learning rate was doubled", LearningRateDoubled)]
     checked = published.check(ledger, documented, mistakes).set_index("figure")
     assert checked.verdict.to_dict() == {"as published": "agrees", "one iteration late": "explained",
                                          "far off": "unexplained", "a mistake": "explained"}
@@ -141,17 +136,17 @@ def test_a_perturbed_ledger_is_classified(documented):
 
 def test_the_published_figures_are_explained_by_computation(documented):
     ledger = published.read_ledger(GOLDEN / "published.csv")
-    mistakes = [_as_mistake("updated-weights", UpdatedOutputWeights), _as_mistake("rate-twice", LearningRateDoubled)]
-    checked = published.check(ledger, documented, mistakes)
+    checked = published.check(ledger, documented, load_mutants())
     assert (checked.verdict != "no truth").all()
     differing = checked[checked.verdict != "agrees"]
     assert (differing.verdict == "explained").all(), differing.to_string()
     reasons = differing.set_index(["quantity", "iteration"]).likely_reason
-    assert "updated-weights" in reasons[("E_total", 1)]
+    assert "updated weights backward" in reasons[("E_total", 1)]
     assert "counting of iterations" in reasons[("E_total", documented.iterations)]
 
 
-def test_the_command_line(tmp_path, capsys):
+def test_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(build_module, "known_mistakes", lambda: ([], "not run in this test"))
     assert main(["--only", "nosuch", "--out", str(tmp_path)]) == 2
     assert main(["--trace", "no-equals-sign", "--out", str(tmp_path)]) == 2
     assert main(["--only", "loop", "--repeats", "1", "--documented-only", "--out", str(tmp_path)]) == 0

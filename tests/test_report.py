@@ -8,7 +8,10 @@ import re
 import pandas as pd
 import pytest
 
+from implementations import Implementation
+from implementations.frames import trajectory_frame
 from implementations.loop import Loop
+from reference.diagnose import diagnose
 from reference.compare import read_trajectory
 from reference.report import collect, published, render
 from reference.report.__main__ import main
@@ -18,8 +21,10 @@ from reference.report.mutants import load as load_mutants
 from reference.report.mutants import mistake
 
 from .conftest import GOLDEN
+from .mutants import MUTANTS
 
-NUDGED = (7, "dE_dw5")  # iteration and quantity the failing fake changes
+NUDGED = (7, "dE_dw5")  # iteration and quantity the failing trace changes
+MUTATED = "one path"  # the mutant run as a failing Python implementation
 
 
 class LearningRateDoubled(Loop):
@@ -39,9 +44,17 @@ def not_here(spec):
     raise LookupError("this fake is never applicable")
 
 
+def mutant_program(name: str, spec) -> collect.Program:
+    """A mutant of tests/mutants as a Python implementation (its tolerance rows: the loop's)."""
+    network = MUTANTS[name].network
+    run = lambda spec, iterations=None: trajectory_frame(spec, network(spec).rows(iterations or spec.iterations))  # noqa: E731
+    implementation = Implementation("loop", "python", name, lambda spec: None, run, lambda spec: {})
+    return collect.python_program(implementation)
+
+
 @pytest.fixture(scope="module")
 def fakes(tmp_path_factory, documented):
-    """One program per state, all verified for real through the trace protocol (CSV traces)."""
+    """One program per state, verified for real: traces through the trace protocol, a mutant in process."""
     folder = tmp_path_factory.mktemp("fakes")
     golden = read_trajectory(GOLDEN / "trajectory.csv")
     nudged = golden.copy()
@@ -52,7 +65,8 @@ def fakes(tmp_path_factory, documented):
     return [collect.trace_program("exact", "trace", fixed(["cat", golden_csv]), fmt="csv"),
             collect.trace_program("nudged", "trace", fixed(["cat", str(folder / "nudged.csv")]), fmt="csv"),
             collect.trace_program("crashes", "trace", fixed(["false"]), fmt="csv"),
-            collect.trace_program("absent", "trace", not_here, fmt="csv")]
+            collect.trace_program("absent", "trace", not_here, fmt="csv"),
+            mutant_program(MUTATED, documented)]
 
 
 def report(fakes, documented, out):
@@ -72,7 +86,8 @@ def written(fakes, documented, tmp_path_factory):
 def test_the_four_states_stay_distinct(written):
     made, out = written
     status = made.summary.set_index("implementation").status
-    assert status.to_dict() == {"exact": "passed", "nudged": "failed", "crashes": "errored", "absent": "skipped"}
+    assert status.to_dict() == {"exact": "passed", "nudged": "failed", "crashes": "errored", "absent": "skipped",
+                                "loop": "failed"}
     reasons = made.summary.set_index("implementation").reason
     assert "exit status" in reasons["crashes"]
     assert "never applicable" in reasons["absent"]
@@ -83,13 +98,16 @@ def test_the_four_states_stay_distinct(written):
         assert f'<span class="{state}">{state}</span>' in page
 
 
-def test_a_failed_program_shows_its_first_divergence(written):
+def test_a_failed_program_shows_its_first_divergence_and_cause(written, documented):
     made, _ = written
     iteration, quantity = NUDGED
     failed = made.summary.set_index("implementation").loc["nudged"]
     assert f"iteration {iteration}, {quantity}" in failed.first_divergence
-    divergences = next(s.table for s in made.sections if s.title.startswith("6."))
-    assert divergences[["implementation", "iteration", "quantity"]].values.tolist() == [["nudged", iteration, quantity]]
+    table = next(s.table for s in made.sections if s.title.startswith("6.")).set_index("implementation")
+    assert (table.loc["nudged", "iteration"], table.loc["nudged", "quantity"]) == NUDGED
+    mutant = MUTANTS[MUTATED].network(documented)
+    diagnosed = diagnose(trajectory_frame(documented, mutant.rows(documented.iterations)))
+    assert table.loc["loop", "likely cause"] == diagnosed.cause.sentence
 
 
 def test_the_html_is_self_contained(written):

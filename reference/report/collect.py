@@ -21,7 +21,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from implementations import REGISTRY, neuron_rb, ruby_bridge
+from implementations import REGISTRY, Implementation, neuron_rb, ruby_bridge
 from implementations.trace import TraceError, verify_text
 from implementations.trace import names as name_maps
 from implementations.trace.parse import parse
@@ -91,9 +91,9 @@ def timed(function: Callable, repeats: int) -> tuple[object, list[float]]:
     return value, seconds
 
 
-def python_program(name: str) -> Program:
-    """An entry of implementations.REGISTRY, run in this process."""
-    implementation = REGISTRY[name]
+def python_program(implementation: Implementation) -> Program:
+    """An implementation (as in implementations.REGISTRY) run in this process."""
+    name = implementation.name
 
     def verify(spec: Spec, repeats: int) -> Result:
         result = partial(Result, name, implementation.language, example_of(spec))
@@ -187,7 +187,7 @@ def command_program(definition: str, fmt: str = "name-value") -> Program:
 
 def programs(traces: list[str] = (), trace_format: str = "name-value") -> list[Program]:
     """Every program the suite knows, in the order the report lists them."""
-    found = [python_program(name) for name in REGISTRY]
+    found = [python_program(implementation) for implementation in REGISTRY.values()]
     found.append(trace_program("ruby", "ruby", _project_ruby, tolerance_from="ruby"))
     found.append(trace_program(neuron_rb.IMPLEMENTATION, "ruby", _neuron_rb, tolerance_from=neuron_rb.IMPLEMENTATION))
     return found + [command_program(t, trace_format) for t in traces]

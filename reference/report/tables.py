@@ -30,7 +30,9 @@ def summary(results: list[Result]) -> pd.DataFrame:
                      "first_divergence": str(c.first_divergence) if c and c.first_divergence else None,
                      "seconds_10k": r.median_seconds if r.seconds else None, "reason": r.reason})
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    return frame.astype({"iterations_checked": "Int64", "values_checked": "Int64", "max_ulp": "Int64"})
+    for column in ("iterations_checked", "values_checked", "max_ulp"):  # whole numbers up to 2**63 - 1, or missing
+        frame[column] = pd.array([row[column] for row in rows], dtype="Int64")
+    return frame
 
 
 def verdicts(table: pd.DataFrame) -> pd.DataFrame:

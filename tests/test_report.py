@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pandas as pd
@@ -93,6 +94,11 @@ def test_the_four_states_stay_distinct(written):
     assert "never applicable" in reasons["absent"]
     on_disk = pd.read_csv(out / "summary.csv").set_index("implementation").status
     assert on_disk.to_dict() == status.to_dict()
+    records = {r["implementation"]: r for r in json.loads((out / "summary.json").read_text())}
+    assert {name: r["status"] for name, r in records.items()} == status.to_dict()
+    errors = made.summary.set_index("implementation").max_abs_err
+    assert records["nudged"]["max_abs_err"] == errors["nudged"] > 0  # full precision, not rounded to zero
+    assert records["absent"]["max_abs_err"] is None
     page = (out / "report.html").read_text()
     for state in collect.STATES:
         assert f'<span class="{state}">{state}</span>' in page

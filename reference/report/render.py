@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,12 @@ def page(title: str, sections: list[Section]) -> str:
             f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
+def as_json(table: pd.DataFrame) -> str:
+    """The rows as JSON objects, floats in full (shortest round-trip) precision, missing values null."""
+    records = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
 def write(out: Path, title: str, sections: list[Section], summary: pd.DataFrame) -> list[Path]:
     """Write every file into ``out``; the paths written, in order."""
     out.mkdir(parents=True, exist_ok=True)
@@ -84,7 +91,7 @@ def write(out: Path, title: str, sections: list[Section], summary: pd.DataFrame)
             written.append(out / s.image[0])
             written[-1].write_bytes(s.image[1])
     files = {"summary.csv": summary.to_csv(index=False),
-             "summary.json": summary.to_json(orient="records", indent=2) + "\n",
+             "summary.json": as_json(summary),
              "report.md": markdown(title, sections), "report.html": page(title, sections)}
     for name, text in files.items():
         written.append(out / name)

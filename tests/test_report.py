@@ -173,8 +173,10 @@ def test_the_command_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(build_module, "known_mistakes", lambda: ([], "not run in this test"))
     assert main(["--only", "nosuch", "--out", str(tmp_path)]) == 2
     assert main(["--trace", "no-equals-sign", "--out", str(tmp_path)]) == 2
-    assert main(["--only", "loop", "--repeats", "1", "--documented-only", "--out", str(tmp_path)]) == 0
-    assert "running loop on documented" in capsys.readouterr().err
+    golden = GOLDEN / "trajectory.csv"
+    traced = ["--trace", f"golden-printer=cat {golden}", "--trace-format", "csv", "--only", "golden-printer"]
+    assert main([*traced, "--other-repeats", "1", "--documented-only", "--out", str(tmp_path)]) == 0
+    assert "running golden-printer on documented" in capsys.readouterr().err
     summary = pd.read_csv(tmp_path / "summary.csv")
-    assert summary.implementation.tolist() == ["loop"]
+    assert summary[["implementation", "status", "max_ulp"]].values.tolist() == [["golden-printer", "passed", 0]]
     assert {"report.md", "report.html", "summary.json", "loss.png", "ulp.png"} <= {p.name for p in tmp_path.iterdir()}

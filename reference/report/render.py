@@ -48,6 +48,7 @@ STYLE = """body { font-family: sans-serif; margin: 2em; max-width: 110em; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1.5em; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; }
 th { background: #f0f0f0; }
+div.wide { overflow-x: auto; }
 span.passed { background: #dff0d8; } span.failed { background: #f2dede; }
 span.errored { background: #fcf8e3; } span.skipped { background: #e8e8e8; }"""
 
@@ -57,7 +58,7 @@ def _html_table(table: pd.DataFrame) -> str:
     cells = _cells(table, html.escape)
     if "status" in cells.columns:
         cells["status"] = [f'<span class="{s}">{s}</span>' for s in cells["status"]]
-    return cells.to_html(index=False, escape=False, border=0)
+    return f'<div class="wide">{cells.to_html(index=False, escape=False, border=0)}</div>'
 
 
 def page(title: str, sections: list[Section]) -> str:

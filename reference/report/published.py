@@ -29,6 +29,8 @@ from reference.spec import Spec
 from .mutants import Mistake
 
 OFFSETS = (-1, 1)  # neighbouring iterations tried for a miscounted iteration
+COLUMNS = ["figure", "quantity", "iteration", "published", "truth", "published - truth", "verdict", "likely_reason",
+           "also"]
 
 
 def read_ledger(path: str | Path) -> pd.DataFrame:
@@ -131,7 +133,7 @@ def check(ledger: pd.DataFrame, spec: Spec, mistakes: list[Mistake], mistakes_no
 
     rows = [_verdict(figure, truth, candidates(figure, truth, ledger, spec, mistakes, runs), mistakes_note)
             for figure in ledger.itertuples(index=False)]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _verdict(figure, truth: Truth, found: list[Candidate], mistakes_note: str) -> dict:
@@ -141,14 +143,14 @@ def _verdict(figure, truth: Truth, found: list[Candidate], mistakes_note: str) -
     row = {"figure": figure.figure, "quantity": figure.quantity, "iteration": int(figure.iteration),
            "published": figure.published}
     if exact is None:
-        return row | {"truth": "", "verdict": "no truth", "off_by": "", "likely_reason":
+        return row | {"truth": "", "verdict": "no truth", "published - truth": "", "likely_reason":
                       f"the goldens hold no {figure.quantity} at iteration {figure.iteration}", "also": ""}
     unit = Decimal(1).scaleb(-places)
-    row |= {"truth": str(rounded(exact, places + 4)), "off_by": ""}
+    row |= {"truth": str(rounded(exact, places + 4)), "published - truth": ""}
     if rounded(exact, places) == published:
         return row | {"verdict": "agrees", "likely_reason": "", "also": ""}
     gap = published - exact
-    row["off_by"] = f"{float(gap):+.3g} ({float(gap / unit):+.1f} in the last published digit)"
+    row["published - truth"] = f"{float(gap):+.3g} ({float(gap / unit):+.1f} in the last published digit)"
     matching = [c.reason for c in found if rounded(c.value, places) == published]
     if matching:
         return row | {"verdict": "explained", "likely_reason": matching[0], "also": "; ".join(matching[1:])}

@@ -117,12 +117,12 @@ class Vectorized:
     # --- many steps --------------------------------------------------------------
 
     def rows(self, iterations: int) -> np.ndarray:
-        """One row per iteration, columns as names.trajectory_columns (iteration left 0)."""
+        """One row per iteration, columns as names.trajectory_columns after the iteration."""
         n_out = self.T.size
         n = self.n_trained
-        rows = np.zeros((iterations, 2 + n_out + 2 * n))
-        outputs, loss = rows[:, 1:1 + n_out], rows[:, 1 + n_out]
-        grads, params = rows[:, 2 + n_out:2 + n_out + n], rows[:, 2 + n_out + n:]
+        rows = np.zeros((iterations, 1 + n_out + 2 * n))
+        outputs, loss = rows[:, :n_out], rows[:, n_out]
+        grads, params = rows[:, 1 + n_out:1 + n_out + n], rows[:, 1 + n_out + n:]
         with_biases = n > self.W_h.size + self.W_o.size
         grad, theta = self.grad[:n], self.theta[:n]
         forward, backward, update = self.forward, self.backward, self.update

@@ -63,8 +63,7 @@ def step1_errors(name: str, example: str) -> dict[str, tuple[int, float]]:
 
 @cache
 def trajectory(name: str, example: str):
-    frame = REGISTRY[name].run(spec(example))
-    return frame
+    return REGISTRY[name].run(spec(example))
 
 
 @cache
@@ -81,11 +80,8 @@ def measured(row: dict[str, str]) -> int:
     """Re-measure the maximum error a tolerance row covers (``*``: the columns without a row of their own)."""
     name, example, quantity = row["implementation"], row["example"], row["quantity"]
     if example.endswith(STEP1):
-        errors = step1_errors(name, example.removesuffix(STEP1))
-        own = {r["quantity"] for r in tolerances.rows() if r["implementation"] == name and r["example"] == example}
-        covered = [q for q in errors if q == quantity or (quantity == "*" and q not in own)]
-        return max(errors[q][0] for q in covered)
-    per_quantity = trajectory_comparison(name, example).per_quantity
+        errors = {q: ulps for q, (ulps, _) in step1_errors(name, example.removesuffix(STEP1)).items()}
+    else:
+        errors = trajectory_comparison(name, example).per_quantity["max_ulp"].to_dict()
     own = {r["quantity"] for r in tolerances.rows() if r["implementation"] == name and r["example"] == example}
-    covered = [q for q in per_quantity.index if q == quantity or (quantity == "*" and q not in own)]
-    return int(np.max(per_quantity.loc[covered, "max_ulp"]))
+    return int(max(u for q, u in errors.items() if q == quantity or (quantity == "*" and q not in own)))

@@ -8,7 +8,9 @@ from accuracy import STEP1, measured, supported
 from implementations import REGISTRY
 from reference import tolerances
 
-ROWS = [r for r in tolerances.rows() if r["implementation"] in REGISTRY]
+OURS = [r for r in tolerances.rows() if r["implementation"] in REGISTRY]
+RANDOM = "random-1-step"  # bounds of the property tests, measured by tests/probe_properties.py (minutes)
+ROWS = [r for r in OURS if r["example"] != RANDOM]
 
 
 def label(row: dict[str, str]) -> str:
@@ -29,3 +31,14 @@ def test_tolerance_is_set_from_the_measured_error(row):
     assert tolerance <= tolerances.MAX_MARGIN * max(error, 1), \
         f"{label(row)}: tolerance {tolerance} is looser than {tolerances.MAX_MARGIN}x the measured {error} ULPs"
 
+
+
+@pytest.mark.parametrize("row", OURS, ids=label)
+def test_the_recorded_margin_keeps_the_policy(row):
+    recorded, tolerance = int(row["measured_max_ulp"]), int(row["tolerance_ulp"])
+    assert recorded <= tolerance <= tolerances.MAX_MARGIN * max(recorded, 1)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_implementation_has_a_property_bound(name):
+    assert tolerances.tolerance(name, RANDOM) is not None

@@ -2,7 +2,8 @@
 
 Every prediction is computed in float64 from the truth's intermediate quantities
 (golden/step1.csv: R1..R20, net_*, out_*, dE_db*, w*_new) and the spec's
-learning rate and biases, with the notes' formulas and one of them changed.
+inputs, weights, biases and learning rate, with the notes' formulas and one of
+them changed.
 ``explain`` returns the mistake whose prediction the obtained numbers match.
 """
 
@@ -25,6 +26,8 @@ TRANSPOSED = "w6-w7-swapped"
 ONE_PATH = "one-path-summed"
 HIDDEN_SLOPE = "hidden-derivative-from-outputs"
 WRONG_INPUT = "wrong-input-for-weight"
+OUT_H_SWAPPED = "out_h1-out_h2-swapped"
+BIAS_LEFT_OUT = "bias-left-out-of-net"
 LEARNING_RATE = "learning-rate-misapplied"
 BIASES_TRAINED = "biases-trained"
 PRECISION = "single-precision"
@@ -46,19 +49,20 @@ def sigmoid(net: float) -> float:
 
 
 def gradients(t: dict[str, float], *, dE_dout=None, slope_o=None, slope_h=None, back=None, paths=(1.0, 1.0),
-              inputs=None) -> np.ndarray:
+              inputs=None, out_h=None) -> np.ndarray:
     """ΔE/Δw1..Δw8 by the notes' chain rule; each keyword replaces one link (default: the truth's)."""
     e1, e2 = dE_dout or (t["R1"], t["R2"])
     s1, s2 = slope_o or (t["R3"], t["R4"])
     h1, h2 = slope_h or (t["R15"], t["R16"])
     R9, R10, R11, R12 = back or (t["R9"], t["R10"], t["R11"], t["R12"])
     x1, x2, x3, x4 = inputs or (t["R17"], t["R18"], t["R19"], t["R20"])
+    R5, R6, R7, R8 = out_h or (t["R5"], t["R6"], t["R7"], t["R8"])
     via_o1, via_o2 = paths
     d1, d2 = e1 * s1, e2 * s2
     R13 = via_o1 * d1 * R9 + via_o2 * d2 * R10
     R14 = via_o1 * d1 * R11 + via_o2 * d2 * R12
     return np.array([R13 * h1 * x1, R13 * h1 * x2, R14 * h2 * x3, R14 * h2 * x4,
-                     d1 * t["R5"], d1 * t["R6"], d2 * t["R7"], d2 * t["R8"]])
+                     d1 * R5, d1 * R6, d2 * R7, d2 * R8])
 
 
 def gradient_mistakes(t: dict[str, float]):
@@ -86,9 +90,13 @@ def gradient_mistakes(t: dict[str, float]):
                gradients(t, paths=(1.0 - k, float(k))))
     yield (HIDDEN_SLOPE, "the hidden layer's sigmoid derivative was computed from out_o1/out_o2, not out_h1/out_h2",
            gradients(t, slope_h=(t["R3"], t["R4"])))
-    inputs = [t["R17"], t["R18"], t["R19"], t["R20"]]
+    yield (OUT_H_SWAPPED, "out_h1 and out_h2 were swapped in Δnet_o/Δw5..w8 (each output weight paired with the "
+           "other hidden neuron)", gradients(t, out_h=(t["R6"], t["R5"], t["R8"], t["R7"])))
+    inputs = (t["R17"], t["R18"], t["R19"], t["R20"])
+    yield (WRONG_INPUT, "every hidden weight was paired with the other input in Δnet_h/Δw (i1 and i2 swapped)",
+           gradients(t, inputs=inputs[1::-1] + inputs[:1:-1]))
     for k in range(4):
-        swapped = inputs.copy()
+        swapped = list(inputs)
         swapped[k] = inputs[k ^ 1]  # the other input of the same hidden neuron
         neuron, good, bad = 1 + k // 2, 1 + k % 2, 1 + (k ^ 1) % 2
         yield (WRONG_INPUT, f"Δnet_h{neuron}/Δw{k + 1} was taken as i{bad} instead of i{good} "
@@ -99,44 +107,66 @@ def explain(t: dict[str, float], spec: Spec, expected: pd.DataFrame, obtained: p
             beyond: pd.DataFrame, iteration: int, same: float) -> Cause | None:
     """The mistake that explains the first divergence, or None; ``beyond`` marks values past tolerance."""
     row = obtained.iloc[iteration]
-    if iteration == 0 and not beyond.loc[0, FORWARD].any():
-        got = row[GRADIENTS].to_numpy(dtype=np.float64)
-        if beyond.loc[0, GRADIENTS].any():
-            for category, sentence, predicted in gradient_mistakes(t):
-                if np.allclose(got, predicted, rtol=same, atol=0):
-                    return Cause(category, "logic", sentence)
-            return None
-        return update_mistake(spec, got, row[WEIGHTS].to_numpy(dtype=np.float64), same)
     if iteration == 1 and not beyond.loc[0].any():
         return biases_mistake(t, spec, expected.iloc[0], row, same)
+    if iteration != 0:
+        return None
+    if beyond.loc[0, FORWARD].any():
+        return bias_left_out(spec, row, same)
+    got = row[GRADIENTS].to_numpy(dtype=np.float64)
+    if beyond.loc[0, GRADIENTS].any():
+        for category, sentence, predicted in gradient_mistakes(t):
+            if np.allclose(got, predicted, rtol=same, atol=0):
+                return Cause(category, "logic", sentence)
+        return None
+    return update_mistake(spec, got, row[WEIGHTS].to_numpy(dtype=np.float64), beyond.loc[0, WEIGHTS].to_numpy(),
+                          same)
+
+
+def outputs(weights, i1: float, i2: float, b1: float, b2: float) -> np.ndarray:
+    """out_o1, out_o2 of the forward pass, in float64."""
+    w1, w2, w3, w4, w5, w6, w7, w8 = weights
+    out_h1, out_h2 = sigmoid(w1 * i1 + w2 * i2 + b1), sigmoid(w3 * i1 + w4 * i2 + b1)
+    return np.array([sigmoid(w5 * out_h1 + w6 * out_h2 + b2), sigmoid(w7 * out_h1 + w8 * out_h2 + b2)])
+
+
+def inputs_of(spec: Spec) -> tuple[float, float]:
+    i1, i2 = map(float, spec.examples[0].inputs)
+    return i1, i2
+
+
+def bias_left_out(spec: Spec, row: pd.Series, same: float) -> Cause | None:
+    """The forward pass of iteration 0 is wrong: is it the one without b1, b2?"""
+    predicted = outputs([float(w) for w in spec.weights], *inputs_of(spec), 0.0, 0.0)
+    if np.allclose(row[["out_o1", "out_o2"]].to_numpy(dtype=np.float64), predicted, rtol=same, atol=0):
+        return Cause(BIAS_LEFT_OUT, "logic", "the biases b1, b2 were left out of net (net = w*i + w*i, no + b)")
     return None
 
 
-def update_mistake(spec: Spec, dE_dw: np.ndarray, w_new: np.ndarray, same: float) -> Cause | None:
-    """True gradients, wrong new weights: how many learning rates did each step take?"""
-    rate = float(spec.learning_rate)
+UPDATE_RULES = {
+    "applied twice (w - rate * rate * dE/dw)": lambda w, rate, g: w - rate * (rate * g),
+    "added instead of subtracted (w + rate * dE/dw)": lambda w, rate, g: w + rate * g,
+    "added to the gradient instead of multiplying it (w - (rate + dE/dw))": lambda w, rate, g: w - (rate + g),
+    "doubled (w - 2 * rate * dE/dw)": lambda w, rate, g: w - 2 * rate * g,
+}
+
+
+def update_mistake(spec: Spec, dE_dw: np.ndarray, w_new: np.ndarray, beyond: np.ndarray,
+                   same: float) -> Cause | None:
+    """True gradients, wrong new weights: does one wrong update rule give every weight that is off?"""
     w = np.array([float(v) for v in spec.weights])
-    factor = (w - w_new) / (rate * dE_dw)  # 1 when w_new = w - rate * dE_dw
-    if not np.allclose(factor, factor[0], rtol=1e-6):
-        return None
-    c = factor[0]
-    if np.isclose(c, rate, rtol=1e-6):
-        how = "applied twice (w - rate * rate * dE/dw)"
-    elif np.isclose(c, -1.0, rtol=1e-6):
-        how = "added instead of subtracted (w + rate * dE/dw)"
-    else:
-        how = f"misapplied: each weight moved {c:.6g} times rate * dE/dw"
-    return Cause(LEARNING_RATE, "logic", f"the gradients are right but the learning rate was {how}")
+    for how, rule in UPDATE_RULES.items():
+        if np.allclose(w_new[beyond], rule(w, float(spec.learning_rate), dE_dw)[beyond], rtol=same, atol=0):
+            which = "" if beyond.all() else f" for {', '.join(w.removesuffix('_new') for w in np.array(WEIGHTS)[beyond])}"
+            return Cause(LEARNING_RATE, "logic", f"the gradients are right but the learning rate was {how}{which}")
+    return None
 
 
 def biases_mistake(t: dict[str, float], spec: Spec, first: pd.Series, row: pd.Series, same: float) -> Cause | None:
     """Iteration 0 right, iteration 1's forward pass wrong: were b1, b2 moved by their gradients?"""
     rate = float(spec.learning_rate)
     b1, b2 = (float(b) - rate * t[f"dE_db{k}"] for k, b in ((1, spec.biases[0]), (2, spec.biases[1])))
-    w1, w2, w3, w4, w5, w6, w7, w8 = first[WEIGHTS].to_numpy(dtype=np.float64)
-    i1, i2 = t["R17"], t["R18"]
-    out_h1, out_h2 = sigmoid(w1 * i1 + w2 * i2 + b1), sigmoid(w3 * i1 + w4 * i2 + b1)
-    predicted = [sigmoid(w5 * out_h1 + w6 * out_h2 + b2), sigmoid(w7 * out_h1 + w8 * out_h2 + b2)]
+    predicted = outputs(first[WEIGHTS].to_numpy(dtype=np.float64), *inputs_of(spec), b1, b2)
     if np.allclose(row[["out_o1", "out_o2"]].to_numpy(dtype=np.float64), predicted, rtol=same, atol=0):
         return Cause(BIASES_TRAINED, "logic",
                      "the biases b1, b2 were updated by their gradients too, although the notes keep them fixed")

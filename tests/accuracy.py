@@ -1,5 +1,8 @@
 """Measure each implementation against the goldens: step 1 and the whole trajectory, in ULPs.
 
+The Python implementations run in process; the Ruby programs (``ruby``, and
+``neuron.rb`` when the original can be had) through their bridges.
+
 Shared by the tests of the implementations and of the tolerance table; every
 run is done once per test session (cached), since autograd takes seconds.
 """
@@ -11,8 +14,10 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from implementations import REGISTRY
+from implementations import REGISTRY, neuron_rb
+from implementations.ruby_bridge import verify_project_ruby
 from reference import tolerances
 from reference.__main__ import all_specs
 from reference.compare import Comparison, compare_trajectory, read_trajectory, relative_error, ulp_distance
@@ -76,12 +81,40 @@ def trajectory_comparison(name: str, example: str) -> Comparison:
     return compare_trajectory(golden_trajectory(example), trajectory(name, example), tolerance_for(name, example))
 
 
-def measured(row: dict[str, str]) -> int:
-    """Re-measure the maximum error a tolerance row covers (``*``: the columns without a row of their own)."""
+def covered_max(row: dict[str, str], errors: dict[str, int]) -> int:
+    """The largest of ``errors`` (quantity -> ULPs) that the row covers (``*``: the quantities without a row of their own)."""
     name, example, quantity = row["implementation"], row["example"], row["quantity"]
-    if example.endswith(STEP1):
-        errors = {q: ulps for q, (ulps, _) in step1_errors(name, example.removesuffix(STEP1)).items()}
-    else:
-        errors = trajectory_comparison(name, example).per_quantity["max_ulp"].to_dict()
     own = {r["quantity"] for r in tolerances.rows() if r["implementation"] == name and r["example"] == example}
-    return int(max(u for q, u in errors.items() if q == quantity or (quantity == "*" and q not in own)))
+    return int(max(error for q, error in errors.items() if q == quantity or (quantity == "*" and q not in own)))
+
+
+def measured(row: dict[str, str]) -> int:
+    """Re-measure the maximum error a tolerance row covers."""
+    name, example = row["implementation"], row["example"]
+    if example.endswith(STEP1):
+        return covered_max(row, {q: u for q, (u, _) in step1_errors(name, example.removesuffix(STEP1)).items()})
+    return covered_max(row, trajectory_comparison(name, example).per_quantity["max_ulp"].to_dict())
+
+
+@cache
+def ruby_errors(name: str, example: str) -> dict[str, int] | str:
+    """quantity -> ULPs of a Ruby program's trace, or why it could not be measured (a one-line reason)."""
+    if name == "ruby":
+        verdict = verify_project_ruby(EXAMPLES[example])
+    elif name == neuron_rb.IMPLEMENTATION and example == "documented":
+        verdict = neuron_rb.verify_neuron_rb()
+        if verdict.kind == "unavailable":
+            return f"Neuron.rb is not available, its rows were not re-measured: {verdict.reason}"
+    else:
+        raise LookupError(f"reference/tolerances.csv has rows for {name!r}, {example!r}, which no bridge can run")
+    if verdict.comparison is None:
+        raise LookupError(f"{name} could not be measured: {verdict.reason}")
+    return verdict.comparison.per_quantity["max_ulp"].astype(int).to_dict()
+
+
+def ruby_measured(row: dict[str, str]) -> int:
+    """Like ``measured``, for a Ruby program's row; skips the test when Neuron.rb cannot be had."""
+    errors = ruby_errors(row["implementation"], row["example"])
+    if isinstance(errors, str):
+        pytest.skip(errors)
+    return covered_max(row, errors)

@@ -1,4 +1,5 @@
-"""Shared fixtures, the rule for tests that need Ruby (skipped locally, failed under CI), and the helpers' path."""
+"""Shared fixtures, the rule for tests that need Ruby (skipped locally, failed under CI), and the tests' helpers
+(tests/accuracy.py, tests/trace_samples.py) made importable."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import pytest
 
 from reference import spec as spec_module
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "golden"
 EXAMPLES = [GOLDEN / "example.toml", *sorted(GOLDEN.glob("*/example.toml"))]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-sys.path.insert(0, str(Path(__file__).parent))  # the tests' shared helpers (tests/accuracy.py)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

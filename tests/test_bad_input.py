@@ -2,7 +2,9 @@
 
 Covered elsewhere: spec field errors (test_spec_errors.py), hand-edited and
 missing goldens and atomic regeneration (test_golden_files.py), bad traces and
-failing programs (test_trace.py).
+failing programs (test_trace.py), the implementations' command line
+(test_implementations.py), the Ruby bridge without Ruby or with a spec it
+cannot run (test_ruby_bridge.py), Neuron.rb unavailable (test_neuron_rb.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import pytest
 
 from implementations import __main__ as implementations_cli
-from implementations import neuron_rb, ruby_bridge
+from implementations import ruby_bridge
 from implementations.trace import verify_text
 from implementations.trace.__main__ import main as trace_main
 
@@ -74,27 +76,9 @@ def test_the_trace_cli_exits_2_when_it_cannot_verify(tmp_path, capsys):
     assert "ERRORED" in capsys.readouterr().err
 
 
-def test_the_ruby_bridge_refuses_a_spec_it_cannot_run():
-    verdict = ruby_bridge.verify_project_ruby(GOLDEN / "per-neuron-3-4-2" / "example.toml")
-    assert (verdict.status, verdict.kind, verdict.exit_code) == ("errored", "spec", 2)
-    assert "2-2-2" in verdict.reason
-
-
-def test_without_ruby_the_bridge_reports_skipped_with_exit_2(monkeypatch):
-    monkeypatch.setattr(ruby_bridge.shutil, "which", lambda name: None)
-    verdict = ruby_bridge.verify_project_ruby()
-    assert (verdict.status, verdict.kind, verdict.exit_code) == ("skipped", "no-ruby", 2)
-
-
-def test_neuron_rb_that_cannot_be_read_is_an_error_not_a_pass(tmp_path):
-    verdict = neuron_rb.verify_neuron_rb(tmp_path / "Neuron.rb")
-    assert (verdict.status, verdict.kind, verdict.exit_code) == ("errored", "unavailable", 2)
-    assert "cannot read" in verdict.reason
-
-
 @pytest.mark.ruby
 def test_the_ruby_bridge_cli_exits_1_on_divergence_and_2_on_a_broken_script(tmp_path, capsys):
-    diverging = RUBY_MUTANTS["flipped sign"].write(tmp_path)
+    diverging = RUBY_MUTANTS["dE/dout sign flipped"].write(tmp_path)
     broken = tmp_path / "broken.rb"
     broken.write_text("raise 'weights not found'\n", encoding="utf-8")
     assert ruby_bridge.main(["--script", str(diverging)]) == 1

@@ -1,16 +1,23 @@
-"""The tolerance table against fresh measurements: never below the error, never looser than the margin allows."""
+"""The tolerance table against fresh measurements: never below the error, never looser than the margin allows.
+
+Every row is re-measured: the Python implementations through REGISTRY, ``ruby``
+through the bridge, ``neuron.rb`` when the original can be had (skipped with
+the reason otherwise); only the property-test bounds (``random-1-step``) are
+left to tests/probe_properties.py, which takes minutes.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from accuracy import STEP1, measured, supported
+from accuracy import STEP1, measured, ruby_measured, supported
 from implementations import REGISTRY
 from reference import tolerances
 
 OURS = [r for r in tolerances.rows() if r["implementation"] in REGISTRY]
 RANDOM = "random-1-step"  # bounds of the property tests, measured by tests/probe_properties.py (minutes)
 ROWS = [r for r in OURS if r["example"] != RANDOM]
+RUBY = [r for r in tolerances.rows() if r["implementation"] not in REGISTRY]
 
 
 def label(row: dict[str, str]) -> str:
@@ -23,14 +30,22 @@ def test_every_supported_run_has_a_tolerance(name, example, suffix):
     assert tolerances.tolerance(name, example + suffix, "*") is not None
 
 
-@pytest.mark.parametrize("row", ROWS, ids=label)
-def test_tolerance_is_set_from_the_measured_error(row):
-    error = measured(row)
+def assert_policy(row: dict[str, str], error: int) -> None:
     tolerance = int(row["tolerance_ulp"])
     assert error <= tolerance, f"{label(row)}: measured {error} ULPs, above the tolerance {tolerance}"
     assert tolerance <= tolerances.MAX_MARGIN * max(error, 1), \
         f"{label(row)}: tolerance {tolerance} is looser than {tolerances.MAX_MARGIN}x the measured {error} ULPs"
 
+
+@pytest.mark.parametrize("row", ROWS, ids=label)
+def test_tolerance_is_set_from_the_measured_error(row):
+    assert_policy(row, measured(row))
+
+
+@pytest.mark.ruby
+@pytest.mark.parametrize("row", RUBY, ids=label)
+def test_a_ruby_tolerance_is_set_from_the_measured_error(row):
+    assert_policy(row, ruby_measured(row))
 
 
 @pytest.mark.parametrize("row", OURS, ids=label)

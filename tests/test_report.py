@@ -143,7 +143,7 @@ def ledger_row(figure, published_value, quantity, iteration):
 def test_a_perturbed_ledger_is_classified(documented):
     golden = read_trajectory(GOLDEN / "trajectory.csv").set_index("iteration")
     at = 5
-    wrong_rate = LearningRateDoubled(documented).rows(at + 1)[at][3]  # E_total of the mistaken run
+    wrong_rate = trajectory_frame(documented, LearningRateDoubled(documented).rows(at + 1)).E_total[at]
     ledger = pd.DataFrame([
         ledger_row("as published", f"{golden.at[at, 'E_total']:.9f}", "E_total", at),
         ledger_row("one iteration late", f"{golden.at[at + 1, 'E_total']:.9f}", "E_total", at),

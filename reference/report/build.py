@@ -65,7 +65,8 @@ def build(results: list[Result], specs: list[Spec], ledger: pd.DataFrame,
                 _by_example(lambda s: tables.per_quantity(results, example_of(s)), specs)),
         Section("6. Failed implementations", "None failed." if not (summary.status == "failed").any() else
                 "The first value beyond tolerance and the likely cause.", tables.divergences(results, causes)),
-        Section("7. Speed", "Seconds for the documented example's iterations: median of the runs.",
+        Section("7. Speed", f"Seconds for the documented example's {documented.iterations:,} iterations: the median "
+                "of several runs, the fastest and the slowest.",
                 tables.speed(results)),
     ]
     if with_plots:
@@ -77,7 +78,7 @@ def build(results: list[Result], specs: list[Spec], ledger: pd.DataFrame,
 
 def published_text(checked: pd.DataFrame, note: str) -> str:
     found = checked.verdict.value_counts()
-    text = (f"{len(checked)} figures from golden/published.csv: {found.get('agrees', 0)} agree with the truth to "
+    text = (f"{len(checked)} published figures: {found.get('agrees', 0)} agree with the truth to "
             f"the published digits, {found.get('explained', 0)} differ and are reproduced by a computed "
             f"cause, {found.get('unexplained', 0)} differ unexplained.")
     return text + (f" Note: {note}." if note else "")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -180,3 +183,12 @@ def test_the_command_line(tmp_path, capsys, monkeypatch):
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert summary[["implementation", "status", "max_ulp"]].values.tolist() == [["golden-printer", "passed", 0]]
     assert {"report.md", "report.html", "summary.json", "loss.png", "ulp.png"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_the_known_mistakes_load_outside_pytest():
+    """The report runs them as a plain program, where pytest's conftest has not put tests/ on the path."""
+    code = "from reference.report import mutants; print(len(mutants.load()))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=GOLDEN.parent, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(GOLDEN.parent)})
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(MUTANTS) > 0

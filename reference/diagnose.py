@@ -8,9 +8,9 @@ computation only: it rebuilds, from the truth's own intermediate quantities
 It never sees which program produced the numbers. When no prediction matches
 it says so ("no known mistake matches") rather than guess.
 
-The predictions need the notes' draft R1..R20, so causes are found for the
-documented 2-2-2 example only; for other examples the first divergence is
-still named.
+The logic mistakes are predicted with the notes' draft R1..R20, so they are
+recognised on the documented 2-2-2 example only; lost precision (float32) is
+recognised on any example, and the first divergence is always named.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def read_step1(path: Path) -> dict[str, float]:
 
 def diagnose(obtained: pd.DataFrame, *, spec_path: str | Path = DEFAULT_SPEC,
              tolerance_ulp: int | Callable[[str], int] | None = None) -> Diagnosis:
-    """Compare ``obtained`` (its first rows, as many as it has) with the goldens of the spec, and explain.
+    """Compare ``obtained`` (the golden's first rows, as many as it has) with the goldens of the spec, and explain.
 
     ``tolerance_ulp`` defaults to ``loosest_tolerance`` of the example.
     """

@@ -27,7 +27,7 @@ from .trace_samples import name_value_lines, printer, text
 WEIGHT_MISMATCHES = {
     "a hidden neuron without weights": (spec_errors.edit(r"^layers = \[2, 2", "layers = [2, 3"), "weights.hidden",
                                         "3 rows of 2 numbers"),
-    "a weight too many in a row": (spec_errors.edit(r"^(output = \[\[[^\]]*)\]", r"\1, 0.5]"), "weights.output[0]",
+    "a weight too many in a row": (spec_errors.edit(r"^(output = \[\[[^\]]*)\]", r"\1, 1.0]"), "weights.output[0]",
                                    "must hold 2 numbers"),
 }
 

@@ -15,11 +15,11 @@ import pytest
 from implementations import Implementation
 from implementations.frames import trajectory_frame
 from implementations.loop import Loop
-from reference.diagnose import diagnose
 from reference.compare import read_trajectory
+from reference.diagnose import diagnose
+from reference.report import build as build_module
 from reference.report import collect, published, render
 from reference.report.__main__ import main
-from reference.report import build as build_module
 from reference.report.build import TITLE, build
 from reference.report.mutants import load as load_mutants
 from reference.report.mutants import mistake
@@ -48,7 +48,7 @@ def not_here(spec):
     raise LookupError("this fake is never applicable")
 
 
-def mutant_program(name: str, spec) -> collect.Program:
+def mutant_program(name: str) -> collect.Program:
     """A mutant of tests/mutants as a Python implementation (its tolerance rows: the loop's)."""
     network = MUTANTS[name].network
     run = lambda spec, iterations=None: trajectory_frame(spec, network(spec).rows(iterations or spec.iterations))  # noqa: E731
@@ -70,7 +70,7 @@ def fakes(tmp_path_factory, documented):
             collect.trace_program("nudged", "trace", fixed(["cat", str(folder / "nudged.csv")]), fmt="csv"),
             collect.trace_program("crashes", "trace", fixed(["false"]), fmt="csv"),
             collect.trace_program("absent", "trace", not_here, fmt="csv"),
-            mutant_program(MUTATED, documented)]
+            mutant_program(MUTATED)]
 
 
 def report(fakes, documented, out):

@@ -40,7 +40,7 @@ class LearningRateDoubled(Loop):
 
 def fixed(argv):
     def command(spec):
-        return argv, None
+        return collect.Invocation(argv)
     return command
 
 

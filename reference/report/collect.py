@@ -65,6 +65,14 @@ class Program:
     verify: Callable[[Spec, int], Result]
 
 
+@dataclass(frozen=True)
+class Invocation:
+    """How to run a program on one example; ``note`` is added to its verdict's reason."""
+    argv: list[str]
+    stdin: str | None = None
+    note: str = ""
+
+
 def golden(spec: Spec) -> pd.DataFrame:
     return read_trajectory(Path(spec.source).parent / "trajectory.csv")
 
@@ -112,23 +120,27 @@ def python_program(implementation: Implementation) -> Program:
     return Program(name, implementation.language, verify)
 
 
-def trace_program(name: str, language: str, command: Callable[[Spec], tuple[list[str], str | None]], *,
+def trace_program(name: str, language: str, command: Callable[[Spec], Invocation], *,
                   fmt: str = "name-value", names: name_maps.NameMap | None = None,
                   tolerance_from: str | None = None) -> Program:
     """A program run as a subprocess whose trace is verified through the trace protocol.
 
-    ``command(spec)`` returns (argv, standard input), or raises LookupError
+    ``command(spec)`` returns the Invocation, or raises LookupError
     (skipped: not for this spec or its runtime is missing) or TraceError
     (errored: it cannot be had).
     """
     def verify(spec: Spec, repeats: int) -> Result:
         result = partial(Result, name, language, example_of(spec))
         try:
-            argv, stdin = command(spec)
+            invocation = command(spec)
         except LookupError as why:
             return result("skipped", str(why.args[0]))
+        except TraceError as error:
+            return result("errored", str(error))
+        if invocation.note:
+            result = partial(noted, result, invocation.note)
         try:
-            text, seconds = timed(lambda: run_program(argv, TIMEOUT, stdin), repeats)
+            text, seconds = timed(lambda: run_program(invocation.argv, TIMEOUT, invocation.stdin), repeats)
         except TraceError as error:
             return result("errored", str(error))
         verdict = verify_text(text, spec_path=spec.source, fmt=fmt, names=names, tolerance_from=tolerance_from)
@@ -143,6 +155,10 @@ def trace_program(name: str, language: str, command: Callable[[Spec], tuple[list
     return Program(name, language, verify)
 
 
+def noted(result: Callable[..., Result], note: str, status: str, reason: str, **more) -> Result:
+    return result(status, f"{reason} ({note})", **more)
+
+
 def _ruby() -> str:
     ruby = shutil.which("ruby")
     if ruby is None:
@@ -150,27 +166,29 @@ def _ruby() -> str:
     return ruby
 
 
-def _project_ruby(spec: Spec) -> tuple[list[str], str]:
+def _project_ruby(spec: Spec) -> Invocation:
     if not spec.is_documented_shape:
         raise LookupError("backprop.rb handles the notes' 2-2-2 network with one example and fixed shared biases only")
-    return [_ruby(), str(ruby_bridge.SCRIPT)], ruby_bridge.example_json(spec.source)
+    return Invocation([_ruby(), str(ruby_bridge.SCRIPT)], ruby_bridge.example_json(spec.source))
 
 
-def _neuron_rb(spec: Spec) -> tuple[list[str], None]:
+def _neuron_rb(spec: Spec) -> Invocation:
     if example_of(spec) != "documented":
         raise LookupError("Neuron.rb has the documented example written into it")
     ruby = _ruby()
     try:
-        return [ruby, str(neuron_rb.locate().path)], None
+        found = neuron_rb.locate()
     except neuron_rb.Unavailable as why:
         raise TraceError("unavailable", str(why)) from None
+    same = "byte-identical to" if found.identical else "NOT byte-identical to"
+    return Invocation([ruby, str(found.path)], note=f"the {found.origin} copy, {same} the published original")
 
 
-def _documented_only(argv: list[str]) -> Callable[[Spec], tuple[list[str], None]]:
-    def command(spec: Spec) -> tuple[list[str], None]:
+def _documented_only(argv: list[str]) -> Callable[[Spec], Invocation]:
+    def command(spec: Spec) -> Invocation:
         if example_of(spec) != "documented":
             raise LookupError("programs given with --trace are run on the documented example only")
-        return argv, None
+        return Invocation(argv)
     return command
 
 

@@ -105,6 +105,8 @@ def test_the_four_states_stay_distinct(written):
     page = (out / "report.html").read_text()
     for state in collect.STATES:
         assert f'<span class="{state}">{state}</span>' in page
+    for shown in (page, (out / "report.md").read_text()):
+        assert reasons["crashes"] in shown and reasons["absent"] in shown
 
 
 def test_a_failed_program_shows_its_first_divergence_and_cause(written, documented):

@@ -13,7 +13,7 @@ import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["check", "tests", "ruby"]
+nox.options.sessions = ["check", "tests", "ruby", "report"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 RUNTIME = PYPROJECT["project"]["dependencies"]
@@ -63,3 +63,10 @@ def ruby(session: nox.Session) -> None:
     # The original only when it is at hand (--path, $NEURON_RB or the cache): exit 3 prints SKIPPED.
     # To download it first: python -m implementations.neuron_rb
     session.run("python", "-m", "implementations.neuron_rb", "--no-download", *session.posargs, success_codes=[0, 3])
+
+
+@nox.session(tags=["verify"])
+def report(session: nox.Session) -> None:
+    """The comparison report: every implementation against the truth, into reports/ (md, html, csv, json)."""
+    install(session, "test")  # the known mistakes (tests/mutants) are run to explain the published figures
+    session.run("python", "-m", "reference.report", *session.posargs)

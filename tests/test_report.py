@@ -188,7 +188,7 @@ def test_the_command_line(tmp_path, capsys, monkeypatch):
 
 
 def test_the_known_mistakes_load_outside_pytest():
-    """The report runs them as a plain program, where pytest's conftest has not put tests/ on the path."""
+    """The report runs them as a plain program, outside pytest."""
     code = "from reference.report import mutants; print(len(mutants.load()))"
     done = subprocess.run([sys.executable, "-c", code], cwd=GOLDEN.parent, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(GOLDEN.parent)})

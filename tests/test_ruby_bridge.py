@@ -5,23 +5,8 @@ from __future__ import annotations
 import pytest
 
 from implementations.ruby_bridge import SCRIPT, verify_project_ruby
+from .mutants.ruby import BROKEN_VARIANTS as MUTANTS
 from .trace_samples import needs_ruby
-
-# Each variant: (text in backprop.rb, its replacement), then the expected status and where it must show.
-MUTANTS = {
-    "dE/dout sign flipped": ([("(out_o1 - t1)", "(t1 - out_o1)"), ("(out_o2 - t2)", "(t2 - out_o2)")],
-                             "failed", (0, "dE_dw1")),
-    "sigmoid derivative dropped": ([("  out * (1.0 - out)\n", "  1.0\n")], "failed", (0, "dE_dw1")),
-    "hidden layer through the updated w5..w8": (
-        [("delta_o1 * w5 + delta_o2 * w7", "delta_o1 * new_w5 + delta_o2 * new_w7"),
-         ("delta_o1 * w6 + delta_o2 * w8", "delta_o1 * new_w6 + delta_o2 * new_w8")], "failed", (0, "dE_dw1")),
-    "learning rate added": ([("w5 - rate * grad_w5", "w5 + rate * grad_w5")], "failed", (0, "w5_new")),
-    "one iteration short": ([('example.fetch("iterations").times', '(example.fetch("iterations") - 1).times')],
-                            "errored", "too-few"),
-    "garbled line": ([('"af_E_w3:#{grad_w3}"', '"af_E_w3 #{grad_w3}"')], "errored", "garbage"),
-    "crash": ([("puts trace", 'raise "weights went missing"')], "errored", "exit-status"),
-}
-
 
 @needs_ruby
 @pytest.mark.parametrize("case", MUTANTS)

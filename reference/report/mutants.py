@@ -6,14 +6,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from pathlib import Path
 
 import pandas as pd
 
 from implementations.frames import trajectory_frame
 from reference.spec import DEFAULT_SPEC, Spec
 
-TESTS = DEFAULT_SPEC.parent.parent / "tests"
+ROOT = DEFAULT_SPEC.parent.parent
 
 
 @dataclass(frozen=True)
@@ -33,13 +32,9 @@ def mistake(name: str, cause: str, network: type) -> Mistake:
 
 
 def load() -> list[Mistake]:
-    """Every registered Python mutant, in the registry's order; Unavailable when the registry cannot be had.
-
-    The registry reuses test modules that import their helpers (tests/accuracy.py, ...) by bare name, as
-    pytest's conftest allows, and need pytest itself: the tests folder is put on the path the same way.
-    """
-    if str(TESTS) not in sys.path:
-        sys.path.append(str(TESTS))
+    """Every registered Python mutant, in the registry's order; Unavailable when the registry cannot be had."""
+    if str(ROOT) not in sys.path:  # tests/ is a package of the repository, beside reference/
+        sys.path.append(str(ROOT))
     try:
         registry = import_module("tests.mutants").MUTANTS
     except (ImportError, AttributeError) as error:

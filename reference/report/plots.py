@@ -8,7 +8,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-import numpy as np  # noqa: E402
 from matplotlib.ticker import LogFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 

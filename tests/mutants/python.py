@@ -16,7 +16,7 @@ from implementations.vectorized import Vectorized
 from reference import mistakes as m
 from reference.spec import Spec
 
-from .. import test_loop_mutants as loop
+from . import loop
 
 
 class LearningRateTwice(Loop):

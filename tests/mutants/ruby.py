@@ -1,8 +1,8 @@
 """The Ruby mutants: small text edits of implementations/ruby/backprop.rb, written to a folder at test time.
 
-The broken variants of tests/test_ruby_bridge.py that diverge (rather than
-fail to run) are taken as they are, each given the cause the diagnosis should
-name; the ones defined here add mistakes that file does not make.
+BROKEN_VARIANTS are the bridge's own test cases (tests/test_ruby_bridge.py):
+some diverge, some fail to run. The ones that diverge become RUBY_MUTANTS, each
+given the cause the diagnosis should name, with a few more mistakes added.
 """
 
 from __future__ import annotations
@@ -13,7 +13,20 @@ from pathlib import Path
 from implementations.ruby_bridge import SCRIPT
 from reference import mistakes as m
 
-from ..test_ruby_bridge import MUTANTS as BROKEN_VARIANTS
+# Each variant: (text in backprop.rb, its replacement), then the expected status and where it must show.
+BROKEN_VARIANTS = {
+    "dE/dout sign flipped": ([("(out_o1 - t1)", "(t1 - out_o1)"), ("(out_o2 - t2)", "(t2 - out_o2)")],
+                             "failed", (0, "dE_dw1")),
+    "sigmoid derivative dropped": ([("  out * (1.0 - out)\n", "  1.0\n")], "failed", (0, "dE_dw1")),
+    "hidden layer through the updated w5..w8": (
+        [("delta_o1 * w5 + delta_o2 * w7", "delta_o1 * new_w5 + delta_o2 * new_w7"),
+         ("delta_o1 * w6 + delta_o2 * w8", "delta_o1 * new_w6 + delta_o2 * new_w8")], "failed", (0, "dE_dw1")),
+    "learning rate added": ([("w5 - rate * grad_w5", "w5 + rate * grad_w5")], "failed", (0, "w5_new")),
+    "one iteration short": ([('example.fetch("iterations").times', '(example.fetch("iterations") - 1).times')],
+                            "errored", "too-few"),
+    "garbled line": ([('"af_E_w3:#{grad_w3}"', '"af_E_w3 #{grad_w3}"')], "errored", "garbage"),
+    "crash": ([("puts trace", 'raise "weights went missing"')], "errored", "exit-status"),
+}
 
 
 @dataclass(frozen=True)

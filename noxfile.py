@@ -61,3 +61,17 @@ def ruby(session: nox.Session) -> None:
     install(session)
     session.run("python", "-m", "implementations.ruby_bridge")
     session.run("python", "-m", "implementations.neuron_rb", *session.posargs)
+
+
+@nox.session(tags=["bench"])
+def bench(session: nox.Session) -> None:
+    """Benchmarks: writes reports/bench.csv and reports/bench.md (`nox -s bench -- --torch --quick --threads N`)."""
+    install(session, "bench")
+    if "--torch" in session.posargs:
+        # pip, never uv: pip takes the CPU build of torch lying on this machine's disk
+        try:
+            session.run("python", "-m", "ensurepip", "--default-pip", silent=True)
+            session.run("python", "-m", "pip", "install", "--quiet", "torch==2.13.0")
+        except nox.command.CommandFailed:
+            session.warn("torch could not be installed: the benchmark reports its rows as skipped")
+    session.run("python", "-m", "benchmarks", *session.posargs)

@@ -1,6 +1,6 @@
 """Gradients by automatic differentiation: the forward pass written once, ``autograd`` differentiates it.
 
-No derivative is written by hand here: ΔE/Δθ comes from ``value_and_grad``
+No derivative is written by hand here: ΔE/Δθ comes from ``grad_and_aux``
 of the loss, and ΔE/Δout of a layer from ``grad`` of the rest of the forward
 pass seen as a function of that layer's outputs. Parameters travel as one flat
 vector θ (weights in the documented order, then biases), so its gradient is
@@ -64,41 +64,47 @@ class Autodiff:
     def E_total(self, out_o):
         return self.scale * 0.5 * anp.sum((self.T - out_o) ** 2)
 
+    def output_layer(self, out_h, W_o_T, b_o):
+        net_o = self.net(out_h, W_o_T, b_o)
+        return net_o, self.sigmoid(net_o)
+
+    def forward(self, theta):
+        """net_h, out_h, net_o, out_o: one row per example, one column per neuron."""
+        W_h_T, W_o_T, b_h, b_o = self.unpack(theta)
+        net_h = self.net(self.X, W_h_T, b_h)
+        out_h = self.sigmoid(net_h)
+        return (net_h, out_h, *self.output_layer(out_h, W_o_T, b_o))
+
     def loss_from_out_h(self, out_h, W_o_T, b_o):
-        return self.E_total(self.sigmoid(self.net(out_h, W_o_T, b_o)))
+        """E_total as a function of the hidden outputs, for ΔE/Δout_h."""
+        return self.E_total(self.output_layer(out_h, W_o_T, b_o)[1])
 
     def loss_and_outputs(self, theta):
         """E_total, with (E_total, out_o) alongside: the trajectory records both from one pass."""
-        W_h_T, W_o_T, b_h, b_o = self.unpack(theta)
-        out_o = self.sigmoid(self.net(self.sigmoid(self.net(self.X, W_h_T, b_h)), W_o_T, b_o))
+        out_o = self.forward(theta)[3]
         E_total = self.E_total(out_o)
         return E_total, (getval(E_total), getval(out_o))
 
     # --- training ------------------------------------------------------------------
 
     def rows(self, iterations: int) -> np.ndarray:
-        """One row per iteration, columns as names.trajectory_columns (iteration left 0)."""
+        """One row per iteration, columns as names.trajectory_columns after the iteration."""
         n_out, n = self.T.size, self.n_trained
-        rows = np.zeros((iterations, 2 + n_out + 2 * n))
+        rows = np.zeros((iterations, 1 + n_out + 2 * n))
         gradient_and_outputs = grad_and_aux(self.loss_and_outputs)
         theta = self.theta.copy()
         for k in range(iterations):
             gradient, (E_total, out_o) = gradient_and_outputs(theta)
             theta[:n] -= self.learning_rate * gradient[:n]
-            rows[k, 1:1 + n_out] = out_o.ravel()
-            rows[k, 1 + n_out] = E_total
-            rows[k, 2 + n_out:] = np.concatenate([gradient[:n], theta[:n]])
+            rows[k] = np.concatenate([out_o.ravel(), [E_total], gradient[:n], theta[:n]])
         return rows
 
 
 def step1(spec: Spec) -> dict[str, float]:
     network = Autodiff(spec, with_biases=True)
     theta = network.theta
-    W_h_T, W_o_T, b_h, b_o = network.unpack(theta)
-    net_h = network.net(network.X, W_h_T, b_h)
-    out_h = network.sigmoid(net_h)
-    net_o = network.net(out_h, W_o_T, b_o)
-    out_o = network.sigmoid(net_o)
+    net_h, out_h, net_o, out_o = network.forward(theta)
+    _, W_o_T, _, b_o = network.unpack(theta)
     gradient, (E_total, _) = grad_and_aux(network.loss_and_outputs)(theta)
     n = network.n_trained
     layers = {"net_h": net_h, "out_h": out_h, "net_o": net_o, "out_o": out_o,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -19,11 +21,13 @@ def refuse_options(name: str, options: dict) -> None:
 
 
 def trajectory_frame(spec: Spec, rows) -> pd.DataFrame:
-    """``rows``: one row per iteration (iteration number first), columns as names.trajectory_columns."""
+    """``rows``: an array, or an iterable of tuples, one row per iteration with the columns of
+    names.trajectory_columns after ``iteration`` (which is added here)."""
     columns = names.trajectory_columns(spec)
-    values = np.asarray(rows, dtype=np.float64).reshape(-1, len(columns))
-    frame = pd.DataFrame(values, columns=columns)
-    frame["iteration"] = np.arange(len(frame), dtype=np.int64)
+    if not isinstance(rows, np.ndarray):
+        rows = np.fromiter(chain.from_iterable(rows), dtype=np.float64)
+    frame = pd.DataFrame(rows.astype(np.float64, copy=False).reshape(-1, len(columns) - 1), columns=columns[1:])
+    frame.insert(0, "iteration", np.arange(len(frame), dtype=np.int64))
     return frame
 
 

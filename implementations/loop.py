@@ -157,11 +157,11 @@ class Loop:
                 (w1_new, w2_new, w3_new, w4_new, w5_new, w6_new, w7_new, w8_new), biases_new)
 
     def rows(self, iterations: int) -> list[tuple]:
-        """One tuple per iteration, in the order of names.trajectory_columns."""
+        """One tuple per iteration, in the order of names.trajectory_columns (without the iteration)."""
         step, weights, biases, rows = self.step, self.weights, self.biases, []
-        for iteration in range(iterations):
+        for _ in range(iterations):
             head, weights, biases = step(weights, biases)
-            rows.append((iteration, *head, *weights))
+            rows.append(head + weights)
         return rows
 
 

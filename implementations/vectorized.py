@@ -38,11 +38,13 @@ class Vectorized:
         self.X = as_array([v for e in spec.examples for v in e.inputs]).reshape(-1, n_in)
         self.T = as_array([v for e in spec.examples for v in e.targets]).reshape(-1, n_out)
         self.scale = self.dtype(1.0 if spec.reduction == "sum" else 1.0 / len(spec.examples))
+        self.half_scale = self.dtype(0.5) * self.scale
         self.learning_rate = self.dtype(float(spec.learning_rate))
         self.shared_biases = spec.bias_mode == "shared"
         self.theta = as_array(spec.weights + spec.biases)
         self.n_trained = len(names.trained_names(spec))
         self.grad = np.zeros_like(self.theta)
+        self.trained, self.trained_grad = self.theta[:self.n_trained], self.grad[:self.n_trained]
         self.W_h, self.W_o, self.b_h, self.b_o = self._views(self.theta, spec)
         self.dW_h, self.dW_o, self.db_h, self.db_o = self._views(self.grad, spec)
 
@@ -62,7 +64,8 @@ class Vectorized:
         return 1.0 / (1.0 + np.exp(-net))
 
     def E_total(self, out_o):
-        return self.scale * 0.5 * np.sum((self.T - out_o) ** 2)
+        """E_total of one batch of outputs (batch x outputs), or of a stack of them (one per iteration)."""
+        return self.half_scale * ((self.T - out_o) ** 2).sum(axis=(-2, -1))
 
     def forward(self):
         net_h = self.net(self.X, self.W_h, self.b_h)
@@ -74,8 +77,11 @@ class Vectorized:
     # --- backward pass ---------------------------------------------------------
 
     def dE_dout(self, out_o):
-        """ΔE/Δout_o per example: -(target - out), scaled by the reduction."""
-        return self.scale * -(self.T - out_o)
+        """ΔE/Δout_o per example: (target - out) * (-1), scaled by the reduction.
+
+        out - target is the same double as -(target - out): IEEE subtraction is exact in sign.
+        """
+        return self.scale * (out_o - self.T)
 
     def dout_dnet(self, out):
         return out * (1.0 - out)
@@ -106,27 +112,29 @@ class Vectorized:
 
     def update(self):
         """Gradient descent on the trained parameters (the biases only if the spec trains them)."""
-        n = self.n_trained
-        self.theta[:n] -= self.learning_rate * self.grad[:n]
+        self.trained -= self.learning_rate * self.trained_grad
 
     # --- many steps --------------------------------------------------------------
 
     def rows(self, iterations: int) -> np.ndarray:
-        """One row per iteration, columns as names.trajectory_columns (iteration left 0)."""
+        """One row per iteration, columns as names.trajectory_columns after the iteration."""
         n_out = self.T.size
         n = self.n_trained
-        rows = np.zeros((iterations, 2 + n_out + 2 * n))
-        outputs, loss = rows[:, 1:1 + n_out], rows[:, 1 + n_out]
-        grads, params = rows[:, 2 + n_out:2 + n_out + n], rows[:, 2 + n_out + n:]
+        rows = np.zeros((iterations, 1 + n_out + 2 * n))
+        outputs, loss = rows[:, :n_out], rows[:, n_out]
+        grads, params = rows[:, 1 + n_out:1 + n_out + n], rows[:, 1 + n_out + n:]
         with_biases = n > self.W_h.size + self.W_o.size
+        grad, theta = self.grad[:n], self.theta[:n]
+        forward, backward, update = self.forward, self.backward, self.update
         for k in range(iterations):
-            net_h, out_h, net_o, out_o = self.forward()
-            self.backward(out_h, out_o, with_biases)
-            self.update()
+            net_h, out_h, net_o, out_o = forward()
+            backward(out_h, out_o, with_biases)
+            update()
             outputs[k] = out_o.ravel()
-            loss[k] = self.E_total(out_o)
-            grads[k] = self.grad[:n]
-            params[k] = self.theta[:n]
+            grads[k] = grad
+            params[k] = theta
+        # E_total of every iteration at once, from the outputs recorded (cast back from float64)
+        loss[:] = self.E_total(outputs.astype(self.dtype).reshape(iterations, *self.T.shape))
         return rows
 
 

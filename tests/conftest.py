@@ -1,14 +1,17 @@
-"""Shared fixtures, and the rule for tests that need Ruby: skipped locally, failed under CI."""
+"""Shared fixtures, the rule for tests that need Ruby (skipped locally, failed under CI), and the tests' helpers made importable."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from reference import spec as spec_module
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/accuracy.py, tests/trace_samples.py
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "golden"

@@ -76,7 +76,7 @@ def cache_dir() -> Path:
     return base / "neuron-original"
 
 
-def locate(path: str | Path | None = None, *, cache: Path | None = None, url: str = PINNED_URL,
+def locate(path: str | Path | None = None, *, cache: Path | None = None, url: str | None = None,
            timeout: float = 30) -> Located:
     """The file to run; Unavailable when there is none, or the cached or downloaded one is not the original."""
     if path is None and os.environ.get(PATH_VARIABLE):
@@ -94,10 +94,10 @@ def locate(path: str | Path | None = None, *, cache: Path | None = None, url: st
             raise Unavailable(f"refusing to run {cached}: its SHA-256 is not the pinned {PINNED_SHA256[:16]}... "
                               "(delete it to download again, or pass --path to run a file of your choice)")
         return Located(cached, True, "cache")
-    return Located(download(cached, url, timeout), True, "downloaded")
+    return Located(download(cached, url or PINNED_URL, timeout), True, "downloaded")
 
 
-def download(target: Path, url: str = PINNED_URL, timeout: float = 30) -> Path:
+def download(target: Path, url: str, timeout: float = 30) -> Path:
     """Fetch ``url`` to ``target`` if, and only if, its SHA-256 is the pinned one."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -116,7 +116,7 @@ def download(target: Path, url: str = PINNED_URL, timeout: float = 30) -> Path:
     return target
 
 
-def verify_neuron_rb(path: str | Path | None = None, *, cache: Path | None = None, url: str = PINNED_URL,
+def verify_neuron_rb(path: str | Path | None = None, *, cache: Path | None = None, url: str | None = None,
                      timeout: float = 60) -> Verdict:
     """Find Neuron.rb (see the module docstring), run it and verify its trace; the Verdict notes which file ran."""
     started = time.perf_counter()

@@ -29,11 +29,14 @@ def example_json(spec_path: str | Path = DEFAULT_SPEC) -> str:
     if not spec.is_documented_shape:
         raise SpecError(f"spec {spec.source}: backprop.rb handles the notes' 2-2-2 network with one example "
                         "and fixed shared biases only")
-    floats = lambda values: [float(v) for v in values]  # noqa: E731
     example = spec.examples[0]
-    return json.dumps({"inputs": floats(example.inputs), "targets": floats(example.targets),
-                       "weights": floats(spec.weights), "biases": floats(spec.biases),
+    return json.dumps({"inputs": _floats(example.inputs), "targets": _floats(example.targets),
+                       "weights": _floats(spec.weights), "biases": _floats(spec.biases),
                        "learning_rate": float(spec.learning_rate), "iterations": spec.iterations})
+
+
+def _floats(values) -> list[float]:
+    return [float(v) for v in values]  # Decimal -> nearest double; json writes its shortest round-trip form
 
 
 def verify_ruby(script: str | Path, implementation: str, *, stdin: str | None = None,

@@ -51,6 +51,14 @@ def test_csv_trace_with_golden_names_passes(tmp_path):
     assert verdict.status == "passed", verdict.reason
 
 
+def test_another_example_is_checked_against_its_own_goldens():
+    other = GOLDEN.parent / "per-neuron-3-4-2"
+    trace = (other / "trajectory.csv").read_text()
+    assert verify_text(trace, fmt="csv", spec_path=other / "example.toml").status == "passed"
+    verdict = verify_text(trace, fmt="csv")  # the documented example's goldens: other columns
+    assert (verdict.status, verdict.kind) == ("errored", "unknown-name"), verdict.reason
+
+
 def test_cli_exit_codes_and_first_divergence(tmp_path, capsys):
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(text(name_value_lines()))
@@ -89,8 +97,9 @@ def _edit(index: int, new: str):
 
 BAD_TRACES = {
     "empty": (lambda lines: [], "empty", "printed nothing"),
-    "garbage": (_edit(40, "Segmentation fault?"), "garbage", "line 41 is not name:value"),
-    "not a number": (_edit(21, "E_total:0.29x"), "not-a-number", "line 22: the value of E_total is not a number"),
+    "garbage": (_edit(40, "Segmentation fault?"), "garbage", "line 41 is not name:value: 'Segmentation fault?'"),
+    "not a number": (_edit(21, "E_total:0.29x"), "not-a-number",
+                     "line 22: the value of E_total is not a number: '0.29x'"),
     "unknown name": (_edit(0, "out_o3:0.5"), "unknown-name", "unknown name 'out_o3'"),
     "missing name": (lambda lines: lines[:20] + lines[21:], "missing-name", "out_o2 is missing"),
     "repeated name": (lambda lines: lines[:21] + [lines[19]] + lines[22:], "repeated-name",

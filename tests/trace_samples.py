@@ -17,8 +17,12 @@ from reference.spec import DEFAULT_SPEC
 GOLDEN = DEFAULT_SPEC.parent / "trajectory.csv"
 WIDTH = 19  # name:value lines per iteration of the documented example
 
-ruby_only = [pytest.mark.ruby,
-             pytest.mark.skipif(shutil.which("ruby") is None, reason="ruby is not on PATH (apt-get install ruby)")]
+
+
+def needs_ruby(test):
+    """Mark a test as a Ruby check, skipped with the reason when ruby is not on PATH."""
+    missing = shutil.which("ruby") is None
+    return pytest.mark.ruby(pytest.mark.skipif(missing, reason="ruby is not on PATH (apt-get install ruby)")(test))
 
 
 @cache

@@ -51,7 +51,7 @@ def parse_name_value(text: str, names: NameMap, iterations: int) -> pd.DataFrame
 
     order = names.order
     _first(~np.isin(name, order), "unknown-name",
-           lambda k: f"line {k + 1}: unknown name {str(name[k])!r} (the name map {names.source} "
+           lambda k: f"line {k + 1}: unknown name {_show(name[k])} (the name map {names.source} "
                      f"knows {', '.join(order)})")
     width = len(order)
     _first(name != np.resize(np.array(order), len(name)), None, lambda k: _out_of_order(k, name, order))
@@ -172,4 +172,5 @@ def _first(bad, kind: str | None, message) -> None:
 
 
 def _show(text: str, limit: int = 60) -> str:
+    text = str(text)  # numpy's str_ would show its type in repr
     return repr(text if len(text) <= limit else text[:limit] + "...")

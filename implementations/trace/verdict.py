@@ -85,7 +85,11 @@ def verify_text(text: str, *, spec_path: str | Path = DEFAULT_SPEC, fmt: str = "
     if comparison.passed:
         return Verdict("passed", f"all {comparison.values_checked:,} values within {limit}; largest error "
                        f"{comparison.max_ulp} ULPs (relative {comparison.max_rel_err:.3g})", comparison, seconds)
-    return Verdict("failed", f"first divergence beyond {limit}: {comparison.first_divergence}", comparison, seconds)
+    first = comparison.first_divergence
+    allowed = tolerance(first.quantity) if callable(tolerance) else tolerance
+    source = f"the {tolerance_from} tolerances" if tolerance_from else "an exact comparison"
+    return Verdict("failed", f"first divergence: {first}, beyond the {allowed} ULPs allowed by {source}",
+                   comparison, seconds)
 
 
 def verify_command(argv: list[str], *, timeout: float = 60, stdin: str | None = None, **options) -> Verdict:

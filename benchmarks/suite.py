@@ -85,7 +85,7 @@ def measure(repeats: int, with_nox: bool) -> list[Row]:
     rows.append(suite_row("pytest", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], ROOT, repeats,
                           60, "the whole test suite"))
     if with_nox:
-        rows += nox_rows(repeats)
+        rows += nox_rows(1)  # each run takes about half a minute
     else:
         rows.append(Row("suite", "nox (default sessions)", "nox", target="< 30 s", status="skipped",
                         note="skipped: --quick"))

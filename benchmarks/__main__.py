@@ -37,15 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     cap = limit_threads(args.threads) if args.threads else None
     version, torch_note = torch_version() if args.torch else (None, "--torch not given")
     repeats, sample_seconds = (5, 0.02) if args.quick else (7, 0.1)
-    started, load_before = time.strftime("%Y-%m-%d %H:%M %Z"), load()
+    started, loads = time.strftime("%Y-%m-%d %H:%M %Z"), []
     rows = []
     for part, measure in (("documented example", lambda: example.measure(repeats)),
                           ("scaling", lambda: scaling.measure(None if version else torch_note, repeats, sample_seconds)),
                           ("suite", lambda: suite.measure(3 if not args.quick else 1, not args.quick))):
         print(f"benchmarks: {part} ...", file=sys.stderr, flush=True)
+        loads.append(f"{load()} before the {part}")
         rows += measure()
     info = machine.describe(torch_note if version else None)
-    info["load average (1/5/15 min)"] = f"{load_before} before, {load()} after"
+    info["load average (1/5/15 min)"] = "; ".join([*loads, f"{load()} at the end"])
     flags = " ".join(flag for flag, on in (("--torch", args.torch), ("--quick", args.quick),
                                            (f"--threads {args.threads}", args.threads)) if on)
     heading = (f"Measured {started} by `python -m benchmarks{' ' + flags if flags else ''}`. "

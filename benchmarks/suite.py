@@ -10,6 +10,7 @@ missing, an untimed first run creates it. A command that fails is reported
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import subprocess
 import sys
@@ -25,25 +26,34 @@ NOX_DEFAULT_SESSIONS = ("check", "tests", "ruby")
 
 
 def timed_runs(command: list[str], cwd: Path, repeats: int) -> tuple[Stats, int, str]:
-    """Seconds per run of ``command``, the first non-zero exit code (0 if none) and the end of its output."""
-    seconds, failure, tail = [], 0, ""
+    """Seconds per run of ``command``, the first non-zero exit code (0 if none), and the output of that run or the last."""
+    seconds, failure, output = [], 0, ""
     for _ in range(repeats):
         started = time.perf_counter()
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
         seconds.append(time.perf_counter() - started)
-        if done.returncode and not failure:
-            failure = done.returncode
-            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or [""]
-            tail = tail[0]
-    return Stats.of(seconds), failure, tail
+        if not failure:
+            failure, output = done.returncode, done.stdout + done.stderr
+    return Stats.of(seconds), failure, output
 
 
-def suite_row(case: str, command: list[str], cwd: Path, repeats: int, limit: float, note: str) -> Row:
-    stats, failure, tail = timed_runs(command, cwd, repeats)
+def nox_sessions(output: str) -> str:
+    """nox's closing summary in one line: each session's result and time."""
+    found = re.findall(r"\* (\S+): (\w+), took ([^\n]+)", output)
+    return ", ".join(f"{name} {result} in {took.strip()}" for name, result, took in found)
+
+
+def last_line(output: str) -> str:
+    return next(reversed(output.strip().splitlines()), "").strip("= ")
+
+
+def suite_row(case: str, command: list[str], cwd: Path, repeats: int, limit: float, note: str,
+              summary=lambda output: "") -> Row:
+    stats, failure, output = timed_runs(command, cwd, repeats)
     row = Row("suite", case, " ".join(Path(command[0]).name if k == 0 else a for k, a in enumerate(command)),
-              number=1, target=f"< {limit:g} s", note=note).timed(stats)
+              number=1, target=f"< {limit:g} s", note="; ".join(filter(None, [note, summary(output)]))).timed(stats)
     if failure:
-        row.status, row.note = "failed", f"{note}; exit {failure}: {tail}"
+        row.status, row.note = "failed", f"{row.note}; exit {failure}: {last_line(output)}"
     else:
         row.status = "met" if stats.median < limit else "missed"
     return row
@@ -76,14 +86,16 @@ def nox_rows(repeats: int) -> list[Row]:
     if not all((ROOT / ".nox" / session).is_dir() for session in NOX_DEFAULT_SESSIONS):
         subprocess.run([nox], cwd=ROOT, capture_output=True)
         note += " (an untimed first run created the missing ones)"
-    return [suite_row("nox (default sessions)", [nox], ROOT, repeats, 30, f"plain nox, {note}, installs checked"),
-            suite_row("nox -R (default sessions)", [nox, "-R"], ROOT, repeats, 30, f"{note}, installs skipped")]
+    return [suite_row("nox (default sessions)", [nox], ROOT, repeats, 30, f"plain nox, {note}, installs checked",
+                      nox_sessions),
+            suite_row("nox -R (default sessions)", [nox, "-R"], ROOT, repeats, 30, f"{note}, installs skipped",
+                      nox_sessions)]
 
 
 def measure(repeats: int, with_nox: bool) -> list[Row]:
     rows = goldens(repeats)
     rows.append(suite_row("pytest", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], ROOT, repeats,
-                          60, "the whole test suite"))
+                          60, "the whole test suite", last_line))
     if with_nox:
         rows += nox_rows(1)  # each run takes about half a minute
     else:

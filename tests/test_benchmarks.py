@@ -14,6 +14,7 @@ from benchmarks.report import markdown, write_csv
 from benchmarks.rows import COLUMNS, Row
 from benchmarks.specs import parameters, scaling_spec, step_flops
 from benchmarks.steps import agreement
+from benchmarks.suite import nox_sessions
 from benchmarks.timing import Stats, interleaved
 from reference.spec import loads
 
@@ -87,3 +88,8 @@ def test_markdown_says_why_torch_was_skipped():
     text = markdown(rows, {"cores": "2"}, "heading")
     assert "skipped: torch not importable" in text
     assert "not judged: no torch figure" in text
+
+
+def test_nox_summary_names_each_session_and_its_time():
+    output = "nox > Ran 2 sessions in 30 seconds:\nnox > * check: success, took 9 seconds\nnox > * tests: failed, took 11 seconds\n"
+    assert nox_sessions(output) == "check success in 9 seconds, tests failed in 11 seconds"

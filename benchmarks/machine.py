@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+from pathlib import Path
 
 import numpy as np
 
@@ -33,6 +34,18 @@ def cpu_model() -> str:
     return platform.processor() or "cpu model unknown"
 
 
+def bytecode() -> str:
+    """Whether installed packages start from compiled bytecode; without it every interpreter start recompiles them."""
+    import importlib.util
+
+    import sympy
+
+    cached = Path(importlib.util.cache_from_source(sympy.__file__)).exists()
+    setting = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    return (f"PYTHONDONTWRITEBYTECODE={setting or '(unset)'}; sympy's compiled bytecode "
+            f"{'present' if cached else 'ABSENT: every interpreter start compiles the packages from source'}")
+
+
 def describe(torch_version: str | None = None) -> dict[str, str]:
     """What the report states about the machine, as label -> text."""
     info = {
@@ -40,6 +53,7 @@ def describe(torch_version: str | None = None) -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "numpy": np.__version__,
         "BLAS (threadpoolctl)": "; ".join(blas()),
+        "bytecode": bytecode(),
         "OpenBLAS variables": ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in OPENBLAS_VARIABLES),
     }
     if torch_version:

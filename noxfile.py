@@ -21,7 +21,10 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def install(session: nox.Session, *groups: str) -> None:
-    session.install(*RUNTIME, *(dep for g in groups for dep in nox.project.dependency_groups(PYPROJECT, g)))
+    # Compiled at install: uv does not by default, and where PYTHONDONTWRITEBYTECODE is set every
+    # interpreter start would compile SymPy, NumPy and pandas afresh (seconds each time).
+    session.install(*RUNTIME, *(dep for g in groups for dep in nox.project.dependency_groups(PYPROJECT, g)),
+                    env={"UV_COMPILE_BYTECODE": "1"})
 
 
 @nox.session(tags=["golden"])
@@ -70,3 +73,17 @@ def report(session: nox.Session) -> None:
     """The comparison report: every implementation against the truth, into reports/ (md, html, csv, json)."""
     install(session)
     session.run("python", "-m", "reference.report", *session.posargs)
+
+
+@nox.session(tags=["bench"])
+def bench(session: nox.Session) -> None:
+    """Benchmarks: writes reports/bench.csv and reports/bench.md (`nox -s bench -- --torch --quick --threads N`)."""
+    install(session, "bench")
+    if "--torch" in session.posargs:
+        # pip, never uv: pip takes the CPU build of torch lying on this machine's disk
+        try:
+            session.run("python", "-m", "ensurepip", "--default-pip", silent=True)
+            session.run("python", "-m", "pip", "install", "--quiet", "torch==2.13.0")
+        except nox.command.CommandFailed:
+            session.warn("torch could not be installed: the benchmark reports its rows as skipped")
+    session.run("python", "-m", "benchmarks", *session.posargs)

@@ -10,6 +10,7 @@ import pytest
 
 from reference import spec as spec_module
 
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "golden"
 EXAMPLES = [GOLDEN / "example.toml", *sorted(GOLDEN.glob("*/example.toml"))]

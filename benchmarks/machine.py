@@ -1,0 +1,61 @@
+"""The machine a benchmark ran on: cores, Python, NumPy, the BLAS in use (threadpoolctl), torch if present."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+
+OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def blas() -> list[str]:
+    """One line per BLAS library loaded in this process, as threadpoolctl sees it."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return ["unknown (threadpoolctl not installed)"]
+    np.dot(np.ones((2, 2)), np.ones((2, 2)))  # make sure NumPy's BLAS is loaded
+    return [f"{pool.get('internal_api')} {pool.get('version')}, kernel {pool.get('architecture')}, "
+            f"threads: {pool.get('num_threads')} ({pool.get('threading_layer')}), {os.path.basename(pool['filepath'])}"
+            for pool in threadpool_info() if pool.get("user_api") == "blas"] or ["none found"]
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "cpu model unknown"
+
+
+def bytecode() -> str:
+    """Whether installed packages start from compiled bytecode; without it every interpreter start recompiles them."""
+    import importlib.util
+
+    import sympy
+
+    cached = Path(importlib.util.cache_from_source(sympy.__file__)).exists()
+    setting = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    return (f"PYTHONDONTWRITEBYTECODE={setting or '(unset)'}; sympy's compiled bytecode "
+            f"{'present' if cached else 'ABSENT: every interpreter start compiles the packages from source'}")
+
+
+def describe(torch_version: str | None = None) -> dict[str, str]:
+    """What the report states about the machine, as label -> text."""
+    info = {
+        "cores": f"{os.cpu_count()} logical ({platform.machine()}, {cpu_model()})",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "numpy": np.__version__,
+        "BLAS (threadpoolctl)": "; ".join(blas()),
+        "bytecode": bytecode(),
+        "OpenBLAS variables": ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in OPENBLAS_VARIABLES),
+    }
+    if torch_version:
+        info["torch"] = torch_version
+    return info

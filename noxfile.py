@@ -50,7 +50,7 @@ def tests(session: nox.Session) -> None:
         if IN_CI:
             session.error(message.replace("will be SKIPPED", "cannot run under CI"))
         session.warn(message)
-    session.run("python", "-m", "pytest", *session.posargs)
+    session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(tags=["verify"])

@@ -31,7 +31,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="a program whose trace is verified as well (repeatable)")
     parser.add_argument("--trace-format", choices=FORMATS, default="name-value", help="of the --trace programs")
     parser.add_argument("--only", action="append", metavar="NAME", help="only these programs (repeatable)")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each Python implementation (default 5)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each Python implementation (default 3)")
     parser.add_argument("--other-repeats", type=int, default=3, help="timed runs of each other program (default 3)")
     parser.add_argument("--documented-only", action="store_true", help="skip the other examples under golden/")
     parser.add_argument("--ledger", type=Path, default=DEFAULT_SPEC.with_name("published.csv"),

@@ -215,7 +215,7 @@ def repeats_for(program: Program, python: int, other: int) -> int:
     return python if program.language == "python" else other
 
 
-def collect(programs: list[Program], specs: list[Spec], *, python_repeats: int = 5, other_repeats: int = 3,
+def collect(programs: list[Program], specs: list[Spec], *, python_repeats: int = 3, other_repeats: int = 3,
             progress: TextIO | None = None) -> Iterator[Result]:
     """Verify each program on each example; only the documented example is timed more than once.
 

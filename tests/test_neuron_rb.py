@@ -9,7 +9,7 @@ import pytest
 from implementations import neuron_rb
 from .trace_samples import needs_ruby
 
-ORIGINAL_SHA256 = "8e70a2d3f2aa494832eccb8b52cf209d1de74bb839ef0e9fde094ae023cf80e7"  # as published in issue 4
+ORIGINAL_SHA256 = "8e70a2d3f2aa494832eccb8b52cf209d1de74bb839ef0e9fde094ae023cf80e7"  # the pinned original's, as published
 
 
 def available_original():

@@ -94,7 +94,7 @@ def nox_rows(repeats: int) -> list[Row]:
 
 def measure(repeats: int, with_nox: bool) -> list[Row]:
     rows = goldens(repeats)
-    rows.append(suite_row("pytest", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], ROOT, repeats,
+    rows.append(suite_row("pytest", [sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"], ROOT, repeats,
                           60, "the whole test suite", last_line))
     if with_nox:
         rows += nox_rows(1)  # each run takes about half a minute

@@ -7,6 +7,7 @@ zero aside). Relative error is |got - expected| / |expected|.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,12 @@ _EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "
 def read_trajectory(path: str | Path) -> pd.DataFrame:
     """A trajectory CSV with every value read back exactly (round-trip parsing)."""
     return pd.read_csv(path, **_EXACT)
+
+
+def read_step1(path: str | Path) -> dict[str, float]:
+    """step1.csv as float64 values: float() of each 40-digit decimal is the correctly rounded double."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        return {row["quantity"]: float(row["value"]) for row in csv.DictReader(handle)}
 
 
 @dataclass(frozen=True)

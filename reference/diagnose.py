@@ -15,7 +15,6 @@ recognised on any example, and the first divergence is always named.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import mistakes, tolerances
-from .compare import Divergence, compare_trajectory, read_trajectory, ulp_distance
+from .compare import Divergence, compare_trajectory, read_step1, read_trajectory, ulp_distance
 from .spec import DEFAULT_SPEC, load
 
 NO_MATCH = "no known mistake matches"
@@ -58,12 +57,6 @@ def loosest_tolerance(example: str = "documented") -> Callable[[str], int]:
     def limit(quantity: str) -> int:
         return max([tolerances.tolerance(name, example, quantity) or 0 for name in names] or [0])
     return limit
-
-
-def read_step1(path: Path) -> dict[str, float]:
-    """step1.csv as float64 values (each the double nearest the golden decimal)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["quantity"]: float(row["value"]) for row in csv.DictReader(handle)}
 
 
 def diagnose(obtained: pd.DataFrame, *, spec_path: str | Path = DEFAULT_SPEC,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from collections.abc import Callable
+
 from .spec import DEFAULT_SPEC
 
 TABLE = Path(__file__).with_name("tolerances.csv")
@@ -36,3 +38,22 @@ def tolerance(implementation: str, example: str, quantity: str = "*") -> int | N
     found = {r["quantity"]: int(r["tolerance_ulp"]) for r in rows()
              if r["implementation"] == implementation and r["example"] == example}
     return found.get(quantity, found.get("*"))
+
+
+class MissingTolerance(LookupError):
+    """The table has no row for what is being compared; the message says what to add."""
+
+
+def limits(implementation: str, example: str) -> Callable[[str], int]:
+    """The tolerance of every quantity, as a function; MissingTolerance when the table lacks a row."""
+    if not any(r["implementation"] == implementation and r["example"] == example for r in rows()):
+        raise MissingTolerance(f"reference/tolerances.csv has no row for implementation {implementation!r}, "
+                               f"example {example!r}: measure it and add one")
+
+    def limit(quantity: str) -> int:
+        value = tolerance(implementation, example, quantity)
+        if value is None:
+            raise MissingTolerance(f"reference/tolerances.csv has no {implementation!r} row for "
+                                   f"{quantity!r} and no '*' row")
+        return value
+    return limit

@@ -9,7 +9,6 @@ run is done once per test session (cached), since autograd takes seconds.
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from implementations import REGISTRY, neuron_rb
 from implementations.ruby_bridge import verify_project_ruby
 from reference import tolerances
 from reference.__main__ import all_specs
-from reference.compare import Comparison, compare_trajectory, read_trajectory, relative_error, ulp_distance
+from reference.compare import Comparison, compare_trajectory, read_step1, read_trajectory, relative_error, \
+    ulp_distance
 from reference.spec import Spec, load
 
 STEP1 = "/step1"  # suffix of the example key in the tolerance table for step-1 rows
@@ -39,20 +39,9 @@ def supported() -> list[tuple[str, str]]:
             if impl.supports(spec(example)) is None]
 
 
-def tolerance_for(name: str, example: str):
-    def of(quantity: str) -> int:
-        found = tolerances.tolerance(name, example, quantity)
-        if found is None:
-            raise LookupError(f"reference/tolerances.csv has no row for {name}, {example}, {quantity}")
-        return found
-    return of
-
-
 @cache
 def golden_step1(example: str) -> dict[str, float]:
-    """step1.csv as float64: float() of the 40-digit decimal is correctly rounded."""
-    with (EXAMPLES[example].parent / "step1.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["quantity"]: float(row["value"]) for row in csv.DictReader(handle)}
+    return read_step1(EXAMPLES[example].parent / "step1.csv")
 
 
 @cache
@@ -78,7 +67,7 @@ def golden_trajectory(example: str):
 
 @cache
 def trajectory_comparison(name: str, example: str) -> Comparison:
-    return compare_trajectory(golden_trajectory(example), trajectory(name, example), tolerance_for(name, example))
+    return compare_trajectory(golden_trajectory(example), trajectory(name, example), tolerances.limits(name, example))
 
 
 def covered_max(row: dict[str, str], errors: dict[str, int]) -> int:

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .accuracy import EXAMPLES, STEP1, golden_step1, spec, step1_errors, supported, tolerance_for, trajectory, \
+from .accuracy import EXAMPLES, STEP1, golden_step1, spec, step1_errors, supported, trajectory, \
     trajectory_comparison
 from implementations import REGISTRY, Implementation
 from implementations.__main__ import main
-from reference import names
+from reference import names, tolerances
 from reference.compare import compare_trajectory, read_trajectory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def test_loop_refuses_other_specs_with_a_reason():
 @pytest.mark.parametrize("name,example", PAIRS)
 def test_step1_within_tolerance(name, example):
     errors = step1_errors(name, example)
-    allowed = tolerance_for(name, example + STEP1)
+    allowed = tolerances.limits(name, example + STEP1)
     assert set(errors) <= set(golden_step1(example))
     assert "E_total" in errors and all(f"dE_d{p}" in errors for p in names.trained_names(spec(example)))
     over = {q: ulps for q, (ulps, _) in errors.items() if ulps > allowed(q)}
@@ -114,7 +114,7 @@ def test_cli_as_a_module_writes_the_golden_columns():
     got = read_trajectory(io.StringIO(result.stdout))
     golden = read_trajectory(EXAMPLES["per-neuron-3-4-2"].parent / "trajectory.csv").head(4)
     assert list(got.columns) == list(golden.columns)
-    assert compare_trajectory(golden, got, tolerance_for("vectorized", "per-neuron-3-4-2")).passed
+    assert compare_trajectory(golden, got, tolerances.limits("vectorized", "per-neuron-3-4-2")).passed
 
 
 @pytest.mark.parametrize("argv,says", [

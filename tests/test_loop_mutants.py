@@ -6,9 +6,10 @@ import pytest
 
 from implementations.frames import trajectory_frame
 from implementations.loop import Loop
+from reference import tolerances
 from reference.compare import compare_trajectory
 
-from .accuracy import golden_trajectory, spec, tolerance_for
+from .accuracy import golden_trajectory, spec
 from .mutants.loop import MUTANTS
 
 
@@ -16,7 +17,7 @@ def first_iterations(network: Loop, iterations: int = 3):
     example = spec("documented")
     got = trajectory_frame(example, network.rows(iterations))
     return compare_trajectory(golden_trajectory("documented").head(iterations), got,
-                              tolerance_for("loop", "documented"))
+                              tolerances.limits("loop", "documented"))
 
 
 def test_the_unmutated_loop_passes():

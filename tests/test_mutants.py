@@ -150,5 +150,5 @@ def test_every_ruby_mutant_is_caught_by_the_bridge(ruby_outcomes):
 @pytest.mark.parametrize("name", RUBY_MUTANTS)
 def test_the_diagnosis_recognises_each_ruby_mutant(name, ruby_outcomes):
     verdict, obtained = ruby_outcomes[name]
-    diagnosis = diagnose(obtained, tolerance_ulp=lambda q: tolerances.tolerance("ruby", "documented", q))
+    diagnosis = diagnose(obtained, tolerance_ulp=tolerances.limits("ruby", "documented"))
     assert_diagnosed(diagnosis, RUBY_MUTANTS[name], verdict.comparison.first_divergence)

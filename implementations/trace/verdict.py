@@ -49,18 +49,17 @@ def errored(error: TraceError | SpecError, started: float) -> Verdict:
 
 def table_tolerance(implementation: str, spec: Spec) -> Callable[[str], int]:
     """The tolerance rows of ``implementation`` for this example, as a function of the quantity."""
-    example = tolerances.example_key(spec.source)
-    if not any(r["implementation"] == implementation and r["example"] == example for r in tolerances.rows()):
-        raise TraceError("tolerance", f"reference/tolerances.csv has no row for implementation "
-                         f"{implementation!r}, example {example!r}: measure it and add one")
+    try:
+        limit = tolerances.limits(implementation, tolerances.example_key(spec.source))
+    except tolerances.MissingTolerance as missing:
+        raise TraceError("tolerance", str(missing)) from None
 
-    def limit(quantity: str) -> int:
-        value = tolerances.tolerance(implementation, example, quantity)
-        if value is None:
-            raise TraceError("tolerance", f"reference/tolerances.csv has no {implementation!r} row for "
-                             f"{quantity!r} and no '*' row")
-        return value
-    return limit
+    def checked(quantity: str) -> int:
+        try:
+            return limit(quantity)
+        except tolerances.MissingTolerance as missing:
+            raise TraceError("tolerance", str(missing)) from None
+    return checked
 
 
 def verify_text(text: str, *, spec_path: str | Path = DEFAULT_SPEC, fmt: str = "name-value",

@@ -1,27 +1,29 @@
-"""Run the published Neuron.rb, unmodified, and verify all 190,000 values it prints.
+"""Where the original Neuron.rb comes from: a given file, a hash-checked cached copy, or the pinned download.
 
-``python -m implementations.neuron_rb [--path FILE]``
+The original is someone else's program and never part of this repository.
+Where it comes from, first match wins:
 
-Where the file comes from, first match wins:
+1. a given path (``--neuron-rb FILE``) or the environment variable ``NEURON_RB``:
+   run as it is, with a note saying whether it is byte-identical to the
+   published original (the SHA-256 below);
+2. the cache folder (``$NEURON_RB_CACHE``, else ``neuron-original`` in the user
+   cache folder, ``~/.cache/neuron-original`` on Linux): run only if its SHA-256
+   is the pinned one;
+3. only when downloading is allowed: fetched from the pinned commit into the
+   cache, and kept only if its SHA-256 is the pinned one.
 
-1. ``--path FILE`` or the environment variable ``NEURON_RB``: that file is run
-   as it is, and whether it is byte-identical to the published original
-   (SHA-256 below) is reported;
-2. the cache folder (``NEURON_RB_CACHE``, else ``neuron-original`` in the user
-   cache folder, ``~/.cache/neuron-original`` on Linux): a copy there is run
-   only if its SHA-256 is the pinned one;
-3. otherwise it is downloaded from the pinned commit into the cache, and kept
-   only if its SHA-256 is the pinned one.
-
-Exit 0 every value within the ``neuron.rb`` tolerances, 1 diverged, 2 could not
-verify (file unavailable or altered, no Ruby, script failed or hung, output
-unreadable); with ``--no-download``, 3 when no copy is at hand (SKIPPED).
+Every read is bounded (the original is about 5 kB), refuses devices, FIFOs and
+folders, and the bytes that were hashed are the bytes that run: they are
+copied into a private folder first.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -30,8 +32,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ruby_bridge import command_line, finish, verify_ruby
-from .trace import Verdict
+from .registry import Command, Missing, Unusable
 
 PINNED_URL = ("https://raw.githubusercontent.com/HarmonyHu/harmonyhu.github.io/"
               "908fcee93594e47dc44ddef64c03d70f47fc8bb6/_posts/other/Neuron.rb")
@@ -39,29 +40,24 @@ PINNED_SHA256 = "8e70a2d3f2aa494832eccb8b52cf209d1de74bb839ef0e9fde094ae023cf80e
 PATH_VARIABLE = "NEURON_RB"
 CACHE_VARIABLE = "NEURON_RB_CACHE"
 FILE_NAME = "Neuron.rb"
-SKIPPED_EXIT = 3  # with --no-download and no copy at hand: not verified, and not a failure of the suite
-IMPLEMENTATION = "neuron.rb"  # its name in reference/tolerances.csv
-SUPPLY_HINT = f"pass --path FILE or set {PATH_VARIABLE}=FILE to a copy of Neuron.rb"
-
-
-class Unavailable(Exception):
-    """Neuron.rb cannot be had, or not safely; the message is one line."""
-
-
-class NotHere(Unavailable):
-    """No copy was given or cached, and downloading was not allowed."""
+MAX_BYTES = 64 * 1024
+SUPPLY_HINT = (f"set {PATH_VARIABLE}=FILE to a copy of Neuron.rb, or allow the pinned download "
+               "(backprop-verify check neuron.rb --download)")
 
 
 @dataclass(frozen=True)
 class Located:
-    path: Path
-    identical: bool  # byte-identical to the published original
+    path: Path  # where the bytes were read
+    data: bytes
     origin: str  # "given", "cache" or "downloaded"
 
+    @property
+    def identical(self) -> bool:
+        return sha256(self.data) == PINNED_SHA256
+
     def describe(self) -> str:
-        same = ("byte-identical to the published original" if self.identical
-                else "NOT byte-identical to the published original")
-        return f"Neuron.rb ({self.origin}): {self.path}, {same} (SHA-256 {sha256(self.path.read_bytes())[:16]}...)"
+        same = "byte-identical to" if self.identical else "NOT byte-identical to"
+        return f"Neuron.rb ({self.origin} copy, {self.path}) is {same} the published original"
 
 
 def sha256(data: bytes) -> str:
@@ -81,76 +77,91 @@ def cache_dir() -> Path:
     return base / "neuron-original"
 
 
+def read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES; Unusable for anything else, with the reason."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on the open descriptor.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except IsADirectoryError:
+        raise Unusable(f"{path} is a folder, not Neuron.rb; {SUPPLY_HINT}") from None
+    except OSError as exc:
+        raise Unusable(f"cannot read {path} ({exc.strerror or exc}); {SUPPLY_HINT}") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise Unusable(f"{path} is a folder, not Neuron.rb; {SUPPLY_HINT}")
+        if not stat.S_ISREG(mode):
+            raise Unusable(f"{path} is not a regular file (a device, FIFO or socket); {SUPPLY_HINT}")
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise Unusable(f"{path} is larger than {MAX_BYTES // 1024} kB; the original Neuron.rb is about 5 kB")
+    return data
+
+
 def locate(path: str | Path | None = None, *, cache: Path | None = None, url: str | None = None,
-           timeout: float = 30, fetch: bool = True) -> Located:
-    """The file to run; Unavailable when there is none, or the cached or downloaded one is not the original."""
+           timeout: float = 30, download: bool = False) -> Located:
+    """The copy to run; Missing when there is none here, Unusable when it must not be run."""
     if path is None and os.environ.get(PATH_VARIABLE):
         path = os.environ[PATH_VARIABLE]
     if path is not None:
-        path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise Unavailable(f"cannot read {path} ({exc.strerror or exc}); {SUPPLY_HINT}") from None
-        return Located(path, sha256(data) == PINNED_SHA256, "given")
+        return Located(Path(path), read_bounded(Path(path)), "given")
     cached = (cache or cache_dir()) / FILE_NAME
-    if cached.exists():
-        if sha256(cached.read_bytes()) != PINNED_SHA256:
-            raise Unavailable(f"refusing to run {cached}: its SHA-256 is not the pinned {PINNED_SHA256[:16]}... "
-                              "(delete it to download again, or pass --path to run a file of your choice)")
-        return Located(cached, True, "cache")
-    if not fetch:
-        raise NotHere(f"the original Neuron.rb is not available offline (no copy in {cached.parent}); {SUPPLY_HINT}")
-    return Located(download(cached, url or PINNED_URL, timeout), True, "downloaded")
+    if os.path.lexists(cached):
+        data = read_bounded(cached)
+        if sha256(data) != PINNED_SHA256:
+            raise Unusable(f"refusing to run {cached}: its SHA-256 is not the pinned {PINNED_SHA256[:16]}... "
+                           f"(delete it to download again, or set {PATH_VARIABLE} to run a file of your choice)")
+        return Located(cached, data, "cache")
+    if not download:
+        raise Missing(f"the original Neuron.rb is not at hand (no copy in {cached.parent}); {SUPPLY_HINT}")
+    return Located(cached, fetch(cached, url or PINNED_URL, timeout), "downloaded")
 
 
-def download(target: Path, url: str, timeout: float = 30) -> Path:
-    """Fetch ``url`` to ``target`` if, and only if, its SHA-256 is the pinned one."""
+def fetch(target: Path, url: str, timeout: float = 30) -> bytes:
+    """Download ``url``, keep it at ``target`` if, and only if, its SHA-256 is the pinned one; its bytes."""
+    deadline = time.monotonic() + timeout
+    chunks, size = [], 0
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            data = response.read()
+            while size <= MAX_BYTES:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"still downloading after {timeout:g} s")
+                chunk = response.read(8192)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise Unavailable(f"no cached copy in {target.parent} and the download failed ({reason}); "
-                          f"{SUPPLY_HINT}") from None
+        raise Unusable(f"no cached copy in {target.parent} and the download failed ({reason}); "
+                       f"set {PATH_VARIABLE}=FILE to a copy of Neuron.rb") from None
+    data = b"".join(chunks)
+    if size > MAX_BYTES:
+        raise Unusable(f"refusing the download from {url}: more than {MAX_BYTES // 1024} kB; nothing was saved")
     if sha256(data) != PINNED_SHA256:
-        raise Unavailable(f"refusing the file downloaded from {url}: its SHA-256 {sha256(data)[:16]}... is not the "
-                          f"pinned {PINNED_SHA256[:16]}...; nothing was saved")
+        raise Unusable(f"refusing the file downloaded from {url}: its SHA-256 {sha256(data)[:16]}... is not the "
+                       f"pinned {PINNED_SHA256[:16]}...; nothing was saved")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".Neuron.rb.", delete=False) as staged:
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".Neuron.rb.", suffix=".tmp", delete=False) as staged:
         staged.write(data)
     os.replace(staged.name, target)  # whole or not at all
-    return target
+    return data
 
 
-def verify_neuron_rb(path: str | Path | None = None, *, cache: Path | None = None, url: str | None = None,
-                     timeout: float = 60, fetch: bool = True) -> Verdict:
-    """Find Neuron.rb (see the module docstring), run it and verify its trace; the Verdict notes which file ran.
-
-    With ``fetch=False`` nothing is downloaded, and a missing copy gives a skipped verdict.
-    """
-    started = time.perf_counter()
-    try:
-        found = locate(path, cache=cache, url=url, fetch=fetch)
-    except NotHere as error:
-        return Verdict("skipped", str(error), seconds=time.perf_counter() - started, kind="unavailable")
-    except Unavailable as error:
-        return Verdict("errored", str(error), seconds=time.perf_counter() - started, kind="unavailable")
-    verdict = verify_ruby(found.path, IMPLEMENTATION, timeout=timeout)
-    return verdict.with_note(found.describe())
+_PRIVATE: list[str] = []
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = command_line("python -m implementations.neuron_rb", __doc__)
-    parser.add_argument("--path", type=Path, help=f"run this file (default: ${PATH_VARIABLE}, else the cached "
-                        "or downloaded original)")
-    parser.add_argument("--no-download", action="store_true",
-                        help=f"run only a given or cached copy; without one, say SKIPPED and exit {SKIPPED_EXIT}")
-    args = parser.parse_args(argv)
-    verdict = verify_neuron_rb(args.path, timeout=args.timeout, fetch=not args.no_download)
-    code = finish(verdict, args.show_errors)
-    return SKIPPED_EXIT if verdict.status == "skipped" and verdict.kind == "unavailable" else code
+def private_copy(found: Located) -> Path:
+    """The hashed bytes in a folder only this process writes to, removed at exit: what is run is what was checked."""
+    if not _PRIVATE:
+        _PRIVATE.append(tempfile.mkdtemp(prefix="backprop-verify-neuron-rb-"))
+        atexit.register(shutil.rmtree, _PRIVATE[0], True)
+    copy = Path(_PRIVATE[0]) / f"{sha256(found.data)[:16]}-{FILE_NAME}"
+    copy.write_bytes(found.data)
+    return copy
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def command(spec, download: bool = False) -> Command:
+    """The registry's command for Neuron.rb: ruby and a private copy of the located file."""
+    found = locate(download=download)
+    return Command(["ruby", str(private_copy(found))], found.describe())

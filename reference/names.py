@@ -1,9 +1,11 @@
-"""The names of every quantity, shared by the reference, the goldens and all implementations.
+"""The names of every quantity, shared by the reference, the goldens, the implementations and the harness.
 
 For the documented example they are exactly the notes' names (net_h1, out_o1,
-dE_dw5, w5_new, ...). For other specs the same scheme extends: neurons and
-parameters are numbered in the spec's order, and when a spec trains on several
-examples at once, per-example quantities carry a suffix ``_x1``, ``_x2``, ...
+dE_dw5, w5_new, ...). The same scheme extends to any spec: hidden neurons are
+h1, h2, ... across all hidden layers in order, output neurons o1, o2, ...;
+parameters are numbered in the spec's order (w1, w2, ...; b1, b2, ...); and
+when a spec trains on several examples at once, per-example quantities carry a
+suffix ``_x1``, ``_x2``, ...
 """
 
 from __future__ import annotations
@@ -19,21 +21,31 @@ def bias_names(spec: Spec) -> list[str]:
     return [f"b{k}" for k in range(1, len(spec.biases) + 1)]
 
 
+def parameter_names(spec: Spec) -> list[str]:
+    return weight_names(spec) + bias_names(spec)
+
+
 def trained_names(spec: Spec) -> list[str]:
-    """The parameters gradient descent updates, in column order."""
+    """The parameters the optimizer updates, in column order."""
     return weight_names(spec) + (bias_names(spec) if spec.train_biases else [])
 
 
-def neurons(prefix: str, count: int) -> list[str]:
-    return [f"{prefix}{k}" for k in range(1, count + 1)]
+def layer_neurons(spec: Spec) -> list[list[str]]:
+    """The neurons of each non-input layer: h1, h2, ... through the hidden layers, then o1, o2, ..."""
+    layers, first = [], 1
+    for size in spec.layers[1:-1]:
+        layers.append([f"h{k}" for k in range(first, first + size)])
+        first += size
+    layers.append([f"o{k}" for k in range(1, spec.n_outputs + 1)])
+    return layers
 
 
 def hidden(spec: Spec) -> list[str]:
-    return neurons("h", spec.n_hidden)
+    return [n for layer in layer_neurons(spec)[:-1] for n in layer]
 
 
 def outputs(spec: Spec) -> list[str]:
-    return neurons("o", spec.n_outputs)
+    return layer_neurons(spec)[-1]
 
 
 def per_example(spec: Spec, names: list[str]) -> list[str]:
@@ -48,21 +60,37 @@ def draft_names() -> list[str]:
     return [f"R{k}" for k in range(1, 21)]
 
 
+def forward_names(spec: Spec) -> list[str]:
+    """net and out of every neuron, layer by layer (net of a layer, then its out)."""
+    return [f"{kind}_{n}" for layer in layer_neurons(spec) for kind in ("net", "out") for n in layer]
+
+
 def step1_quantities(spec: Spec) -> list[str]:
     """Every row of step1.csv, in order."""
-    forward = [f"{kind}_{n}" for kind, layer in (("net", hidden(spec)), ("out", hidden(spec)),
-                                                 ("net", outputs(spec)), ("out", outputs(spec)))
-               for n in layer]
-    names = per_example(spec, forward) + ["E_total"]
+    names = per_example(spec, forward_names(spec)) + ["E_total"]
     names += per_example(spec, [f"dE_dout_{n}" for n in outputs(spec) + hidden(spec)])
     if spec.is_documented_shape:
         names += draft_names()
-    names += [f"dE_d{p}" for p in weight_names(spec) + bias_names(spec)]
+    names += [f"dE_d{p}" for p in parameter_names(spec)]
     names += [f"{p}_new" for p in trained_names(spec)]
     return names
 
 
+def output_columns(spec: Spec) -> list[str]:
+    return per_example(spec, [f"out_{o}" for o in outputs(spec)])
+
+
 def trajectory_columns(spec: Spec) -> list[str]:
-    """The columns of trajectory.csv: what every implementation must print."""
-    return (["iteration"] + per_example(spec, [f"out_{n}" for n in outputs(spec)]) + ["E_total"]
+    """The columns of trajectory.csv: what every implementation prints, iteration by iteration."""
+    return (["iteration"] + output_columns(spec) + ["E_total"]
             + [f"dE_d{p}" for p in trained_names(spec)] + [f"{p}_new" for p in trained_names(spec)])
+
+
+def quantities(spec: Spec) -> list[str]:
+    """The trajectory's quantities: its columns without ``iteration``."""
+    return trajectory_columns(spec)[1:]
+
+
+def forward_quantities(spec: Spec) -> list[str]:
+    """The quantities of a forward pass (outputs and loss): those that move with --after-update."""
+    return output_columns(spec) + ["E_total"]

@@ -1,79 +1,61 @@
-"""Evaluate the reference at high precision: step 1 and the whole trajectory.
+"""The truth: the training graph evaluated in exact arithmetic, for step 1 and the whole trajectory.
 
-The SymPy expressions are compiled once (``lambdify`` with common-subexpression
-elimination, to mpmath) and then evaluated per iteration; substituting into the
-symbolic expressions at every iteration would take minutes.
+MPFR at ``TRAJECTORY_BITS`` (about 60 significant digits) keeps every value of
+the trajectory far more precise than a double, so that rounding it to float64
+gives the correctly rounded value (tests/test_reference.py recomputes at
+higher precision to confirm it); step 1 is evaluated at ``STEP1_BITS``.
 """
 
 from __future__ import annotations
 
-import collections
+from collections.abc import Callable
 
 import mpmath
-import sympy as sp
-from sympy.printing.pycode import MpmathPrinter
+import numpy as np
 
 from . import names
-from .network import Network
+from .arithmetic import Exact
+from .spec import Spec
+from .training import Training
 
-STEP1_DIGITS = 40  # significant digits written for step 1
-STEP1_DPS = 60  # working precision for step 1
-TRAJECTORY_DPS = 50  # working precision for the trajectory
-
-
-class _Printer(MpmathPrinter):
-    """Prints each rational constant as a name, so that it is computed once, not per call."""
-
-    def __init__(self, constants: dict[str, mpmath.mpf], **settings):
-        super().__init__(settings)
-        self.module_imports = collections.defaultdict(set)
-        self.constants = constants
-
-    def _print_Rational(self, expr: sp.Rational) -> str:
-        name = f"_q{abs(expr.p)}_{expr.q}"
-        self.constants[name] = mpmath.mpf(abs(expr.p)) / expr.q
-        return f"(-{name})" if expr.p < 0 else name
+TRAJECTORY_BITS = 200
+STEP1_BITS = 256
 
 
-def compile_(network: Network, exprs: list[sp.Expr]):
-    """A function of the parameter values returning ``exprs`` evaluated in mpmath.
-
-    Rational constants are evaluated once, at the precision in force when this is called.
-    """
-    constants: dict[str, mpmath.mpf] = {}
-    printer = _Printer(constants, fully_qualified_modules=False, inline=True, allow_unknown_functions=True)
-    source = sp.lambdify([network.parameters], exprs, modules="mpmath", cse=True, printer=printer)
-    source.__globals__.update(constants)
-    return source
-
-
-def start(network: Network) -> list[mpmath.mpf]:
-    """The initial parameter values at the current mpmath precision."""
-    return [mpmath.mpf(v.p) / v.q for v in (network.initial[p] for p in network.parameters)]
-
-
-def step1(network: Network, expressions: dict[str, sp.Expr]) -> dict[str, mpmath.mpf]:
-    """Evaluate named expressions of the parameters at the starting point."""
-    with mpmath.workdps(STEP1_DPS):
-        f = compile_(network, list(expressions.values()))
-        return dict(zip(expressions, f(start(network))))
-
-
-def trajectory(network: Network, iterations: int, dps: int = TRAJECTORY_DPS):
-    """Yield one row of trajectory values (mpf) per iteration, columns as names.trajectory_columns."""
-    spec = network.spec
-    trained = names.trained_names(spec)
-    position = {str(p): k for k, p in enumerate(network.parameters)}
-    gradient = network.gradient()
-    outputs = [network.expand(network[n]) for n in names.per_example(spec, [f"out_{o}" for o in names.outputs(spec)])]
-    n_head = len(outputs) + 1
-    with mpmath.workdps(dps):
-        f = compile_(network, outputs + [network.expand(network.E_total)] + [gradient[p] for p in trained])
-        rate = mpmath.mpf(network.rate.p) / network.rate.q
-        values = start(network)
+def trajectory(spec: Spec, iterations: int, bits: int = TRAJECTORY_BITS,
+               progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, dict[str, object]]:
+    """The correctly rounded trajectory (a row per iteration, columns as names.quantities), and the exact
+    outputs and E_total after the last update (the forward pass of one iteration more)."""
+    rows = np.empty((iterations, len(names.quantities(spec))))
+    with Exact(bits) as A:
+        training = Training(spec, A)
         for iteration in range(iterations):
-            row = f(values)
-            grads = row[n_head:]
-            for name, g in zip(trained, grads):
-                values[position[name]] -= rate * g
-            yield [iteration, *row, *(values[position[name]] for name in trained)]
+            if progress is not None and iteration % 1000 == 0:
+                progress(iteration)
+            rows[iteration] = A.to_float64(training.step().row(A, spec.train_biases))
+        last = training.step()
+        after = dict(zip(names.forward_quantities(spec), A.flat([p.outs[-1] for p in last.passes] + [last.E_total])))
+    return rows, after
+
+
+def step1(spec: Spec, bits: int = STEP1_BITS) -> dict[str, object]:
+    """Every quantity of the first iteration the graph computes (the notes' draft R1..R20 aside), exact."""
+    with Exact(bits) as A:
+        step = Training(spec, A).step()
+        values: dict[str, object] = {}
+        for n, p in enumerate(step.passes):
+            suffix = "" if len(step.passes) == 1 else f"_x{n + 1}"
+            for layer, neurons in enumerate(names.layer_neurons(spec)):
+                for kind, array in (("net", p.nets[layer]), ("out", p.outs[layer]), ("dE_dout", p.dE_dout[layer])):
+                    values.update((f"{kind}_{neuron}{suffix}", v) for neuron, v in zip(neurons, A.flat([array])))
+        values["E_total"] = step.E_total
+        values.update(zip((f"dE_d{p}" for p in names.parameter_names(spec)), A.flat(step.dW + step.db)))
+        new = step.W_new + (step.b_new if spec.train_biases else [])
+        values.update(zip((f"{p}_new" for p in names.trained_names(spec)), A.flat(new)))
+    return values
+
+
+def as_mpf(value) -> mpmath.mpf:
+    """An MPFR value as an mpmath number, exactly (for formatting)."""
+    mantissa, exponent = value.as_mantissa_exp()
+    return mpmath.mpf(mpmath.libmp.from_man_exp(int(mantissa), int(exponent)))

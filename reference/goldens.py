@@ -1,38 +1,43 @@
-"""Render the golden files of a spec, write them atomically, or check them against disk.
+"""Render the golden files of a spec, write them (all or none), or check them against disk byte for byte.
 
-Every file is rendered in memory first; only then are they written, each to a
-temporary file beside its target, and renamed into place once all of them are
-staged. A failure while computing or staging leaves the existing goldens as
-they were. ``check`` renders afresh and compares with what is on disk; where a
-file differs, the fresh text is written beside it as ``NAME.obtained.csv``.
+The files of one example:
+
+- ``step1.csv``: every quantity of the first iteration, 40 significant digits;
+- ``trajectory.csv``: every iteration, each value the correctly rounded float64;
+- ``after_training.csv``: the outputs and loss after the last update, 30 digits;
+- ``notes_identities.csv``: the notes' formulas (or, beyond the notes' family,
+  the layer-local closed forms), each decided by SymPy;
+- ``envelope.csv``: the noise envelope (reference/envelope.py);
+- ``derivation.csv``: what they were derived from (the spec's fingerprint and
+  iteration count, which every comparison checks first) and with what settings.
+
+``check`` renders afresh and compares bytes; where a file differs, the fresh
+text is written beside it as ``NAME.obtained.csv``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
-import os
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 import mpmath
-from mpmath.libmp import round_nearest, to_float
+import numpy as np
 
-from . import names
-from .evaluate import STEP1_DIGITS, step1, trajectory
-from .identities import check as check_identities
+from . import envelope, evaluate, identities, local_identities, names
+from .evaluate import STEP1_BITS, TRAJECTORY_BITS, as_mpf
 from .network import Network
 from .quantities import step1 as step1_quantities
 from .spec import Spec
+from .writer import read_regular, write_all, write_file
 
-FILES = ("step1.csv", "trajectory.csv", "after_training.csv", "notes_identities.csv")
-FINAL_DIGITS = 30  # after thousands of iterations at 50 digits, 30 are certain
+STEP1_DIGITS = 40
+FINAL_DIGITS = 30
+DERIVATION = "derivation.csv"
+FILES = ("step1.csv", "trajectory.csv", "after_training.csv", "notes_identities.csv", "envelope.csv", DERIVATION)
 
-
-class GoldenError(RuntimeError):
-    """A golden file that is missing or differs from the reference; the message is one line."""
+Progress = Callable[[str], None]
 
 
 def _csv(rows: list[list]) -> str:
@@ -41,82 +46,76 @@ def _csv(rows: list[list]) -> str:
     return buffer.getvalue()
 
 
-def decimal(value: mpmath.mpf) -> str:
-    return mpmath.nstr(value, STEP1_DIGITS, strip_zeros=False, min_fixed=-6, max_fixed=6)
+def decimal(value, digits: int = STEP1_DIGITS) -> str:
+    return mpmath.nstr(value, digits, strip_zeros=False, min_fixed=-6, max_fixed=6)
 
 
-def render_step1(network: Network) -> str:
-    quantities = step1_quantities(network)
-    values = step1(network, {q.name: q.expr for q in quantities})
+def render_step1(spec: Spec) -> str:
     rows = [["quantity", "value", "symbol", "description"]]
-    rows += [[q.name, decimal(values[q.name]), q.symbol, q.description] for q in quantities]
+    with mpmath.workprec(STEP1_BITS):
+        rows += [[q.name, decimal(q.value), q.symbol, q.description] for q in step1_quantities(spec)]
     return _csv(rows)
 
 
-def render_trajectory(network: Network) -> tuple[str, str]:
-    """trajectory.csv, and after_training.csv: the outputs and loss once every update is done."""
-    spec = network.spec
-    columns = names.trajectory_columns(spec)
-    rows = [columns]
-    # One iteration more than the spec asks: its forward pass is the state after the last update.
-    for row in trajectory(network, spec.iterations + 1):
-        if row[0] < spec.iterations:
-            rows.append([row[0], *(repr(to_float(v._mpf_, rnd=round_nearest)) for v in row[1:])])
-    head = columns[1:columns.index("E_total") + 1]
-    after = [["quantity", "value", "iteration", "description"]]
-    after += [[name, mpmath.nstr(v, FINAL_DIGITS, strip_zeros=False, min_fixed=-6, max_fixed=6), spec.iterations,
-               f"after {spec.iterations} updates"] for name, v in zip(head, row[1:])]
-    return _csv(rows), _csv(after)
+def render_trajectory(spec: Spec, values: np.ndarray) -> str:
+    rows = [names.trajectory_columns(spec)]
+    rows += [[k, *map(repr, row.tolist())] for k, row in enumerate(values)]
+    return _csv(rows)
 
 
-def render_identities(network: Network) -> str:
+def render_after(after: dict[str, object], iterations: int) -> str:
+    rows = [["quantity", "value", "iteration", "description"]]
+    with mpmath.workprec(TRAJECTORY_BITS):
+        rows += [[name, decimal(as_mpf(v), FINAL_DIGITS), iterations, f"after {iterations} updates"]
+                 for name, v in after.items()]
+    return _csv(rows)
+
+
+def render_identities(spec: Spec) -> str:
+    found = identities.check(Network(spec)) if spec.is_notes_family else local_identities.check(spec)
     rows = [["formula", "where", "holds", "method", "difference_at_example"]]
-    for v in check_identities(network):
-        rows.append([v.formula, v.label, "true" if v.holds else "false", v.method,
-                     "0" if v.holds else f"{v.difference_at_example:.6g}"])
+    rows += [[v.formula, v.label, "true" if v.holds else "false", v.method,
+              "0" if v.holds else f"{v.difference_at_example:.6g}"] for v in found]
     return _csv(rows)
 
 
-def _render_symbolic(spec: Spec) -> tuple[str, str]:
-    network = Network(spec)
-    return render_step1(network), render_identities(network)
+def render_derivation(spec: Spec, iterations: int) -> str:
+    return _csv([
+        ["key", "value"],
+        ["spec_sha256", spec.fingerprint()],
+        ["iterations", iterations],
+        ["trajectory_bits", TRAJECTORY_BITS],
+        ["step1_bits", STEP1_BITS],
+        ["envelope_method", "Monte Carlo arithmetic (random rounding of every operation and constant)"],
+        ["envelope_samples", envelope.SAMPLES],
+        ["envelope_seed", envelope.SEED],
+        ["envelope_unit_roundoff", "2^-53; 2^-52 for exp, log and tanh"],
+        ["envelope_margin", envelope.MARGIN],
+        ["envelope_floor_ulps", envelope.FLOOR_ULPS],
+    ])
 
 
-def render(spec: Spec) -> dict[str, str]:
-    """The text of every golden file of ``spec``.
-
-    The symbolic files are rendered in a forked process while this one runs the
-    trajectory: on two cores that halves the wait. Without fork, one after the other.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        step1_text, identities_text = _render_symbolic(spec)
-        trajectory_text, after_text = render_trajectory(Network(spec))
-    else:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            symbolic = pool.submit(_render_symbolic, spec)
-            trajectory_text, after_text = render_trajectory(Network(spec))
-            step1_text, identities_text = symbolic.result()
-    return {"step1.csv": step1_text, "trajectory.csv": trajectory_text, "after_training.csv": after_text,
-            "notes_identities.csv": identities_text}
+def render(spec: Spec, iterations: int | None = None, progress: Progress | None = None) -> dict[str, str]:
+    """The text of every golden file of ``spec`` (over ``iterations``, by default the spec's)."""
+    iterations = iterations or spec.iterations
+    say = progress or (lambda message: None)
+    say("step 1")
+    files = {"step1.csv": render_step1(spec)}
+    report = (lambda i: say(f"trajectory: iteration {i:,} of {iterations:,}")) if progress else None
+    values, after = evaluate.trajectory(spec, iterations, progress=report)
+    files["trajectory.csv"] = render_trajectory(spec, values)
+    files["after_training.csv"] = render_after(after, iterations)
+    say("the notes' formulas")
+    files["notes_identities.csv"] = render_identities(spec)
+    files["envelope.csv"] = envelope.render(
+        spec, values, progress=lambda i: say(f"envelope: iteration {i:,} of {iterations:,}"))
+    files[DERIVATION] = render_derivation(spec, iterations)
+    return files
 
 
 def write(files: dict[str, str], out: Path) -> None:
-    """Stage every file, then rename them all into place; on failure nothing changes."""
-    out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            staged.append((tmp, out / name))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            os.chmod(tmp, 0o644)  # mkstemp makes files private; goldens are ordinary files
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    """Every file or none (reference/writer.py)."""
+    write_all(files, out)
 
 
 def first_difference(expected: str, got: str) -> tuple[int, str, str, str]:
@@ -135,22 +134,31 @@ def first_difference(expected: str, got: str) -> tuple[int, str, str, str]:
     return -1, "", "", ""
 
 
+def obtained_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".obtained.csv")
+
+
 def check(files: dict[str, str], out: Path) -> list[str]:
-    """One line per golden file on disk that differs from ``files``; writes NAME.obtained.csv beside it."""
+    """One line per golden file on disk that differs, byte for byte, from ``files``; NAME.obtained.csv beside it."""
     problems = []
     for name, text in files.items():
         path = out / name
-        obtained = path.with_name(path.stem + ".obtained.csv")
-        if not path.exists():
-            problems.append(f"{path}: missing; regenerate it with `nox -s golden` (or python -m reference --spec ... --out {out})")
+        on_disk = read_regular(path)
+        if on_disk is None:
+            problems.append(f"{path}: missing; regenerate it with `nox -s golden` (or backprop-verify derive)")
             continue
-        on_disk = path.read_text(encoding="utf-8")
-        if on_disk == text:
-            obtained.unlink(missing_ok=True)
+        fresh = text.encode("utf-8")
+        if on_disk == fresh:
+            if obtained_path(path).is_file():
+                obtained_path(path).unlink()
             continue
-        obtained.write_text(text, encoding="utf-8")
-        row, column, golden, fresh = first_difference(on_disk, text)
-        where = "header" if row == 0 else f"row {row}"
-        problems.append(f"{path}: {where}, column {column}: golden has {golden!r}, the reference gives {fresh!r}"
-                        f" (fresh file written to {obtained})")
+        write_file(obtained_path(path), fresh)
+        disk_text = on_disk.decode("utf-8", "replace")
+        row, column, golden, derived = first_difference(disk_text, text)
+        if row < 0:
+            where = "line ends or encoding differ (the golden is not byte for byte what the reference writes)"
+        else:
+            where = ("header" if row == 0 else f"row {row}") + (f", column {column}: golden has {golden!r}, "
+                                                               f"the reference gives {derived!r}")
+        problems.append(f"{path}: {where} (fresh file written to {obtained_path(path)})")
     return problems

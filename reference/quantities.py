@@ -1,13 +1,23 @@
-"""The quantities of step 1 (step1.csv): what each one is and how SymPy computes it."""
+"""The rows of step1.csv: what each quantity is, in the notes' notation, and its exact value.
+
+Most values come from the training graph in exact arithmetic
+(reference/evaluate.py). The notes' draft R1..R20 of the documented network
+are each a partial derivative of one quantity by another, taken by
+``sympy.diff`` on the notes' symbolic network (reference/network.py) and
+evaluated at the example's exact point.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mpmath
 import sympy as sp
 
 from . import names
+from .evaluate import STEP1_BITS, as_mpf, step1 as graph_step1
 from .network import Network
+from .spec import Spec
 
 # The notes' draft: R_k is d(of)/d(wrt) for the 2-2-2 network.
 DRAFT = {
@@ -21,45 +31,64 @@ DRAFT = {
     "R17": ("net_h1", "w1"), "R18": ("net_h1", "w2"), "R19": ("net_h2", "w3"), "R20": ("net_h2", "w4"),
 }
 
+LOSS_TEXT = {
+    "half_squared_error": "1/2 sum (target - out)^2 over the outputs",
+    "mean_squared_error": "1/K sum (target - out)^2 over the K outputs",
+    ("cross_entropy", "softmax"): "-sum target * log(out) over the outputs",
+    ("cross_entropy", "sigmoid"): "-sum target * log(out) + (1 - target) * log(1 - out) over the outputs",
+}
+
+UPDATE_TEXT = {
+    "sgd": "{p} - learning_rate * dE_d{p}",
+    "momentum": "{p} - learning_rate * velocity, velocity = momentum * velocity + dE_d{p} (dE_d{p} at step 1)",
+    "adam": "{p} - learning_rate * m_hat / (sqrt(v_hat) + epsilon), the moments of dE_d{p} (Adam, step 1)",
+}
+
 
 @dataclass(frozen=True)
 class Quantity:
     name: str
     symbol: str  # in the notes' notation
     description: str
-    expr: sp.Expr  # a function of the parameters
+    value: mpmath.mpf
 
 
 def ratio(of: str, wrt: str) -> str:
     return f"ΔE/Δ{wrt}" if of == "E_total" else f"Δ{of}/Δ{wrt}"
 
 
-def step1(network: Network) -> list[Quantity]:
+def step1(spec: Spec) -> list[Quantity]:
     """Every quantity of the first iteration, in step1.csv order."""
-    spec = network.spec
-    gradient = network.gradient()
-    return [_quantity(network, gradient, name) for name in names.step1_quantities(spec)]
+    exact = graph_step1(spec)
+    network = Network(spec) if spec.is_documented_shape else None
+    with mpmath.workprec(STEP1_BITS):
+        values = {name: as_mpf(v) for name, v in exact.items()}
+        if network is not None:
+            for r, (of, wrt) in DRAFT.items():
+                derivative = network.expand(network.partial(of, wrt)).xreplace(network.initial)
+                values[r] = mpmath.mpf(sp.N(derivative, 80)._mpf_)
+        return [Quantity(name, *describe(spec, name), values[name]) for name in names.step1_quantities(spec)]
 
 
-def _quantity(network: Network, gradient: dict[str, sp.Expr], name: str) -> Quantity:
+def describe(spec: Spec, name: str) -> tuple[str, str]:
+    """(symbol, description) of a step-1 quantity."""
     if name in DRAFT:
-        of, wrt = DRAFT[name]
-        return Quantity(name, name, f"notes' draft: {ratio(of, wrt)}", network.expand(network.partial(of, wrt)))
+        return name, f"notes' draft: {ratio(*DRAFT[name])}"
     if name.startswith("dE_dout_"):
         wrt = name.removeprefix("dE_d")
-        return Quantity(name, ratio("E_total", wrt), f"change of the loss with {wrt}",
-                        network.expand(network.partial("E_total", wrt)))
+        return ratio("E_total", wrt), f"change of the loss with {wrt}"
     if name.startswith("dE_d"):
         p = name.removeprefix("dE_d")
-        applied = "" if p in names.trained_names(network.spec) else " (not applied: not trained)"
-        return Quantity(name, ratio("E_total", p), f"gradient of the loss{applied}", gradient[p])
+        applied = "" if p in names.trained_names(spec) else " (not applied: not trained)"
+        return ratio("E_total", p), f"gradient of the loss{applied}"
     if name.endswith("_new"):
         p = name.removesuffix("_new")
-        return Quantity(name, f"{p}_new", f"{p} - learning_rate * dE_d{p}",
-                        network[p] - network.rate * gradient[p])
+        return name, UPDATE_TEXT[spec.optimizer].format(p=p)
     if name == "E_total":
-        return Quantity(name, "E_total", "1/2 sum (target - out)^2 over the outputs"
-                        + ("" if network.spec.reduction == "sum" or len(network.spec.examples) == 1
-                           else ", averaged over the examples"), network.expand(network.E_total))
-    kind = "weighted input" if name.startswith("net_") else "sigmoid output"
-    return Quantity(name, name, f"{kind} of {name.split('_')[1]}", network.expand(network[name]))
+        loss = LOSS_TEXT.get(spec.loss) or LOSS_TEXT[(spec.loss, spec.activations[-1])]
+        mean = spec.reduction == "mean" and len(spec.examples) > 1
+        return name, loss + (", averaged over the examples" if mean else "")
+    kind, neuron = name.split("_")[:2]
+    layer = next(k for k, layer in enumerate(names.layer_neurons(spec)) if neuron in layer)
+    text = "weighted input" if kind == "net" else f"{spec.activations[layer]} output"
+    return name, f"{text} of {neuron}"

@@ -1,0 +1,134 @@
+"""The number systems the reference's training graph is evaluated in.
+
+The graph (reference/training.py) is written once, with ordinary operators on
+arrays, one array per layer; an ``Arithmetic`` supplies the numbers and the
+elementary functions:
+
+- ``Exact(bits)``: MPFR numbers of ``bits`` bits (gmpy2), every operation
+  correctly rounded at that precision: the truth, at 60 digits and more;
+- ``Float64()``: plain float64 (NumPy), as an ordinary program computes;
+- ``MonteCarlo(samples, unit)``: float64 with Monte Carlo arithmetic. Every
+  value is ``samples`` copies, and every operation's result (and every
+  constant's conversion to binary) is multiplied by ``1 + d`` with ``d``
+  drawn uniformly from ``[-unit, unit]`` for each copy; ``exp``, ``log`` and
+  ``tanh`` get twice the unit, since a libm need not round them correctly.
+  The spread of the copies shows how far rounding can move each value: the
+  noise envelope (reference/envelope.py).
+
+Every function the graph calls is elementwise: ``exp``, ``log``, ``tanh``,
+``sqrt``, ``where(condition, a, b)``, ``positive(x)``, plus ``constant`` and
+``array`` to bring the spec's exact numbers in, and ``to_float64`` to take the
+values out (correctly rounded, for ``Exact``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import gmpy2
+import numpy as np
+
+
+def _rational(value) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(str(value))
+
+
+class Exact:
+    """Correctly rounded arithmetic at ``bits`` bits of precision (MPFR through gmpy2)."""
+
+    def __init__(self, bits: int = 200):
+        self.bits = bits
+        self.context = gmpy2.context(gmpy2.get_context(), precision=bits)
+        self._exp = np.frompyfunc(gmpy2.exp, 1, 1)
+        self._log = np.frompyfunc(gmpy2.log, 1, 1)
+        self._tanh = np.frompyfunc(gmpy2.tanh, 1, 1)
+        self._sqrt = np.frompyfunc(gmpy2.sqrt, 1, 1)
+        self._float = np.frompyfunc(float, 1, 1)
+
+    def __enter__(self):
+        self._saved = gmpy2.get_context()
+        gmpy2.set_context(self.context)
+        return self
+
+    def __exit__(self, *exc):
+        gmpy2.set_context(self._saved)
+
+    def constant(self, value):
+        q = _rational(value)
+        return gmpy2.mpfr(gmpy2.mpq(q.numerator, q.denominator))
+
+    def array(self, values) -> np.ndarray:
+        out = np.empty(np.shape(values), dtype=object)
+        for index, value in np.ndenumerate(np.array(values, dtype=object)):
+            out[index] = self.constant(value)
+        return out
+
+    def exp(self, x):
+        return self._exp(x)
+
+    def log(self, x):
+        return self._log(x)
+
+    def tanh(self, x):
+        return self._tanh(x)
+
+    def sqrt(self, x):
+        return self._sqrt(x)
+
+    def positive(self, x) -> np.ndarray:
+        return np.asarray(x > 0, dtype=bool)
+
+    def where(self, condition, a, b):
+        return np.where(condition, a, b)
+
+    def stack(self, values) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = list(values)
+        return out
+
+    def flat(self, arrays) -> np.ndarray:
+        return np.concatenate([np.ravel(np.asarray(a, dtype=object)) for a in arrays])
+
+    def zeros_like(self, x):
+        return np.full(np.shape(x), gmpy2.mpfr(0), dtype=object)
+
+    def to_float64(self, x) -> np.ndarray:
+        """The nearest double of each value (MPFR's conversion rounds to nearest)."""
+        return np.asarray(self._float(x), dtype=np.float64)
+
+
+class Float64:
+    """Plain float64, the arithmetic of an ordinary program."""
+
+    def __enter__(self):
+        self._saved = np.seterr(all="ignore")  # overflow to inf and 0/0 to nan, as a program would
+        return self
+
+    def __exit__(self, *exc):
+        np.seterr(**self._saved)
+
+    def constant(self, value) -> np.float64:
+        return np.float64(float(_rational(value)))
+
+    def array(self, values) -> np.ndarray:
+        return np.vectorize(lambda v: float(_rational(v)), otypes=[np.float64])(np.array(values, dtype=object))
+
+    exp, log, tanh, sqrt = (staticmethod(f) for f in (np.exp, np.log, np.tanh, np.sqrt))
+
+    def positive(self, x) -> np.ndarray:
+        return np.asarray(x > 0)
+
+    def where(self, condition, a, b):
+        return np.where(condition, a, b)
+
+    def stack(self, values) -> np.ndarray:
+        return np.array([np.float64(v) for v in values])
+
+    def flat(self, arrays) -> np.ndarray:
+        return np.concatenate([np.ravel(a) for a in arrays]).astype(np.float64)
+
+    def zeros_like(self, x):
+        return np.zeros(np.shape(x))
+
+    def to_float64(self, x) -> np.ndarray:
+        return np.asarray(x, dtype=np.float64)

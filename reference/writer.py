@@ -1,0 +1,123 @@
+"""Write a set of files into a folder all at once, or not at all, and never through a symbolic link.
+
+``write_all`` stages every file beside its target (``.bv-TOKEN-NAME.new``),
+keeps a hard link to each file it replaces (``.bv-TOKEN-NAME.old``) and a
+journal (``.bv-TOKEN.journal``), then renames the staged files into place. A
+rename replaces a symbolic link itself, never the file it points to. If any
+step fails, the files already replaced are restored and the staged ones
+removed; if the process dies midway, the next ``write_all`` or ``recover`` on
+the folder finds the journal and rolls the interrupted write back. Either
+every file changes or none does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import stat
+from pathlib import Path
+
+PREFIX = ".bv-"
+
+
+class WriteError(OSError):
+    """A folder or file that cannot be written; the message is one line saying what to do."""
+
+
+def _paths(folder: Path, token: str, name: str) -> tuple[Path, Path]:
+    return folder / f"{PREFIX}{token}-{name}.new", folder / f"{PREFIX}{token}-{name}.old"
+
+
+def writable_folder(folder: Path) -> Path:
+    """``folder``, created if missing; WriteError when it cannot hold files."""
+    if folder.exists() and not folder.is_dir():
+        raise WriteError(f"{folder} is a file, not a folder: choose another output folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create the folder {folder} ({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WriteError(f"the folder {folder} is not writable: choose another output folder")
+    return folder
+
+
+def recover(folder: Path) -> None:
+    """Undo an interrupted ``write_all`` (restore what it replaced) and remove its leftovers."""
+    if not folder.is_dir():
+        return
+    for journal in folder.glob(f"{PREFIX}*.journal"):
+        token = journal.name[len(PREFIX):-len(".journal")]
+        try:
+            existed = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            existed = {}
+        for name, had_one in existed.items():
+            new, old = _paths(folder, token, name)
+            if old.exists() or old.is_symlink():
+                os.replace(old, folder / name)
+            elif not had_one and not new.exists():
+                (folder / name).unlink(missing_ok=True)  # created by the interrupted write
+        journal.unlink(missing_ok=True)
+    for leftover in folder.glob(f"{PREFIX}*"):
+        if leftover.is_file() or leftover.is_symlink():
+            leftover.unlink(missing_ok=True)
+
+
+def write_all(files: dict[str, str | bytes], folder: Path) -> None:
+    """Write every file of ``files`` (name -> text or bytes) into ``folder``, all or none."""
+    writable_folder(folder)
+    recover(folder)
+    for name in files:
+        target = folder / name
+        if target.is_dir() and not target.is_symlink():
+            raise WriteError(f"{target} is a folder where a file belongs: remove it, then write again")
+    token = secrets.token_hex(4)
+    journal = folder / f"{PREFIX}{token}.journal"
+    existed = {name: os.path.lexists(folder / name) for name in files}
+    staged: list[Path] = []
+    try:
+        for name, content in files.items():
+            new, _ = _paths(folder, token, name)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            fd = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            staged.append(new)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        journal.write_text(json.dumps(existed), encoding="utf-8")
+        for name in files:
+            if existed[name]:
+                os.link(folder / name, _paths(folder, token, name)[1], follow_symlinks=False)
+        for name in files:
+            os.replace(_paths(folder, token, name)[0], folder / name)
+    except BaseException as error:
+        if journal.exists():
+            recover(folder)
+        for path in staged:
+            path.unlink(missing_ok=True)
+        if isinstance(error, OSError) and not isinstance(error, WriteError):
+            raise WriteError(f"cannot write into {folder} ({error.strerror or error}); nothing was changed") from None
+        raise
+    for name in files:
+        _paths(folder, token, name)[1].unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
+
+
+def write_file(path: Path, content: str | bytes) -> None:
+    """One file, replaced whole; a symbolic link at ``path`` is replaced, not written through."""
+    write_all({path.name: content}, path.parent)
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file, None when it is absent; WriteError for a folder or a special file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(mode):
+        raise WriteError(f"{path} is a folder where a file belongs: remove it, then derive again")
+    if not stat.S_ISREG(mode):
+        raise WriteError(f"{path} is not a regular file: remove it, then derive again")
+    return path.read_bytes()

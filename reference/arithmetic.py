@@ -98,7 +98,9 @@ class Exact:
 
 
 class Float64:
-    """Plain float64, the arithmetic of an ordinary program."""
+    """Plain float64, the arithmetic of an ordinary program (``Float32``: the same in float32)."""
+
+    dtype = np.float64
 
     def __enter__(self):
         self._saved = np.seterr(all="ignore")  # overflow to inf and 0/0 to nan, as a program would
@@ -107,11 +109,12 @@ class Float64:
     def __exit__(self, *exc):
         np.seterr(**self._saved)
 
-    def constant(self, value) -> np.float64:
-        return np.float64(float(_rational(value)))
+    def constant(self, value):
+        return self.dtype(float(_rational(value)))
 
     def array(self, values) -> np.ndarray:
-        return np.vectorize(lambda v: float(_rational(v)), otypes=[np.float64])(np.array(values, dtype=object))
+        exact = np.vectorize(lambda v: float(_rational(v)), otypes=[np.float64])(np.array(values, dtype=object))
+        return exact.astype(self.dtype)
 
     exp, log, tanh, sqrt = (staticmethod(f) for f in (np.exp, np.log, np.tanh, np.sqrt))
 
@@ -132,3 +135,9 @@ class Float64:
 
     def to_float64(self, x) -> np.ndarray:
         return np.asarray(x, dtype=np.float64)
+
+
+class Float32(Float64):
+    """Plain float32: every value and operation in single precision."""
+
+    dtype = np.float32

@@ -108,30 +108,42 @@ class Training:
         gradient = self.loss.gradient(*(out[i] for i in range(k)), *(target[i] for i in range(k)))
         return self.A.stack(gradient if self.scale is None else [self.scale * g for g in gradient])
 
-    def dout_dnet(self, layer: int, net, out):
-        """f'(net) of an elementwise activation (out is there for variants that use it)."""
-        return self.activations[layer].derivative(net)
+    def dout_dnet(self, layer: int, p: Pass):
+        """f'(net) of an elementwise activation, at this example's net of ``layer``."""
+        return self.activations[layer].derivative(p.nets[layer])
 
-    def dE_dnet(self, layer: int, net, out, dE_dout):
-        f = self.activations[layer]
+    def dE_dnet(self, layer: int, p: Pass):
+        f, dE_dout = self.activations[layer], p.dE_dout[layer]
         if f.jacobian is None:
-            return dE_dout * self.dout_dnet(layer, net, out)
+            return dE_dout * self.dout_dnet(layer, p)
+        net = p.nets[layer]
         n = len(net)
         J = f.jacobian(*(net[j] for j in range(n)))
         return self.A.stack([self.path_sum([dE_dout[k] * J[k][j] for k in range(n)]) for j in range(n)])
 
     def path_sum(self, terms: list):
-        """The chain rule's sum over the paths from a value to the loss."""
+        """A sum of the chain rule's terms, in order."""
         total = terms[0]
         for term in terms[1:]:
             total = total + term
         return total
+
+    def paths_to_loss(self, terms: list):
+        """dE/dout of a neuron: the sum over every path from it to the loss, one per neuron of the layer above."""
+        return self.path_sum(terms)
 
     def partials(self, layer: int, W, x, b):
         columns = [W[:, k] for k in range(W.shape[1])]
         args = (*columns, *(x[k] for k in range(len(x))), b[0] if self.shared else b)
         d = self.dense[layer]
         return d.by_weights(*args), d.by_inputs(*args), d.by_bias(*args)
+
+    def weight_gradient(self, layer: int, delta, by_weights: list):
+        """dE/dW of one example: dE/dnet_j * dnet_j/dw_jk for every neuron j and input k."""
+        grad = self.A.zeros_like(self.W[layer])
+        for k in range(len(by_weights)):
+            grad[:, k] = delta * by_weights[k]
+        return grad
 
     def backward_weights(self, layer: int, W, dW):
         """The weights the backward pass goes through below ``layer``: those of the forward pass."""
@@ -148,11 +160,9 @@ class Training:
             deltas = []
             for n, p in enumerate(passes):
                 x = self.inputs[n] if layer == 0 else p.outs[layer - 1]
-                delta = self.dE_dnet(layer, p.nets[layer], p.outs[layer], p.dE_dout[layer])
+                delta = self.dE_dnet(layer, p)
                 by_w, _, by_b = self.partials(layer, W[layer], x, b[layer])
-                grad_W = self.A.zeros_like(W[layer])
-                for k in range(len(by_w)):
-                    grad_W[:, k] = delta * by_w[k]
+                grad_W = self.weight_gradient(layer, delta, by_w)
                 grad_b = delta * by_b
                 if self.shared:
                     grad_b = self.A.stack([self.path_sum([grad_b[j] for j in range(len(grad_b))])])
@@ -165,7 +175,7 @@ class Training:
             for n, (p, delta) in enumerate(zip(passes, deltas)):
                 _, by_x, _ = self.partials(layer, through, p.outs[layer - 1], b[layer])
                 p.dE_dout[layer - 1] = self.A.stack(
-                    [self.path_sum([delta[j] * by_x[k][j] for j in range(len(delta))]) for k in range(len(by_x))])
+                    [self.paths_to_loss([delta[j] * by_x[k][j] for j in range(len(delta))]) for k in range(len(by_x))])
         return dW, db
 
     # --- the optimizer ---------------------------------------------------------------------------

@@ -1,123 +1,193 @@
-"""Comparison against the truth: distances in ULPs, and the first divergence of a trajectory.
+"""Compare what a program printed with the truth, value by value, under one tolerance for every program.
 
-A ULP here is a unit in the last place of float64: two doubles are N ULPs
-apart when N - 1 doubles lie between them (0 means identical, the sign of
-zero aside). Relative error is |got - expected| / |expected|.
+A value passes when its distance from the correctly rounded truth is at most
+the allowance at that point: the larger of the noise envelope and a floor of a
+few ULPs of the true value (reference/envelope.py), plus half a unit of the
+last digit the program printed. So ``round(E, 9)`` is verified at exactly what
+it claims, and a full-precision value at what a correct float64 program can
+reach.
+
+What is compared (``Layout``): values of any subset of the quantities, at any
+increasing set of iterations; the outputs and E_total of the forward pass
+either before each iteration's update (the golden's convention) or after it
+(``after_update``); or one record holding the final state (``final``).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from reference import names
 
-WORST = np.iinfo(np.int64).max  # the distance reported for NaN, infinity or overflow
+from .truth import Truth
+from .ulps import describe, in_ulps, ulp_distance
 
-
-def ulp_distance(expected, got) -> np.ndarray:
-    """Elementwise distance in float64 ULPs; NaN or infinity (unless equal) counts as WORST."""
-    a, b = np.broadcast_arrays(np.asarray(expected, dtype=np.float64), np.asarray(got, dtype=np.float64))
-    ia, ib = _ordered(a), _ordered(b)
-    with np.errstate(over="ignore"):
-        exact = np.abs(ia - ib)  # wraps only when the two are more than 2**62 doubles apart
-    far = np.abs(ia.astype(np.float64) - ib.astype(np.float64)) >= 2.0**62
-    broken = ~(np.isfinite(a) & np.isfinite(b)) & (a != b)
-    return np.where(far | broken, WORST, exact)
+FINAL = -1  # the iteration label of the state after the last update
 
 
-def _ordered(x: np.ndarray) -> np.ndarray:
-    """Integers in the same order as the doubles, consecutive doubles one apart (+0 and -0 both 0)."""
-    i = np.ascontiguousarray(x).view(np.int64).reshape(x.shape)  # ascontiguousarray makes 0-d arrays 1-d
-    return np.where(i < 0, np.int64(-2**63) - i, i)
-
-
-def relative_error(expected, got) -> np.ndarray:
-    a = np.asarray(expected, dtype=np.float64)
-    b = np.asarray(got, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(a == b, 0.0, np.abs(b - a) / np.abs(a))
-
-
-# pandas 3 parses floats exactly by default (and deprecates the option); pandas 2 needs asking.
-_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
-
-
-def read_trajectory(path: str | Path) -> pd.DataFrame:
-    """A trajectory CSV with every value read back exactly (round-trip parsing)."""
-    return pd.read_csv(path, **_EXACT)
-
-
-def read_step1(path: str | Path) -> dict[str, float]:
-    """step1.csv as float64 values: float() of each 40-digit decimal is the correctly rounded double."""
-    with Path(path).open(encoding="utf-8", newline="") as handle:
-        return {row["quantity"]: float(row["value"]) for row in csv.DictReader(handle)}
+class LayoutError(Exception):
+    """Values that cannot be placed against the truth (an iteration beyond the run, say); one line."""
 
 
 @dataclass(frozen=True)
-class Divergence:
-    iteration: int
+class Point:
+    """One compared value."""
+    iteration: int  # FINAL for the state after the last update
     quantity: str
     expected: float
     got: float
-    ulps: int
+    allowed: float  # absolute
+    envelope: float  # absolute, the floor included
+    resolution: float  # half a unit of the last printed digit
+
+    @property
+    def error(self) -> float:
+        return abs(self.got - self.expected) if np.isfinite(self.got) else np.inf
+
+    @property
+    def ratio(self) -> float:
+        return self.error / self.allowed if self.allowed > 0 else (0.0 if self.error == 0 else np.inf)
+
+    @property
+    def where(self) -> str:
+        return f"after training, {self.quantity}" if self.iteration == FINAL else \
+            f"iteration {self.iteration:,}, {self.quantity}"
+
+    def allowance(self) -> str:
+        text = f"{in_ulps(self.envelope, self.expected):,.0f} ULPs" if self.expected else f"{self.envelope:.2g}"
+        if self.resolution > self.envelope / 100:
+            text += f" plus the printed rounding ({self.resolution:.2g})"
+        return text
 
     def __str__(self) -> str:
-        return (f"iteration {self.iteration}, {self.quantity}: expected {self.expected!r}, "
-                f"got {self.got!r} ({describe_ulps(self.ulps)})")
+        times = f"{self.ratio:,.0f}" if self.ratio >= 10 else f"{self.ratio:.2g}"
+        return (f"{self.where}: expected {self.expected!r}, got {self.got!r}: {describe(self.expected, self.got)}, "
+                f"{times} times the allowed {self.allowance()}")
 
 
-def describe_ulps(ulps: int) -> str:
-    """A distance for people: WORST means the two are not even close (opposite signs, NaN, infinity)."""
-    return "more than 2**62 ULPs: opposite signs, or not finite" if ulps >= WORST else f"{ulps} ULPs"
+@dataclass(frozen=True)
+class Layout:
+    """How printed values line up with the golden trajectory."""
+    after_update: bool = False
+    final: bool = False
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """How far an obtained trajectory is from the golden one."""
-    values_checked: int
-    iterations_checked: int
-    max_ulp: int
-    max_abs_err: float
-    max_rel_err: float
-    per_quantity: pd.DataFrame  # index quantity; columns max_ulp, max_rel_err, worst_iteration
-    first_divergence: Divergence | None  # first value above the tolerance, in iteration order
+    quantities: list[str]
+    iterations: np.ndarray  # one per record (FINAL for the final state)
+    expected: np.ndarray  # records x quantities
+    got: np.ndarray
+    checked: np.ndarray  # False where a record has no value for a quantity
+    allowed: np.ndarray
+    envelope: np.ndarray
+    resolution: np.ndarray
+    layout: Layout
+    run: int  # the iterations of the run compared with
+    total: int  # the quantities of the trajectory
+
+    @property
+    def ratio(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            error = np.where(np.isfinite(self.got), np.abs(self.got - self.expected), np.inf)
+            ratio = np.where(self.allowed > 0, error / self.allowed, np.where(error == 0, 0.0, np.inf))
+        return np.where(self.checked, ratio, np.nan)
+
+    @property
+    def values_checked(self) -> int:
+        return int(self.checked.sum())
+
+    def point(self, r: int, c: int) -> Point:
+        return Point(int(self.iterations[r]), self.quantities[c], float(self.expected[r, c]), float(self.got[r, c]),
+                     float(self.allowed[r, c]), float(self.envelope[r, c]), float(self.resolution[r, c]))
+
+    @property
+    def first_divergence(self) -> Point | None:
+        """The first value beyond its allowance, in iteration order, then column order."""
+        beyond = np.argwhere(np.nan_to_num(self.ratio, nan=0.0) > 1)
+        return self.point(*beyond[0]) if len(beyond) else None
+
+    @property
+    def worst(self) -> Point | None:
+        ratio = np.nan_to_num(self.ratio, nan=-1.0)
+        if ratio.size == 0 or ratio.max() < 0:
+            return None
+        return self.point(*np.unravel_index(np.argmax(ratio), ratio.shape))
 
     @property
     def passed(self) -> bool:
-        return self.first_divergence is None
+        return self.values_checked > 0 and self.first_divergence is None
+
+    @property
+    def max_ratio(self) -> float:
+        worst = self.worst
+        return worst.ratio if worst else 0.0
+
+    def per_quantity(self) -> pd.DataFrame:
+        """For each quantity: the largest error as a fraction of its allowance, in ULPs, relative, and where."""
+        ratio = np.nan_to_num(self.ratio, nan=-1.0)
+        ulps = np.where(self.checked, ulp_distance(self.expected, self.got), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relative = np.where(self.checked & (self.expected != 0),
+                                np.abs(self.got - self.expected) / np.abs(self.expected), 0.0)
+        worst = ratio.argmax(axis=0) if len(ratio) else np.zeros(len(self.quantities), dtype=int)
+        return pd.DataFrame({"max_ratio": ratio.max(axis=0, initial=0.0), "max_ulps": ulps.max(axis=0, initial=0.0),
+                             "max_relative": relative.max(axis=0, initial=0.0),
+                             "worst_iteration": self.iterations[worst] if len(ratio) else worst,
+                             "values": self.checked.sum(axis=0)},
+                            index=pd.Index(self.quantities, name="quantity"))
 
 
-def compare_trajectory(expected: pd.DataFrame, got: pd.DataFrame,
-                       tolerance_ulp: int | Callable[[str], int]) -> Comparison:
-    """Compare two trajectories value by value; ``tolerance_ulp`` is one number or a function of the column."""
-    columns = [c for c in expected.columns if c != "iteration"]
-    missing = [c for c in columns if c not in got.columns]
-    if missing:
-        raise ValueError(f"the obtained trajectory lacks column {missing[0]!r}")
-    if len(got) != len(expected):
-        raise ValueError(f"the obtained trajectory has {len(got)} iterations, the golden {len(expected)}")
-    a = expected[columns].to_numpy(dtype=np.float64)
-    b = got[columns].to_numpy(dtype=np.float64)
-    ulps = ulp_distance(a, b)
-    rel = relative_error(a, b)
-    with np.errstate(invalid="ignore"):
-        abs_err = np.abs(b - a)
-    worst = ulps.argmax(axis=0)
-    per_quantity = pd.DataFrame({"max_ulp": ulps.max(axis=0), "max_rel_err": rel.max(axis=0),
-                                 "worst_iteration": expected["iteration"].to_numpy()[worst]},
-                                index=pd.Index(columns, name="quantity"))
-    limit = np.array([tolerance_ulp(c) if callable(tolerance_ulp) else tolerance_ulp for c in columns])
-    over = np.argwhere(ulps > limit)  # row-major: iteration order, then column order
-    first = None
-    if len(over):
-        r, c = over[0]
-        first = Divergence(int(expected["iteration"].iloc[r]), columns[c], float(a[r, c]), float(b[r, c]),
-                           int(ulps[r, c]))
-    return Comparison(values_checked=a.size, iterations_checked=len(a), max_ulp=int(ulps.max()),
-                      max_abs_err=float(np.nanmax(abs_err)) if np.isfinite(abs_err).any() else float("inf"),
-                      max_rel_err=float(rel.max()), per_quantity=per_quantity, first_divergence=first)
+def compare(truth: Truth, iterations: np.ndarray, values: dict[str, np.ndarray],
+            resolution: dict[str, np.ndarray] | None = None, layout: Layout = Layout(),
+            present: dict[str, np.ndarray] | None = None) -> Comparison:
+    """Place each record's values against the truth; LayoutError when a record cannot be placed.
+
+    ``present`` marks, per quantity, the records that hold a value (default: all of them): a value that is
+    there and not finite fails, a value that is not there is not checked.
+    """
+    quantities = [q for q in truth.quantities if q in values]
+    if not quantities:
+        raise LayoutError("no value to compare: the trace names none of the quantities "
+                          f"({', '.join(truth.quantities)})")
+    iterations = np.asarray(iterations, dtype=np.int64)
+    last = truth.iterations - 1
+    if layout.final:
+        iterations = np.full(len(iterations), FINAL)
+    elif len(iterations) and iterations.max() > last:
+        beyond = int(iterations[iterations > last][0])
+        raise LayoutError(f"the trace has iteration {beyond:,}, but the run has {truth.iterations:,} iterations "
+                          f"(0 to {last:,}): give the program's iteration count with --iterations")
+    forward = set(names.forward_quantities(truth.spec))
+    shape = (len(iterations), len(quantities))
+    expected, env = np.empty(shape), np.empty(shape)
+    for c, q in enumerate(quantities):
+        col = truth.column(q)
+        moved = q in forward and (layout.after_update or layout.final)
+        rows = np.where(iterations == FINAL, last, iterations)
+        if moved:
+            shifted = np.minimum(rows + (0 if layout.final else 1), last)
+            expected[:, c] = truth.trajectory[shifted, col]
+            expected[(rows + (0 if layout.final else 1) > last) | (iterations == FINAL), c] = truth.after[q]
+            env[:, c] = truth.envelope[shifted, col]
+        else:
+            expected[:, c] = truth.trajectory[rows, col]
+            env[:, c] = truth.envelope[rows, col]
+    env = np.maximum(env, truth.floor(expected))
+    got = np.column_stack([np.asarray(values[q], dtype=np.float64) for q in quantities])
+    half = np.zeros(shape) if resolution is None else np.column_stack(
+        [np.asarray(resolution.get(q, np.zeros(len(iterations))), dtype=np.float64) for q in quantities])
+    checked = np.ones(shape, dtype=bool) if present is None else np.column_stack(
+        [np.asarray(present.get(q, np.ones(len(iterations), dtype=bool)), dtype=bool) for q in quantities])
+    return Comparison(quantities, iterations, expected, np.where(checked, got, 0.0), checked, env + half, env, half,
+                      layout, truth.iterations, len(truth.quantities))
+
+
+def from_frame(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """An in-process program's trajectory table as iterations and values (full precision)."""
+    columns = [c for c in frame.columns if c != "iteration"]
+    iterations = frame["iteration"].to_numpy() if "iteration" in frame else np.arange(len(frame))
+    return iterations, {c: frame[c].to_numpy(dtype=np.float64) for c in columns}

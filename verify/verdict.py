@@ -1,117 +1,129 @@
-"""Verify a trace against the goldens and state the outcome as a Verdict.
+"""A verdict: the one result of verifying one program on one example, worded the same everywhere.
 
-A Verdict is what a report generator needs: ``status`` (passed, failed,
-errored or skipped), a one-line ``reason``, the ``Comparison`` when values were
-compared, the wall time, and ``exit_code`` (0 passed, 1 failed, 2 otherwise).
+It carries the status (with its exit code), one line of reason, what was
+compared (``coverage``: which quantities, at which iterations, to how many
+digits), the comparison itself, the likely cause of a failure, hints, notes
+(which copy of a program ran, lines ignored) and timings. ``line()`` is what
+the command line prints last and what the report shows.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+import math
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from reference import tolerances
-from reference.compare import Comparison, compare_trajectory, read_trajectory
-from reference.names import trajectory_columns
-from reference.spec import DEFAULT_SPEC, Spec, SpecError, load
+import numpy as np
 
-from . import names as name_maps
-from .errors import TraceError
-from .parse import parse
-from .run import run
-
-EXIT_CODES = {"passed": 0, "failed": 1}
+from .compare import FINAL, Comparison
+from .status import Status
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # "passed", "failed", "errored" or "skipped"
+    status: Status
     reason: str  # one line
+    program: str = ""
+    example: str = ""
     comparison: Comparison | None = None
-    seconds: float = 0.0
-    kind: str | None = None  # the TraceError kind when errored (empty, garbage, hang, ...)
-    notes: tuple[str, ...] = field(default=())  # facts worth printing before the verdict
+    cause: object | None = None  # verify.mistakes.diagnose.Cause
+    hints: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)  # "run" (the program), "verify" (everything else)
+    kind: str | None = None  # for errored: a stable label of what went wrong
 
     @property
     def exit_code(self) -> int:
-        return EXIT_CODES.get(self.status, 2)
+        return self.status.exit_code
+
+    @property
+    def coverage(self) -> str:
+        return coverage(self.comparison) if self.comparison is not None else ""
+
+    @property
+    def largest(self) -> float | None:
+        """The largest error as a fraction of what is allowed at its point (above 1 fails)."""
+        return self.comparison.max_ratio if self.comparison is not None else None
 
     def with_note(self, note: str) -> Verdict:
-        return replace(self, notes=self.notes + (note,))
+        return replace(self, notes=self.notes + (note,)) if note else self
+
+    def who(self) -> str:
+        return " on ".join(filter(None, [self.program, self.example]))
+
+    def line(self) -> str:
+        """STATUS: who: what was compared; the largest error or the first divergence; why."""
+        parts = [f"{self.status.value.upper()}: " + (f"{self.who()}: " if self.who() else "")]
+        if self.comparison is not None:
+            parts.append(f"{self.coverage}; {self.reason}")
+        else:
+            parts.append(self.reason)
+        text = "".join(parts)
+        if self.cause is not None:
+            text += f"; likely cause: {self.cause}"
+        return text
 
 
-def errored(error: TraceError | SpecError, started: float) -> Verdict:
-    return Verdict("errored", str(error), seconds=time.perf_counter() - started,
-                   kind=getattr(error, "kind", "spec"))
+def ratio_text(ratio: float) -> str:
+    if not math.isfinite(ratio):
+        return "not finite"
+    return f"{ratio:.2g}" if ratio < 10 else f"{ratio:,.0f}"
 
 
-def table_tolerance(implementation: str, spec: Spec) -> Callable[[str], int]:
-    """The tolerance rows of ``implementation`` for this example, as a function of the quantity."""
-    try:
-        limit = tolerances.limits(implementation, tolerances.example_key(spec.source))
-    except tolerances.MissingTolerance as missing:
-        raise TraceError("tolerance", str(missing)) from None
-
-    def checked(quantity: str) -> int:
-        try:
-            return limit(quantity)
-        except tolerances.MissingTolerance as missing:
-            raise TraceError("tolerance", str(missing)) from None
-    return checked
+def passed_reason(comparison: Comparison) -> str:
+    worst = comparison.worst
+    return (f"largest error {ratio_text(worst.ratio)} of the allowed ({worst.where})" if worst
+            else "every value exact")
 
 
-def verify_text(text: str, *, spec_path: str | Path = DEFAULT_SPEC, fmt: str = "name-value",
-                names: name_maps.NameMap | None = None, tolerance_from: str | None = None) -> Verdict:
-    """Parse a trace and compare every value with the goldens of the spec."""
-    started = time.perf_counter()
-    try:
-        spec = load(spec_path)
-        quantities = [q for q in trajectory_columns(spec) if q != "iteration"]
-        if names is None:
-            names = name_maps.neuron_rb() if fmt == "name-value" else name_maps.identity(quantities)
-        names.checked_against(quantities)
-        tolerance = table_tolerance(tolerance_from, spec) if tolerance_from else 0
-        expected = _golden(spec)
-        got = parse(text, fmt, names, len(expected))
-        comparison = compare_trajectory(expected, got, tolerance)
-    except (TraceError, SpecError) as error:
-        return errored(error, started)
-    seconds = time.perf_counter() - started
-    limit = f"the {tolerance_from} tolerances" if tolerance_from else "0 ULPs (exact)"
-    if comparison.passed:
-        return Verdict("passed", f"all {comparison.values_checked:,} values within {limit}; largest error "
-                       f"{comparison.max_ulp} ULPs (relative {comparison.max_rel_err:.3g})", comparison, seconds)
-    first = comparison.first_divergence
-    allowed = tolerance(first.quantity) if callable(tolerance) else tolerance
-    source = f"the {tolerance_from} tolerances" if tolerance_from else "an exact comparison"
-    return Verdict("failed", f"first divergence: {first}, beyond the {allowed} ULPs allowed by {source}",
-                   comparison, seconds)
+def failed_reason(comparison: Comparison) -> str:
+    return f"first divergence at {comparison.first_divergence}"
 
 
-def verify_command(argv: list[str], *, timeout: float = 60, stdin: str | None = None, **options) -> Verdict:
-    """Run ``argv``, then verify what it printed (options as for ``verify_text``); seconds include the run."""
-    started = time.perf_counter()
-    try:
-        text = run(argv, timeout, stdin)
-    except TraceError as error:
-        return errored(error, started)
-    verdict = verify_text(text, **options)
-    return replace(verdict, seconds=time.perf_counter() - started)
+def _quantities(comparison: Comparison, total: int) -> str:
+    found = comparison.quantities
+    if len(found) == total and total > 3:
+        return f"all {total} quantities"
+    if len(found) <= 3:
+        return ", ".join(found)
+    return f"{len(found)} of {total} quantities"
 
 
-def _golden(spec: Spec):
-    path = Path(spec.source).parent / "trajectory.csv"
-    if not path.exists():
-        raise TraceError("golden", f"golden file {path} is missing: regenerate it with python -m reference --spec {spec.source}")
-    return read_trajectory(path)
+def _iterations(comparison: Comparison, run: int) -> str:
+    iterations = comparison.iterations
+    if len(iterations) and iterations[0] == FINAL:
+        return f"the final state (after {run:,} updates)"
+    if len(iterations) == 1:
+        return f"iteration {int(iterations[0]):,}"
+    if len(iterations) == run and int(iterations[-1]) == run - 1:
+        return f"every iteration ({run:,})"
+    steps = np.diff(iterations)
+    every = f", every {int(steps[0]):,}th" if len(steps) and (steps == steps[0]).all() and steps[0] > 1 else ""
+    return f"{len(iterations):,} iterations ({int(iterations[0]):,} to {int(iterations[-1]):,}{every})"
 
 
-def describe(verdict: Verdict, show_errors: bool = False) -> str:
-    """What a command line prints: notes, the per-quantity errors if asked, then the verdict line."""
-    lines = list(verdict.notes)
-    if show_errors and verdict.comparison is not None:
-        lines.append(verdict.comparison.per_quantity.to_string())
-    lines.append(f"{verdict.status.upper()}: {verdict.reason} [{verdict.seconds:.2f} s]")
-    return "\n".join(lines)
+def _precision(comparison: Comparison) -> str:
+    half = comparison.resolution[comparison.checked]
+    coarse = half > np.spacing(np.abs(comparison.expected[comparison.checked])) * 2
+    if not coarse.any():
+        return "full precision"
+    decimals = np.round(-np.log10(2 * half[coarse])).astype(int)
+    low, high = int(decimals.min()), int(decimals.max())
+    text = f"{low} decimals" if low == high else f"{low} to {high} decimals"
+    return text if coarse.all() else f"{text} for some values"
+
+
+def coverage(comparison: Comparison) -> str:
+    """What was compared, e.g. 'E_total at every iteration (10,000), 9 decimals, printed after each update'."""
+    text = (f"{_quantities(comparison, comparison.total)} at {_iterations(comparison, comparison.run)}, "
+            f"{_precision(comparison)}")
+    if comparison.layout.after_update:
+        text += ", printed after each update"
+    return text
+
+
+def errored(reason: str, kind: str, **more) -> Verdict:
+    return Verdict(Status.ERRORED, reason, kind=kind, **more)
+
+
+def skipped(reason: str, **more) -> Verdict:
+    return Verdict(Status.SKIPPED, reason, **more)

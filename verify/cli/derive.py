@@ -1,10 +1,4 @@
-"""python -m reference: derive a spec with SymPy and write (or check) its golden files.
-
-    python -m reference                      # golden/example.toml -> golden/
-    python -m reference --spec S --out DIR   # any spec; DIR defaults to the spec's folder
-    python -m reference --all                # every spec under golden/
-    python -m reference --all --check        # compare fresh derivations with the goldens on disk
-"""
+"""``backprop-verify derive``: the reference derives a spec and writes its goldens, or checks them byte for byte."""
 
 from __future__ import annotations
 
@@ -13,53 +7,68 @@ import sys
 import time
 from pathlib import Path
 
-from . import goldens
-from .spec import DEFAULT_SPEC, SpecError, load
+from reference import examples, goldens
+from reference.spec import MAX_ITERATIONS
+from reference.writer import WriteError, writable_folder
 
-GOLDEN = DEFAULT_SPEC.parent
+from .common import Parser, UsageError, add_spec, load_spec, whole
+
+EXAMPLE = """examples:
+  backprop-verify derive                          # the documented example, into its golden folder
+  backprop-verify derive --all --check            # derive every shipped example and compare with its goldens
+  backprop-verify derive --spec my.toml --out g/  # any spec, into any folder"""
 
 
-def all_specs() -> list[Path]:
-    """The documented example first, then every other example under golden/ (one per folder)."""
-    return [DEFAULT_SPEC] + sorted(GOLDEN.glob("*/example.toml"))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reference", description=__doc__.splitlines()[0])
+def add_parser(commands) -> None:
+    parser = commands.add_parser("derive", help="derive a spec with SymPy and write (or check) its goldens",
+                                 description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--spec", type=Path, help="spec file (default: golden/example.toml)")
-    which.add_argument("--all", action="store_true", help="every spec under golden/, each into its own folder")
+    add_spec(which)
+    which.add_argument("--all", action="store_true", help="every shipped example, each into its own folder")
     parser.add_argument("--out", type=Path, help="folder for the goldens (default: the spec's folder)")
+    parser.add_argument("--iterations", type=whole(1, MAX_ITERATIONS), help="default: the spec's")
     parser.add_argument("--check", action="store_true",
-                        help="do not write: compare with the goldens on disk, exit 1 where they differ")
-    args = parser.parse_args(argv)
+                        help="write nothing: compare with the goldens on disk, exit 1 where they differ")
+    parser.set_defaults(run=run)
+
+
+def _progress(name: str):
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        if time.monotonic() - started > 2:
+            print(f"  {name}: {message}", file=sys.stderr, flush=True)
+    return say
+
+
+def run(args) -> int:
     if args.all and args.out:
-        parser.error("--out goes with --spec, not with --all")
-
-    paths = all_specs() if args.all else [args.spec or DEFAULT_SPEC]
-    try:
-        specs = [load(p) for p in paths]  # every spec is validated before anything is written
-    except SpecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
+        raise UsageError("--out goes with --spec, not with --all")
+    paths = examples.all_specs() if args.all else [args.spec]
+    specs = [load_spec(p) for p in paths]  # every spec is validated before anything is written
+    outs = [args.out or Path(p).parent for p in paths]
+    if not args.check:
+        for out in outs:
+            try:
+                writable_folder(out)
+            except WriteError as error:
+                raise UsageError(str(error)) from None
     problems = []
-    for path, spec in zip(paths, specs):
-        out = args.out or path.parent
+    for path, spec, out in zip(paths, specs, outs):
         started = time.perf_counter()
-        files = goldens.render(spec)
-        if args.check:
-            found = goldens.check(files, out)
-            problems += found
-            verdict = "differs" if found else "matches"
-            print(f"{path}: goldens in {out} {verdict} ({time.perf_counter() - started:.2f} s)")
-        else:
-            goldens.write(files, out)
-            print(f"{path}: wrote {', '.join(files)} to {out} ({time.perf_counter() - started:.2f} s)")
+        files = goldens.render(spec, args.iterations, progress=_progress(spec.name))
+        took = f"({time.perf_counter() - started:.2f} s)"
+        try:
+            if args.check:
+                found = goldens.check(files, out)
+                problems += found
+                print(f"{path}: goldens in {out} {'differ' if found else 'match'} {took}")
+            else:
+                goldens.write(files, out)
+                print(f"{path}: wrote {', '.join(files)} to {out} {took}")
+        except WriteError as error:
+            raise UsageError(str(error)) from None
     for line in problems:
         print(f"golden check failed: {line}", file=sys.stderr)
     return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,76 +1,50 @@
-"""python -m implementations NAME [--spec FILE] [--iterations N] [--dtype float64|float32]
-
-Writes the trajectory of implementation NAME as CSV on standard output, with
-exactly the golden trajectory's columns, floats in shortest round-trip form.
-Any problem is one line on standard error ("error: ...") and exit status 2.
-"""
+"""``backprop-verify run``: a built-in Python implementation prints its trajectory as CSV."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from reference.spec import DEFAULT_SPEC, SpecError, load
+from implementations.registry import REGISTRY
+from reference.spec import MAX_ITERATIONS
 
-from . import REGISTRY
-from .frames import OptionError
+from .common import UsageError, add_spec, load_spec, whole
 
-class UsageError(Exception):
-    pass
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(f"{message} (usage: python -m implementations NAME [--spec FILE] [--iterations N] "
-                         "[--dtype float64|float32])")
+EXAMPLE = """examples:
+  backprop-verify run loop                                   # the documented example, 10,000 rows
+  backprop-verify run vectorized --spec per-neuron-3-4-2 --iterations 5
+  backprop-verify run vectorized --dtype float32 > f32.csv"""
 
 
-def iterations(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1 (got {text!r})")
-    return value
-
-
-def parse(argv):
-    parser = Parser(prog="python -m implementations", description=__doc__.splitlines()[0])
-    parser.add_argument("name", help=", ".join(REGISTRY))
-    parser.add_argument("--spec", default=str(DEFAULT_SPEC), help="spec file (default: golden/example.toml)")
-    parser.add_argument("--iterations", type=iterations, help="default: the spec's")
+def add_parser(commands) -> None:
+    names = [name for name, program in REGISTRY.items() if program.in_process]
+    parser = commands.add_parser("run", help="print a built-in implementation's trajectory as CSV",
+                                 description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name", metavar="NAME", help=", ".join(names))
+    add_spec(parser)
+    parser.add_argument("--iterations", type=whole(1, MAX_ITERATIONS), help="default: the spec's")
     parser.add_argument("--dtype", choices=("float64", "float32"), help="vectorized only; default float64")
-    return parser.parse_args(argv)
+    parser.set_defaults(run=run)
 
 
-def trajectory_csv(args) -> str:
-    if args.name not in REGISTRY:
-        raise UsageError(f"unknown implementation {args.name!r} (choose one of: {', '.join(REGISTRY)})")
-    implementation = REGISTRY[args.name]
-    spec = load(args.spec)
-    reason = implementation.supports(spec)
+def run(args) -> int:
+    program = REGISTRY.get(args.name)
+    if program is None or not program.in_process:
+        choices = ", ".join(n for n, p in REGISTRY.items() if p.in_process)
+        raise UsageError(f"unknown implementation {args.name!r} (choose one of: {choices}; programs in other "
+                         "languages are verified with `backprop-verify check` or `trace`)")
+    spec = load_spec(args.spec)
+    reason = program.supports(spec)
     if reason:
-        raise UsageError(f"{args.name} cannot run {args.spec}: {reason}")
+        raise UsageError(f"{args.name} cannot run {args.spec}: it {reason}")
     options = {"dtype": args.dtype} if args.dtype else {}
     try:
-        frame = implementation.run(spec, args.iterations, **options)
-    except OptionError as exc:
-        raise UsageError(str(exc)) from None
-    lines = [",".join(frame.columns)]
-    lines += [",".join([str(row[0]), *map(repr, row[1:])]) for row in frame.itertuples(index=False)]
-    return "\n".join(lines) + "\n"
-
-
-def main(argv=None) -> int:
-    try:
-        text = trajectory_csv(parse(argv))
-    except (UsageError, SpecError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    sys.stdout.write(text)
+        frame = program.run(spec, args.iterations, **options)
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"{args.name}: {error}") from None
+    out = sys.stdout
+    out.write(",".join(frame.columns) + "\n")
+    for row in frame.itertuples(index=False):
+        out.write(",".join([str(row[0]), *map(repr, row[1:])]) + "\n")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,48 +1,76 @@
-"""python -m implementations.trace [options] -- COMMAND ARGS...: run a program and verify its trace.
-
-Exit status: 0 every value within tolerance, 1 diverged (the first divergence
-is printed), 2 could not verify (the reason is printed).
-"""
+"""``backprop-verify trace``: run any program, in any language, and verify the trace it prints."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from reference.spec import DEFAULT_SPEC
+from reference.spec import MAX_ITERATIONS
 
-from . import names as name_maps
-from .errors import TraceError
-from .parse import FORMATS
-from .verdict import describe, verify_command
+from .. import programs
+from ..compare import Layout
+from ..trace.reading import FORMATS, Reading
+from .common import UsageError, add_spec, load_spec, seconds, whole
+from .output import print_verdict
+
+EXAMPLE = """examples:
+  backprop-verify trace -- python3 mine.py                       # golden names, any layout, detected
+  backprop-verify trace --after-update -- node train.js          # the loss printed after each update
+  backprop-verify trace --columns iteration,E_total -- ./a.out   # headerless columns
+  backprop-verify trace --name "Total Error=E_total" -- java Net
+  backprop-verify trace --spec my.toml --iterations 49999 -- ruby net.rb
+(see TRACE_PROTOCOL.md for the formats, names and rules)"""
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m implementations.trace", description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the example (default: golden/example.toml)")
-    parser.add_argument("--format", choices=FORMATS, default="name-value", help="trace format (default: name-value)")
-    parser.add_argument("--names", type=Path, help="name map TOML (default: Neuron.rb's names for name-value, "
-                        "the golden names for csv)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds before the program is killed (default 60)")
-    parser.add_argument("--tolerance-from", metavar="NAME", help="use the rows of implementation NAME in "
-                        "reference/tolerances.csv (default: 0 ULPs, exact)")
-    parser.add_argument("--show-errors", action="store_true", help="print the largest error of every quantity")
-    parser.add_argument("command", nargs=argparse.REMAINDER, help="the program to run, after --")
-    args = parser.parse_args(argv)
+def add_parser(commands) -> None:
+    parser = commands.add_parser("trace", help="run any program and verify the trace it prints",
+                                 description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_spec(parser)
+    parser.add_argument("--iterations", type=whole(1, MAX_ITERATIONS), help="the iterations the program runs "
+                        "(default: the spec's)")
+    parser.add_argument("--format", choices=FORMATS, help="force a trace format (default: detected)")
+    parser.add_argument("--columns", help="names of headerless columns, comma-separated; - ignores a column")
+    parser.add_argument("--name", action="append", default=[], metavar="'PROGRAM NAME=GOLDEN_NAME'",
+                        help="map a name the program prints to a golden name (repeatable)")
+    parser.add_argument("--names", type=Path, metavar="FILE", help="a TOML name map ([names] program = \"golden\")")
+    parser.add_argument("--after-update", action="store_true",
+                        help="the outputs and E_total printed are those after each iteration's update")
+    parser.add_argument("--final", action="store_true", help="the trace holds only the state after training")
+    parser.add_argument("--count-from", type=int, choices=(0, 1), default=0,
+                        help="the first iteration label the program prints (default 0)")
+    parser.add_argument("--strict", action="store_true", help="lines that are not trace lines are errors")
+    parser.add_argument("--precision", choices=("float64", "float32"), default="float64",
+                        help="the arithmetic the program computes in (default float64)")
+    parser.add_argument("--timeout", type=seconds, default=programs.DEFAULT_TIMEOUT,
+                        help=f"seconds before the program and everything it started are killed "
+                        f"(default {programs.DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--cwd", type=Path, help="the program's working directory")
+    parser.add_argument("--no-diagnosis", action="store_true", help="do not look for the cause of a failure")
+    parser.add_argument("--verbose", action="store_true", help="the largest error of every quantity, and notes")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="the program and its arguments, after --")
+    parser.set_defaults(run=run)
+
+
+def options(args) -> programs.Options:
+    """The verification options a trace command line gives (the report's --trace takes the same)."""
+    if args.cwd is not None and not args.cwd.is_dir():
+        raise UsageError(f"--cwd {args.cwd}: no such folder")
+    reading = Reading(format=args.format, columns=tuple(args.columns.split(",")) if args.columns else None,
+                      names=tuple(args.name), names_file=args.names, strict=args.strict,
+                      count_from=args.count_from)
+    reading.validate()
+    return programs.Options(iterations=args.iterations, precision=args.precision,
+                            layout=Layout(after_update=args.after_update, final=args.final), reading=reading,
+                            timeout=args.timeout, cwd=str(args.cwd) if args.cwd else None,
+                            diagnose=not args.no_diagnosis)
+
+
+def run(args) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
-        parser.error("no command given: put the program and its arguments after --")
-    try:
-        names = name_maps.load(args.names) if args.names else None
-    except TraceError as error:
-        print(f"ERRORED: {error}", file=sys.stderr)
-        return 2
-    verdict = verify_command(command, timeout=args.timeout, spec_path=args.spec, fmt=args.format,
-                             names=names, tolerance_from=args.tolerance_from)
-    print(describe(verdict, args.show_errors), file=sys.stdout if verdict.exit_code == 0 else sys.stderr)
+        raise UsageError("no command given: put the program and its arguments after --")
+    spec = load_spec(args.spec)
+    verdict = programs.verify_command(command, spec, options(args), program=Path(command[0]).name)
+    print_verdict(verdict, args.verbose)
     return verdict.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

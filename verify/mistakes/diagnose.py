@@ -1,107 +1,130 @@
-"""Why a trajectory left the truth: its first divergence, and the classic mistake that explains it.
+"""Why a trace left the truth: the catalogue's variant that it matches, found by computation.
 
-``diagnose(obtained)`` compares an obtained trajectory with the golden one,
-names the first value beyond tolerance, and then looks for the cause by
-computation only: it rebuilds, from the truth's own intermediate quantities
-(golden/step1.csv), what each classic mistake would have printed at iteration
-0 (or 1), and reports the mistake whose prediction the obtained numbers match.
-It never sees which program produced the numbers. When no prediction matches
-it says so ("no known mistake matches") rather than guess.
-
-The logic mistakes are predicted with the notes' draft R1..R20, so they are
-recognised on the documented 2-2-2 example only; lost precision (float32) is
-recognised on any example, and the first divergence is always named.
+Each applicable variant (verify/mistakes/variants.py) is run in float64 for as
+many iterations as the first divergence needs, and the trace's values up to
+that iteration are compared with it under the same rule as with the truth
+(envelope, floor and printed rounding), with a slack of ``SLACK`` for the
+variant's own rounding. The float32 finding is judged by the float32
+envelope instead: the values are within what float32 arithmetic can do. The
+best match is named with the number of digits it agrees to; when nothing
+matches, the diagnosis says so rather than guess.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
-from . import mistakes, tolerances
-from .compare import Divergence, compare_trajectory, read_step1, read_trajectory, ulp_distance
-from .spec import DEFAULT_SPEC, load
+from reference import envelope
 
+from ..compare import FINAL, Comparison, LayoutError, compare
+from ..truth import Truth
+from . import variants
+
+SLACK = 4
 NO_MATCH = "no known mistake matches"
-SAME = 1e-9  # relative agreement between a prediction and the obtained value (logic mistakes differ by far more)
-PRECISION_CEILING = 1e-4  # an error above this (of its quantity's size) anywhere is more than lost digits
-PRECISION_SPREAD = 0.9  # share of quantities a precision loss reaches at the first divergence
 
 
 @dataclass(frozen=True)
-class Diagnosis:
-    first_divergence: Divergence | None  # None: every value within tolerance
-    cause: mistakes.Cause | None  # None: passed, or no known mistake matches
-    kind: str | None  # "logic", "precision", "unknown" (diverged, cause not recognised) or None (passed)
+class Cause:
+    mistake: variants.Mistake
+    digits: int  # how many significant digits the trace agrees with the variant to
+    printed: bool  # the agreement is to every digit the program printed
+
+    @property
+    def category(self) -> str:
+        return self.mistake.category
+
+    @property
+    def kind(self) -> str:
+        return self.mistake.kind
 
     def __str__(self) -> str:
-        if self.first_divergence is None:
-            return "every value within tolerance"
-        because = self.cause.sentence if self.cause else NO_MATCH
-        return f"first divergence at {self.first_divergence}; likely cause: {because}"
+        if self.mistake.kind == "precision":
+            return f"{self.mistake.sentence} (every value within the float32 envelope)"
+        agree = "to every printed digit" if self.printed else f"to {self.digits} digits"
+        return f"{self.mistake.sentence} (matches '{self.mistake.name}' {agree})"
 
 
-def loosest_tolerance(example: str = "documented") -> Callable[[str], int]:
-    """Per quantity, the largest tolerance any implementation has for ``example`` in reference/tolerances.csv.
-
-    A mistake caught under this limit is caught under every implementation's own.
-    """
-    names = {r["implementation"] for r in tolerances.rows() if r["example"] == example}
-
-    @cache
-    def limit(quantity: str) -> int:
-        return max([tolerances.tolerance(name, example, quantity) or 0 for name in names] or [0])
-    return limit
+def _horizon(comparison: Comparison, truth: Truth) -> int:
+    first = comparison.first_divergence
+    return truth.iterations if first.iteration == FINAL else first.iteration
 
 
-def diagnose(obtained: pd.DataFrame, *, spec_path: str | Path = DEFAULT_SPEC,
-             tolerance_ulp: int | Callable[[str], int] | None = None) -> Diagnosis:
-    """Compare ``obtained`` (the golden's first rows, as many as it has) with the goldens of the spec, and explain.
-
-    ``tolerance_ulp`` defaults to ``loosest_tolerance`` of the example.
-    """
-    spec = load(spec_path)
-    folder = Path(spec.source).parent
-    if tolerance_ulp is None:
-        tolerance_ulp = loosest_tolerance(tolerances.example_key(spec.source))
-    expected = read_trajectory(folder / "trajectory.csv").iloc[:len(obtained)].reset_index(drop=True)
-    first = compare_trajectory(expected, obtained.reset_index(drop=True), tolerance_ulp).first_divergence
-    if first is None:
-        return Diagnosis(None, None, None)
-    truth = read_step1(folder / "step1.csv")
-    columns = [c for c in expected.columns if c != "iteration"]
-    limits = np.array([tolerance_ulp(c) if callable(tolerance_ulp) else tolerance_ulp for c in columns])
-    beyond = pd.DataFrame(ulp_distance(expected[columns], obtained[columns]) > limits, columns=columns)
-    cause = None
-    if "R1" in truth:
-        cause = mistakes.explain(truth, spec, expected, obtained, beyond, first.iteration, SAME)
-    if cause is None:
-        cause = precision_loss(expected[columns], obtained[columns], first.iteration)
-    return Diagnosis(first, cause, cause.kind if cause else "unknown")
+def _selected(comparison: Comparison, horizon: int) -> np.ndarray:
+    iterations = np.where(comparison.iterations == FINAL, horizon, comparison.iterations)
+    return iterations <= horizon
 
 
-def precision_loss(expected: pd.DataFrame, obtained: pd.DataFrame, iteration: int) -> mistakes.Cause | None:
-    """Small errors in nearly every quantity, never large: arithmetic in a shorter float.
+def _recompare(comparison: Comparison, against: Truth, rows: np.ndarray) -> Comparison:
+    values = {q: comparison.got[rows, c] for c, q in enumerate(comparison.quantities)}
+    present = {q: comparison.checked[rows, c] for c, q in enumerate(comparison.quantities)}
+    resolution = {q: comparison.resolution[rows, c] for c, q in enumerate(comparison.quantities)}
+    iterations = comparison.iterations[rows]
+    if comparison.layout.final:
+        iterations = np.full(len(iterations), against.iterations - 1)
+    return compare(against, iterations, values, resolution, comparison.layout, present)
 
-    Each error is measured against the largest size its quantity reaches in the
-    rows compared, so that a gradient passing near zero does not make a rounding
-    error look like a mistake.
-    """
-    a, b = expected.to_numpy(dtype=np.float64), obtained.to_numpy(dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        errors = np.abs(b - a) / np.abs(a).max(axis=0)
-    at_first = errors[iteration]
-    worst = float(np.max(errors))  # NaN when anything is not finite: then no precision finding
-    if not (worst <= PRECISION_CEILING and (at_first > 0).mean() >= PRECISION_SPREAD):
+
+def _variant_truth(truth: Truth, mistake: variants.Mistake, iterations: int) -> Truth | None:
+    try:
+        own, rows, after = mistake.trajectory(truth.spec, iterations)
+    except (ArithmeticError, ValueError):
         return None
-    typical = float(np.median(at_first[at_first > 0]))
-    return mistakes.Cause(
-        mistakes.PRECISION, "precision",
-        f"every quantity is off by about {typical:.1g} of its size from iteration {iteration} on, never more than "
-        f"{worst:.1g} over {len(errors)} iterations: arithmetic in a shorter float (about "
-        f"{round(-np.log2(typical))} bits agree; float32 keeps 24, float64 53), a precision finding, not a logic mistake")
+    columns = [own.index(q) if q in own else None for q in truth.quantities]
+    trajectory = np.column_stack([rows[:, c] if c is not None else np.full(iterations, np.nan) for c in columns])
+    forward = dict(zip(own[:len(after)], after))
+    return replace(truth, iterations=iterations, trajectory=trajectory,
+                   after={q: forward.get(q, np.nan) for q in truth.after},
+                   envelope=truth.envelope[:iterations] * SLACK)
+
+
+def _digits(comparison: Comparison) -> tuple[int, bool]:
+    checked = comparison.checked
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.abs(comparison.got - comparison.expected) / np.abs(comparison.expected)
+    worst = float(np.max(np.where(checked & (comparison.expected != 0), relative, 0.0), initial=0.0))
+    printed = bool(np.all(np.abs(comparison.got - comparison.expected)[checked]
+                          <= comparison.resolution[checked] * 1.000001)) and comparison.resolution.max() > 0
+    return (17 if worst == 0 else max(0, min(17, math.floor(-math.log10(worst))))), printed
+
+
+def float32_envelope_holds(truth: Truth, comparison: Comparison, horizon: int) -> bool:
+    rows = _selected(comparison, horizon)
+    iterations = horizon + 1 if not comparison.layout.final else truth.iterations
+    spreads = envelope.spread(truth.spec, truth.trajectory[:iterations], "float32")
+    single = replace(truth, iterations=iterations, trajectory=truth.trajectory[:iterations],
+                     envelope=spreads * envelope.MARGIN * SLACK, precision="float32")
+    try:
+        return _recompare(comparison, single, rows).passed
+    except LayoutError:
+        return False
+
+
+def diagnose(truth: Truth, comparison: Comparison) -> Cause | None:
+    """The mistake that explains a failed comparison, or None when no known one does."""
+    if comparison.first_divergence is None:
+        return None
+    horizon = _horizon(comparison, truth)
+    rows = _selected(comparison, horizon)
+    iterations = truth.iterations if comparison.layout.final else horizon + 1
+    matches: list[Cause] = []
+    for mistake in variants.catalogue(truth.spec):
+        if mistake.kind == "precision":
+            if float32_envelope_holds(truth, comparison, horizon):
+                matches.append(Cause(mistake, 7, False))
+            continue
+        against = _variant_truth(truth, mistake, iterations)
+        if against is None:
+            continue
+        try:
+            found = _recompare(comparison, against, rows)
+        except LayoutError:
+            continue
+        if found.passed:
+            matches.append(Cause(mistake, *_digits(found)))
+    logic = [c for c in matches if c.kind == "logic"]
+    best = max(logic, key=lambda c: c.digits, default=None)
+    return best or (matches[0] if matches else None)

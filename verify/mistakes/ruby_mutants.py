@@ -1,8 +1,8 @@
 """The Ruby mutants: small text edits of implementations/ruby/backprop.rb, written to a folder at test time.
 
-BROKEN_VARIANTS are the bridge's own test cases (tests/test_ruby_bridge.py):
-some diverge, some fail to run. The ones that diverge become RUBY_MUTANTS, each
-given the cause the diagnosis should name, with a few more mistakes added.
+BROKEN_VARIANTS are broken copies of the program: some diverge, some fail to
+run or print a broken trace. The ones that diverge become RUBY_MUTANTS, each
+given the category the diagnosis should name, with a few more mistakes added.
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from implementations.ruby_bridge import SCRIPT
-from reference import mistakes as m
+from implementations.registry import HERE
+
+from . import variants as m
+
+SCRIPT = HERE / "ruby" / "backprop.rb"
 
 # Each variant: (text in backprop.rb, its replacement), then the expected status and where it must show.
 BROKEN_VARIANTS = {
@@ -22,9 +25,9 @@ BROKEN_VARIANTS = {
         [("delta_o1 * w5 + delta_o2 * w7", "delta_o1 * new_w5 + delta_o2 * new_w7"),
          ("delta_o1 * w6 + delta_o2 * w8", "delta_o1 * new_w6 + delta_o2 * new_w8")], "failed", (0, "dE_dw1")),
     "learning rate added": ([("w5 - rate * grad_w5", "w5 + rate * grad_w5")], "failed", (0, "w5_new")),
-    "one iteration short": ([('example.fetch("iterations").times', '(example.fetch("iterations") - 1).times')],
-                            "errored", "too-few"),
-    "garbled line": ([('"af_E_w3:#{grad_w3}"', '"af_E_w3 #{grad_w3}"')], "errored", "garbage"),
+    "one iteration too many": ([('example.fetch("iterations").times', '(example.fetch("iterations") + 1).times')],
+                               "errored", "layout"),
+    "a value not a number": ([('"af_E_w3:#{grad_w3}"', '"af_E_w3:#{grad_w3}x"')], "errored", "not-a-number"),
     "crash": ([("puts trace", 'raise "weights went missing"')], "errored", "exit-status"),
 }
 
@@ -48,7 +51,7 @@ class RubyMutant:
         return path
 
 
-# The diverging variants of test_ruby_bridge.py: the cause of each, and the category the diagnosis should find.
+# The diverging variants: the cause of each, and the category the diagnosis should find.
 CAUSES = {
     "dE/dout sign flipped": ("dE/dout was written target - out", m.SIGN),
     "sigmoid derivative dropped": ("slope() returns 1 instead of out * (1 - out)", m.NO_SLOPE),

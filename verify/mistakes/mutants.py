@@ -1,7 +1,11 @@
-"""The Python mutants: each a subclass of the loop (or vectorized) implementation overriding one method.
+"""The mutation suite: deliberately wrong programs, each one classic mistake away from a correct one.
 
-The loop mutants of tests/test_loop_mutants.py are taken as they are; the ones
-defined here add the mistakes that file does not make.
+A Python mutant is a subclass of ``implementations.loop.Loop`` (or ``Vectorized``)
+overriding exactly one method; a Ruby mutant is a text edit of the project's
+Ruby program (verify/mistakes/ruby_mutants.py). Each declares the mistake in
+one sentence and the category of verify/mistakes/variants.py that the
+diagnosis must name from its numbers alone. The tests show every mutant is
+caught under the envelope and diagnosed; the report runs them too.
 """
 
 from __future__ import annotations
@@ -13,10 +17,71 @@ import pandas as pd
 from implementations.frames import trajectory_frame
 from implementations.loop import Loop
 from implementations.vectorized import Vectorized
-from reference import mistakes as m
 from reference.spec import Spec
 
-from . import loop
+from . import variants as m
+
+
+class DerivativeOne(Loop):
+    def dout_dnet(self, net, out):
+        return 1.0
+
+
+class DerivativeOfNet(Loop):
+    def dout_dnet(self, net, out):
+        return net * (1.0 - net)
+
+
+class SignFlipped(Loop):
+    def dE_dout(self, target, out):
+        return target - out
+
+
+class HalfForgotten(Loop):
+    def dE_dout(self, target, out):
+        return 2.0 * (out - target)
+
+
+class NoBias(Loop):
+    def net(self, w_a, x_a, w_b, x_b, b):
+        return w_a * x_a + w_b * x_b
+
+
+class WrongInput(Loop):
+    def dnet_dw_hidden(self, i1, i2):
+        return i2, i1, i2, i1
+
+
+class HiddenOutputsSwapped(Loop):
+    def dnet_dw_output(self, out_h1, out_h2):
+        return out_h2, out_h1, out_h2, out_h1
+
+
+class W6W7Swapped(Loop):
+    def dnet_dout(self, before, after):
+        return before
+
+
+class UpdatedWeightsBackward(Loop):
+    def dnet_dout(self, before, after):
+        w5, w6, w7, w8 = after
+        return w5, w7, w6, w8
+
+
+class OnePath(Loop):
+    def two_paths(self, via_o1, via_o2):
+        return via_o1
+
+
+class RateAdded(Loop):
+    def update(self, w, dE_dw):
+        return w - (self.learning_rate + dE_dw)
+
+
+class BiasesUpdated(Loop):
+    def new_biases(self, biases, delta_h, delta_o):
+        b1, b2 = biases
+        return self.update(b1, sum(delta_h)), self.update(b2, sum(delta_o))
 
 
 class LearningRateTwice(Loop):
@@ -49,8 +114,8 @@ class W2WithI1(Loop):
 
 
 class TransposedBackward(Vectorized):
-    def dE_dout_hidden(self, delta_o):
-        return delta_o @ self.W_o.T
+    def dE_dout_hidden(self, delta, W):
+        return delta @ W.T
 
 
 class Float32(Vectorized):
@@ -73,34 +138,34 @@ class Mutant:
 
 
 MUTANTS: dict[str, Mutant] = {mutant.name: mutant for mutant in [
-    Mutant("updated weights backward", loop.UpdatedWeightsBackward,
+    Mutant("updated weights backward", UpdatedWeightsBackward,
            "the hidden layer's gradients used the already-updated w5..w8", m.UPDATED_WEIGHTS),
-    Mutant("no sigmoid derivative", loop.DerivativeOne, "dout/dnet was taken as 1", m.NO_SLOPE),
-    Mutant("sigmoid derivative of net", loop.DerivativeOfNet,
+    Mutant("no sigmoid derivative", DerivativeOne, "dout/dnet was taken as 1", m.NO_SLOPE),
+    Mutant("sigmoid derivative of net", DerivativeOfNet,
            "dout/dnet was computed as net*(1-net) instead of out*(1-out)", m.SLOPE_ARGUMENT),
-    Mutant("flipped sign", loop.SignFlipped, "dE/dout was taken as target - out", m.SIGN),
-    Mutant("forgotten half", loop.HalfForgotten, "the 1/2 of the loss was forgotten, doubling every gradient",
+    Mutant("flipped sign", SignFlipped, "dE/dout was taken as target - out", m.SIGN),
+    Mutant("forgotten half", HalfForgotten, "the 1/2 of the loss was forgotten, doubling every gradient",
            m.HALF_FORGOTTEN),
-    Mutant("biases trained", loop.BiasesUpdated, "b1 and b2 were updated although the notes keep them fixed",
+    Mutant("biases trained", BiasesUpdated, "b1 and b2 were updated although the notes keep them fixed",
            m.BIASES_TRAINED, diverges_at=1),
-    Mutant("w6 and w7 swapped", loop.W6W7Swapped, "the backward pass took w6 for w7 and w7 for w6", m.TRANSPOSED),
+    Mutant("w6 and w7 swapped", W6W7Swapped, "the backward pass took w6 for w7 and w7 for w6", m.TRANSPOSED),
     Mutant("transposed weight matrix", TransposedBackward,
            "the matrix backward pass used W_o transposed, swapping w6 and w7", m.TRANSPOSED),
-    Mutant("one path", loop.OnePath, "dE/dout_h summed only the path through o1", m.ONE_PATH),
+    Mutant("one path", OnePath, "dE/dout_h summed only the path through o1", m.ONE_PATH),
     Mutant("learning rate twice", LearningRateTwice, "the learning rate multiplied the gradient twice",
            m.LEARNING_RATE),
     Mutant("learning rate added", LearningRateAdded, "the update added rate * gradient instead of subtracting it",
            m.LEARNING_RATE),
-    Mutant("learning rate added to the gradient", loop.RateAdded,
+    Mutant("learning rate added to the gradient", RateAdded,
            "the update subtracted rate + gradient instead of rate * gradient", m.LEARNING_RATE),
     Mutant("hidden derivative from outputs", HiddenDerivativeFromOutputs,
            "the hidden layer's dout/dnet was computed from out_o1, out_o2 instead of out_h1, out_h2", m.HIDDEN_SLOPE),
     Mutant("float32", Float32, "the whole computation ran in float32 instead of float64", m.PRECISION,
            "precision", iterations=100),
     Mutant("w2 paired with i1", W2WithI1, "dnet_h1/dw2 was taken as i1 instead of i2", m.WRONG_INPUT),
-    Mutant("inputs swapped", loop.WrongInput, "every hidden weight was paired with the other input",
+    Mutant("inputs swapped", WrongInput, "every hidden weight was paired with the other input",
            m.WRONG_INPUT),
-    Mutant("bias left out", loop.NoBias, "net was computed without its bias", m.BIAS_LEFT_OUT),
-    Mutant("out_h1 and out_h2 swapped", loop.HiddenOutputsSwapped,
-           "w5..w8 were each paired with the other hidden output", m.OUT_H_SWAPPED),
+    Mutant("bias left out", NoBias, "net was computed without its bias", m.BIAS_LEFT_OUT),
+    Mutant("out_h1 and out_h2 swapped", HiddenOutputsSwapped,
+           "w5..w8 were each paired with the other hidden output", m.WRONG_INPUT),
 ]}

@@ -1,0 +1,68 @@
+"""What the subcommands share: an argument parser whose errors are one line, and how to name a spec."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from reference import examples
+from reference.spec import Spec, SpecError, load
+
+ERRORED = 2
+
+
+class UsageError(Exception):
+    """A bad option or argument; the message is one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def fail(message: str) -> int:
+    """One line on standard error, and the errored exit code."""
+    print(f"error: {message}", file=sys.stderr)
+    return ERRORED
+
+
+def spec_argument(text: str) -> Path:
+    return examples.resolve(text)
+
+
+def add_spec(parser: argparse.ArgumentParser, default: str | None = examples.DOCUMENTED) -> None:
+    parser.add_argument("--spec", type=spec_argument, default=None if default is None else examples.spec_path(default),
+                        metavar="FILE|NAME", help="a spec file, or the name of a shipped example "
+                        f"({', '.join(examples.names())}); default: {default}")
+
+
+def whole(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low:,} to {high:,} (got {text!r})")
+        return value
+    return parse
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds greater than 0 (got {text!r})")
+    return value
+
+
+def load_spec(path: Path) -> Spec:
+    """The spec, or UsageError with the spec's one-line message."""
+    try:
+        return load(path)
+    except SpecError as error:
+        raise UsageError(str(error)) from None

@@ -1,0 +1,38 @@
+"""How the commands print verdicts: one line each (details behind --verbose), and a closing summary."""
+
+from __future__ import annotations
+
+import sys
+
+from ..status import Status
+from ..verdict import Verdict
+
+
+def details(verdict: Verdict) -> list[str]:
+    lines = [f"  note: {note}" for note in verdict.notes]
+    if verdict.comparison is not None:
+        table = verdict.comparison.per_quantity()
+        table["max_ratio"] = table["max_ratio"].map(lambda r: f"{r:.3g}")
+        table["max_ulps"] = table["max_ulps"].map(lambda u: f"{u:,.0f}")
+        table["max_relative"] = table["max_relative"].map(lambda r: f"{r:.2g}")
+        lines += ["  " + line for line in table.to_string().splitlines()]
+    if verdict.seconds:
+        lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in verdict.seconds.items()))
+    return lines
+
+
+def print_verdict(verdict: Verdict, verbose: bool = False) -> None:
+    if verbose:
+        for line in details(verdict):
+            print(line)
+    for hint in verdict.hints:
+        print(f"  hint: {hint}")
+    print(verdict.line(), flush=True)
+
+
+def summary(verdicts: list[Verdict]) -> str:
+    """'4 passed, 0 failed, 0 errored, 2 skipped (neuron.rb on documented: ..., ...)'."""
+    counts = {status: sum(v.status is status for v in verdicts) for status in Status}
+    text = ", ".join(f"{n} {status.value}" for status, n in counts.items())
+    skipped = [v.who() for v in verdicts if v.status is Status.SKIPPED]
+    return text + (f"; skipped: {', '.join(skipped)}" if skipped else "")

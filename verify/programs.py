@@ -1,0 +1,177 @@
+"""Verify a program against the truth of a spec: a registered one, or any command through the trace protocol.
+
+Every path ends in one ``Verdict``:
+
+- skipped: the program does not support the spec, its runtime is not on PATH,
+  or it cannot be had here (Neuron.rb without a copy and without --download);
+- errored: it could not be verified (bad spec, stale goldens, a crash, a
+  hang, an unreadable trace);
+- failed: a value is beyond what the envelope allows; the first divergence,
+  hints (``--after-update``, ...) and the likely cause are given;
+- passed: every value checked is within it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, replace
+
+from implementations.registry import Missing, Program, Unusable
+from implementations.spec_json import dumps as spec_json
+from reference import examples
+from reference.spec import Spec
+
+from .compare import Comparison, Layout, LayoutError, compare, from_frame
+from .mistakes import diagnose as diagnosis
+from .status import Status
+from .trace import reading
+from .trace.errors import TraceError
+from .truth import Truth, TruthError, load
+from .verdict import Verdict, errored, failed_reason, passed_reason, skipped
+
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to verify: the run's length and arithmetic, how the trace lines up, and what may be done."""
+    iterations: int | None = None
+    precision: str = "float64"
+    layout: Layout = Layout()
+    reading: reading.Reading = reading.Reading()
+    timeout: float = DEFAULT_TIMEOUT
+    cwd: str | None = None
+    download: bool = False
+    diagnose: bool = True
+
+
+def example_name(spec: Spec) -> str:
+    return examples.name_of(spec.source) or str(spec.source)
+
+
+# --- judging a comparison -----------------------------------------------------------------------------
+
+ALTERNATIVES = {
+    "--after-update": Layout(after_update=True),
+    "without --after-update": Layout(after_update=False),
+}
+
+
+def _alternative(truth: Truth, comparison: Comparison, values, present, shift_labels: bool) -> str | None:
+    """A hint naming the option under which the same values pass, if there is one."""
+    resolution = {q: comparison.resolution[:, c] for c, q in enumerate(comparison.quantities)}
+    tries = [(name, layout, comparison.iterations) for name, layout in ALTERNATIVES.items()
+             if layout != comparison.layout and not comparison.layout.final]
+    if shift_labels:
+        tries.append(("--count-from 1", comparison.layout, comparison.iterations - 1))
+    for name, layout, iterations in tries:
+        try:
+            other = compare(truth, iterations, values, resolution, layout, present)
+        except LayoutError:
+            continue
+        if other.passed:
+            return f"the values match with {name}: rerun with it" if not name.startswith("without") else \
+                "the values match the forward pass before each update: drop --after-update"
+    return None
+
+
+def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: bool = False,
+          diagnose: bool = True, **more) -> Verdict:
+    """Passed or failed, with the hints and the cause of a failure."""
+    who = {"program": program, "example": example_name(truth.spec)}
+    if comparison.passed:
+        return Verdict(Status.PASSED, passed_reason(comparison), comparison=comparison, **who, **more)
+    values = {q: comparison.got[:, c] for c, q in enumerate(comparison.quantities)}
+    present = {q: comparison.checked[:, c] for c, q in enumerate(comparison.quantities)}
+    hint = _alternative(truth, comparison, values, present, labelled and comparison.iterations.min(initial=0) > 0)
+    cause = diagnosis.diagnose(truth, comparison) if diagnose and hint is None else None
+    if hint and "--after-update" in hint and "drop" not in hint:
+        cause = "the outputs and E_total were printed after each iteration's update, not before it"
+    verdict = Verdict(Status.FAILED, failed_reason(comparison), comparison=comparison, cause=cause,
+                      hints=(hint,) if hint else (), **who, **more)
+    return verdict
+
+
+# --- programs run in this process ---------------------------------------------------------------------
+
+def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) -> Verdict:
+    started = time.perf_counter()
+    try:
+        frame = program.run(spec, truth.iterations, **({"dtype": "float32"} if options.precision == "float32"
+                                                        and program.name == "vectorized" else {}))
+    except Exception as error:  # noqa: BLE001 - whatever the program under test raises is its verdict
+        return errored(f"{type(error).__name__}: {error}", "exception", program=program.name,
+                       example=example_name(spec))
+    ran = time.perf_counter() - started
+    iterations, values = from_frame(frame)
+    comparison = compare(truth, iterations, values, layout=options.layout)
+    verdict = judge(truth, comparison, program=program.name, diagnose=options.diagnose)
+    return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
+
+
+# --- commands --------------------------------------------------------------------------------------------
+
+def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *, stdin: bytes | None = None,
+                   program: str = "", notes: tuple[str, ...] = ()) -> Verdict:
+    """Run ``argv`` and verify the trace it prints on standard output."""
+    who = {"program": program, "example": example_name(spec), "notes": notes}
+    started = time.perf_counter()
+    try:
+        truth = load(spec, options.iterations, options.precision)
+    except TruthError as error:
+        return errored(str(error), "golden", **who)
+    try:
+        trace, ran = reading.read_command(argv, truth, options.reading, timeout=options.timeout, stdin=stdin,
+                                          cwd=options.cwd)
+    except TraceError as error:
+        return errored(str(error), error.kind, **who)
+    notes = notes + reading.notes(trace)
+    try:
+        layout = options.layout
+        if not layout.final and reading.single_unlabelled(trace):
+            layout = _final_or_first(truth, trace, layout)
+        comparison = compare(truth, trace.iterations, trace.values, trace.resolution, layout, trace.present)
+    except LayoutError as error:
+        return errored(str(error), "layout", **who)
+    verdict = judge(truth, comparison, program=program, labelled=trace.labelled, diagnose=options.diagnose,
+                    notes=notes)
+    return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
+
+
+def _final_or_first(truth: Truth, trace, layout: Layout) -> Layout:
+    """One record without a label: iteration 0, or the final state, whichever it matches."""
+    final = Layout(after_update=layout.after_update, final=True)
+    first = compare(truth, trace.iterations, trace.values, trace.resolution, layout, trace.present)
+    if first.passed or truth.iterations == 1:
+        return layout
+    last = compare(truth, trace.iterations, trace.values, trace.resolution, final, trace.present)
+    return final if last.passed or last.max_ratio < first.max_ratio else layout
+
+
+def verify_program(program: Program, spec: Spec, options: Options = Options()) -> Verdict:
+    """A registered program on one spec."""
+    who = {"program": program.name, "example": example_name(spec)}
+    reason = program.supports(spec)
+    if reason:
+        return skipped(f"{program.name} {reason}", **who)
+    if program.runtime and shutil.which(program.runtime) is None:
+        return skipped(f"{program.runtime} is not on PATH: install it (apt-get install {program.runtime}) to run "
+                       f"{program.name}", **who)
+    if program.in_process:
+        try:
+            truth = load(spec, options.iterations, options.precision)
+        except TruthError as error:
+            return errored(str(error), "golden", **who)
+        return _in_process(program, spec, truth, options)
+    try:
+        command = program.command(spec, options.download)
+    except Missing as why:
+        return skipped(str(why), **who)
+    except Unusable as why:
+        return errored(str(why), "unavailable", **who)
+    argv = [shutil.which(command.argv[0]) or command.argv[0], *command.argv[1:]]
+    stdin = spec_json(spec, options.iterations).encode() if program.stdin == "spec-json" else None
+    reading_options = replace(options.reading, format=program.trace_format, names_file=program.names)
+    return verify_command(argv, spec, replace(options, reading=reading_options), stdin=stdin,
+                          program=program.name, notes=(command.note,) if command.note else ())

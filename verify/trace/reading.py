@@ -1,0 +1,85 @@
+"""Run a program and read its trace in one go: the options of reading, and the run streamed into the reader.
+
+``Reading`` gathers what the command line (and the registry) says about a
+trace: a forced format, headerless column names, name maps, strictness and
+the first iteration label. ``read_command`` runs the program with bounded
+memory and a hard timeout (verify/trace/run.py), feeding its standard output
+to a ``TraceReader`` as it arrives.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import names as name_maps
+from .detect import FORMATS
+from .errors import TraceError
+from .reader import Trace, TraceReader
+from .run import run
+
+BYTES_PER_VALUE = 64  # generous: a name, a separator and 17 digits, or chatter around them
+MIN_OUTPUT = 16 << 20
+
+__all__ = ["FORMATS", "Reading", "read_command", "notes", "single_unlabelled"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    format: str | None = None
+    columns: tuple[str, ...] | None = None
+    names: tuple[str, ...] = ()  # "PROGRAM NAME=GOLDEN_NAME"
+    names_file: Path | None = None
+    strict: bool = False
+    count_from: int = 0
+
+    def name_map(self) -> name_maps.NameMap | None:
+        """The map of --names FILE and --name options together (the options win); None when neither is given."""
+        found = name_maps.load(self.names_file) if self.names_file else None
+        if self.names:
+            given = name_maps.NameMap.from_options(self.names)
+            found = given if found is None else found.merged(given)
+        return found
+
+    def validate(self) -> None:
+        """Refuse bad options before anything runs (TraceError with one line)."""
+        self.name_map()
+        if self.columns is not None and self.format not in (None, "columns"):
+            raise TraceError("usage", f"--columns names headerless columns; it does not go with --format {self.format}")
+
+
+def read_command(argv: list[str], truth, reading: Reading, *, timeout: float, stdin: bytes | None = None,
+                 cwd: str | None = None) -> tuple[Trace, float]:
+    """The trace ``argv`` prints, and the seconds it ran; TraceError (one line) when it cannot be read."""
+    quantities = truth.quantities
+    reader = TraceReader(quantities, format=reading.format, names=reading.name_map(),
+                         columns=list(reading.columns) if reading.columns else None, strict=reading.strict,
+                         max_records=truth.iterations + 1)
+    limit = max(MIN_OUTPUT, 4 * BYTES_PER_VALUE * truth.iterations * (len(quantities) + 1))
+    started = time.perf_counter()
+    run(argv, timeout=timeout, stdin=stdin, cwd=cwd, sink=reader.feed, max_stdout_bytes=limit)
+    ran = time.perf_counter() - started
+    trace = reader.finish()
+    if reading.count_from and trace.labelled:
+        trace = _relabelled(trace, -reading.count_from)
+    return trace, ran
+
+
+def _relabelled(trace: Trace, by: int) -> Trace:
+    from dataclasses import replace
+    return replace(trace, iterations=trace.iterations + by)
+
+
+def notes(trace: Trace) -> tuple[str, ...]:
+    return tuple(trace.notes())
+
+
+def single_unlabelled(trace: Trace) -> bool:
+    return trace.records == 1 and not trace.labelled
+
+
+def labels_from_one(trace: Trace) -> bool:
+    return trace.labelled and len(trace.iterations) > 0 and int(np.min(trace.iterations)) >= 1

@@ -38,7 +38,6 @@ class Vectorized:
         self.T = as_array([v for e in spec.examples for v in e.targets]).reshape(-1, spec.n_outputs)
         self.activations, self.loss = spec.activations, spec.loss
         self.scale = self.dtype(1.0 if spec.reduction == "sum" else 1.0 / len(spec.examples))
-        self.half_scale = self.dtype(0.5) * self.scale
         self.learning_rate = self.dtype(float(spec.learning_rate))
         self.settings = {key: self.dtype(float(value)) for key, value in spec.settings.items()}
         self.shared_biases = spec.bias_mode == "shared"
@@ -110,8 +109,6 @@ class Vectorized:
 
     def E_total(self, out):
         """E_total of one batch of outputs (batch x outputs), or of a stack of them (one per iteration)."""
-        if self.loss == "half_squared_error":  # the documented example's own order of operations
-            return self.half_scale * ((self.T - out) ** 2).sum(axis=(-2, -1))
         return self.scale * self.losses(out).sum(axis=(-2, -1))
 
     # --- backward pass ---------------------------------------------------------

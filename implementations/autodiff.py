@@ -1,11 +1,15 @@
 """Gradients by automatic differentiation: the forward pass written once, ``autograd`` differentiates it.
 
-No derivative is written by hand here: ΔE/Δθ comes from ``grad_and_aux``
-of the loss, and ΔE/Δout of a layer from ``grad`` of the rest of the forward
-pass seen as a function of that layer's outputs. Parameters travel as one flat
-vector θ (weights in the documented order, then biases), so its gradient is
-already in the trajectory's column order. Registered under the name
-``autograd``; the module is not called that, so as not to shadow the package.
+No derivative is written by hand here: ΔE/Δθ comes from the vector-Jacobian
+product (``make_vjp``) of the loss, and ΔE/Δout of a layer from ``grad`` of
+the rest of the forward pass seen as a function of that layer's outputs. The
+parameters live in one flat vector θ (weights in the documented order, then
+biases); autograd is handed them as a list of views into it, each layer's W.T
+(read column-major from the row-major weights) and, when differentiated, its
+biases, and the gradient is laid back out in θ's order. The optimizers (sgd,
+momentum, adam) then move θ's trained slice in place. Registered under the
+name ``autograd``; the module is not called that, so as not to shadow the
+package.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import autograd.numpy as anp
 import numpy as np
 import pandas as pd
-from autograd import grad, grad_and_aux
+from autograd import grad, make_vjp
 from autograd.tracer import getval
 
 from reference import names
@@ -30,87 +34,138 @@ class Autodiff:
     """``with_biases``: differentiate with respect to the biases too (always done when they are trained)."""
 
     def __init__(self, spec: Spec, with_biases: bool = False):
-        self.layers = spec.layers
         self.X = np.array([[float(v) for v in e.inputs] for e in spec.examples])
         self.T = np.array([[float(v) for v in e.targets] for e in spec.examples])
+        self.activations, self.loss = spec.activations, spec.loss
         self.scale = 1.0 if spec.reduction == "sum" else 1.0 / len(spec.examples)
         self.learning_rate = float(spec.learning_rate)
+        self.settings = {key: float(value) for key, value in spec.settings.items()}
+        self.optimizer = spec.optimizer
         self.with_biases = with_biases or spec.train_biases
         self.n_trained = len(names.trained_names(spec))
-        n_weights = len(spec.weights)
-        self.cuts = (len(spec.w_hidden) * spec.n_inputs, n_weights, n_weights + len(spec.b_hidden))
-        every = np.array([float(v) for v in spec.weights + spec.biases])
-        # θ: what is differentiated; the biases stay outside it unless asked for
-        self.theta = every if self.with_biases else every[:n_weights]
-        self.biases = every[n_weights:self.cuts[2]], every[self.cuts[2]:]
+        self.depth = spec.depth
+        self.theta = np.array([float(v) for v in spec.weights + spec.biases])
+        shapes = list(zip(spec.layers[:-1], spec.layers[1:]))  # of each W.T
+        ends = np.cumsum([n_in * n_out for n_in, n_out in shapes] + [len(b) for b in spec.bias_layers])
+        pieces = np.split(self.theta, ends[:-1])
+        self.weights_T = [w.reshape(shape, order="F") for w, shape in zip(pieces, shapes)]
+        self.biases = pieces[self.depth:]
+        # what autograd differentiates; the biases stay constants outside it unless asked for
+        self.parameters = self.weights_T + (self.biases if self.with_biases else [])
 
-    def unpack(self, theta):
-        """W_h.T, W_o.T, b_h, b_o from θ (W.T read straight from the row-major weights, column-major)."""
-        n_in, n_hid, n_out = self.layers
-        a, b, c = self.cuts
-        W_h_T = anp.reshape(theta[:a], (n_in, n_hid), order="F")
-        W_o_T = anp.reshape(theta[a:b], (n_hid, n_out), order="F")
-        b_h, b_o = (theta[b:c], theta[c:]) if self.with_biases else self.biases
-        return W_h_T, W_o_T, b_h, b_o
+    def unpack(self, parameters):
+        """[(W.T, b) of every layer] from the differentiated parameters."""
+        depth = self.depth
+        weights = [parameters[k] for k in range(depth)]
+        biases = [parameters[depth + k] for k in range(depth)] if self.with_biases else self.biases
+        return list(zip(weights, biases))
+
+    def flat(self, gradients) -> np.ndarray:
+        """The gradient of the parameters laid out as θ: W row by row (W.T column by column), then b."""
+        return np.concatenate([g.ravel(order="F") for g in gradients[:self.depth]] + list(gradients[self.depth:]))
 
     # --- the forward pass, the only place the network is written -------------------
+    # Operations of one argument where the formula allows (reciprocal, square): the same doubles as 1.0 / x
+    # and x ** 2, and the tracer's bookkeeping is lighter for them than for operations of two.
 
     def sigmoid(self, net):
-        return 1.0 / (1.0 + anp.exp(-net))
+        return anp.reciprocal(1.0 + anp.exp(-net))
+
+    def tanh(self, net):
+        return anp.tanh(net)
+
+    def relu(self, net):
+        return anp.where(net > 0, net, 0.0)  # so that its slope at 0 is 0
+
+    def linear(self, net):
+        return net
+
+    def softmax(self, net):
+        e = anp.exp(net - anp.max(net, axis=1, keepdims=True))
+        return e / anp.sum(e, axis=1, keepdims=True)
 
     def net(self, layer_input, W_T, b):
-        return anp.dot(layer_input, W_T) + b
+        return anp.matmul(layer_input, W_T) + b
 
-    def E_total(self, out_o):
-        return self.scale * 0.5 * anp.sum((self.T - out_o) ** 2)
+    def E_total(self, out):
+        T = self.T
+        if self.loss == "half_squared_error":
+            return self.scale * 0.5 * anp.sum(anp.square(T - out))
+        if self.loss == "mean_squared_error":
+            return self.scale / T.shape[1] * anp.sum(anp.square(T - out))
+        if self.activations[-1] == "softmax":
+            return -self.scale * anp.sum(T * anp.log(out))
+        return -self.scale * anp.sum(T * anp.log(out) + (1.0 - T) * anp.log(1.0 - out))
 
-    def output_layer(self, out_h, W_o_T, b_o):
-        net_o = self.net(out_h, W_o_T, b_o)
-        return net_o, self.sigmoid(net_o)
+    def forward(self, parameters, first: int = 0, layer_input=None):
+        """nets and outs of the layers from ``first`` up (one row per example, one column per neuron),
+        fed ``layer_input`` (by default the examples' inputs)."""
+        nets, outs = [], []
+        layer_input = self.X if layer_input is None else layer_input
+        for (W_T, b), activation in list(zip(self.unpack(parameters), self.activations))[first:]:
+            net = self.net(layer_input, W_T, b)
+            layer_input = getattr(self, activation)(net)
+            nets.append(net)
+            outs.append(layer_input)
+        return nets, outs
 
-    def forward(self, theta):
-        """net_h, out_h, net_o, out_o: one row per example, one column per neuron."""
-        W_h_T, W_o_T, b_h, b_o = self.unpack(theta)
-        net_h = self.net(self.X, W_h_T, b_h)
-        out_h = self.sigmoid(net_h)
-        return (net_h, out_h, *self.output_layer(out_h, W_o_T, b_o))
+    def loss_after(self, out, parameters, layer: int):
+        """E_total as a function of the outputs of ``layer``: the rest of the forward pass, then the loss."""
+        outs = self.forward(parameters, layer + 1, out)[1]
+        return self.E_total(outs[-1] if outs else out)
 
-    def loss_from_out_h(self, out_h, W_o_T, b_o):
-        """E_total as a function of the hidden outputs, for ΔE/Δout_h."""
-        return self.E_total(self.output_layer(out_h, W_o_T, b_o)[1])
+    def loss_of(self, parameters):
+        """E_total; the outputs are kept aside in ``self.outputs`` for the trajectory (returning them too,
+        as grad_and_aux would, costs one more traced operation per iteration)."""
+        out = self.forward(parameters)[1][-1]
+        self.outputs = getval(out)
+        return self.E_total(out)
 
-    def loss_and_outputs(self, theta):
-        """E_total, with (E_total, out_o) alongside: the trajectory records both from one pass."""
-        out_o = self.forward(theta)[3]
-        E_total = self.E_total(out_o)
-        return E_total, (getval(E_total), getval(out_o))
+    def gradient(self):
+        """E_total, its outputs and ΔE/Δθ (in θ's order) at the current parameters."""
+        vjp, E_total = make_vjp(self.loss_of)(self.parameters)
+        return E_total, self.outputs, self.flat(vjp(1.0))
 
     # --- training ------------------------------------------------------------------
+
+    def optimizer_state(self):
+        return {"velocity": np.zeros(self.n_trained), "second_moment": np.zeros(self.n_trained), "t": 0}
+
+    def update(self, g, state):
+        """Move the trained parameters (θ's leading slice, in place) by the gradient ``g`` of that slice."""
+        theta, lr, s = self.theta[:self.n_trained], self.learning_rate, self.settings
+        if self.optimizer == "sgd":
+            theta -= lr * g
+        elif self.optimizer == "momentum":
+            state["velocity"] = s["momentum"] * state["velocity"] + g
+            theta -= lr * state["velocity"]
+        else:
+            state["t"] += 1
+            m = state["velocity"] = s["beta1"] * state["velocity"] + (1 - s["beta1"]) * g
+            v = state["second_moment"] = s["beta2"] * state["second_moment"] + (1 - s["beta2"]) * g * g
+            m_hat, v_hat = m / (1 - s["beta1"] ** state["t"]), v / (1 - s["beta2"] ** state["t"])
+            theta -= lr * m_hat / (np.sqrt(v_hat) + s["epsilon"])
 
     def rows(self, iterations: int) -> np.ndarray:
         """One row per iteration, columns as names.trajectory_columns after the iteration."""
         n_out, n = self.T.size, self.n_trained
         rows = np.zeros((iterations, 1 + n_out + 2 * n))
-        gradient_and_outputs = grad_and_aux(self.loss_and_outputs)
-        theta = self.theta.copy()
+        state = self.optimizer_state()
         for k in range(iterations):
-            gradient, (E_total, out_o) = gradient_and_outputs(theta)
-            theta[:n] -= self.learning_rate * gradient[:n]
-            rows[k] = np.concatenate([out_o.ravel(), [E_total], gradient[:n], theta[:n]])
+            E_total, out, gradient = self.gradient()
+            self.update(gradient[:n], state)
+            rows[k] = np.concatenate([out.ravel(), [E_total], gradient[:n], self.theta[:n]])
         return rows
 
 
 def step1(spec: Spec) -> dict[str, float]:
     network = Autodiff(spec, with_biases=True)
-    theta = network.theta
-    net_h, out_h, net_o, out_o = network.forward(theta)
-    _, W_o_T, _, b_o = network.unpack(theta)
-    gradient, (E_total, _) = grad_and_aux(network.loss_and_outputs)(theta)
-    n = network.n_trained
-    layers = {"net_h": net_h, "out_h": out_h, "net_o": net_o, "out_o": out_o,
-              "dE_dout_o": grad(network.E_total)(out_o),
-              "dE_dout_h": grad(network.loss_from_out_h)(out_h, W_o_T, b_o)}
-    return step1_values(spec, layers, E_total, gradient, theta[:n] - network.learning_rate * gradient[:n])
+    parameters = network.parameters
+    nets, outs = network.forward(parameters)
+    E_total, _, gradient = network.gradient()
+    dE_douts = [grad(network.loss_after)(out, parameters, layer) for layer, out in enumerate(outs)]
+    network.update(gradient[:network.n_trained], network.optimizer_state())
+    return step1_values(spec, nets, outs, E_total, dE_douts, gradient, network.theta[:network.n_trained])
 
 
 def run(spec: Spec, iterations: int | None = None, **options) -> pd.DataFrame:

@@ -31,21 +31,20 @@ def trajectory_frame(spec: Spec, rows) -> pd.DataFrame:
     return frame
 
 
-def step1_values(spec: Spec, layers: dict[str, np.ndarray], E_total, grad, theta_new) -> dict[str, float]:
-    """The step1.csv quantities from arrays.
+def step1_values(spec: Spec, nets, outs, E_total, dE_douts, grad, theta_new) -> dict[str, float]:
+    """The step1.csv quantities from arrays, for a network of any depth.
 
-    ``layers`` maps a name prefix (``net_h``, ``dE_dout_o``, ...) to an array
-    of one row per example and one column per neuron; ``grad`` holds ΔE/Δp for
-    every weight and bias, ``theta_new`` the parameters after the update, both
-    in the documented order.
+    ``nets``, ``outs`` and ``dE_douts`` hold one array per non-input layer,
+    bottom up, each with a row per example and a column per neuron; ``grad``
+    holds ΔE/Δp for every weight and bias, ``theta_new`` the trained parameters
+    after the update, both in the documented order.
     """
     values = {}
-    for prefix, array in layers.items():
-        array = np.asarray(array, dtype=np.float64)
-        neurons = [f"{prefix}{k}" for k in range(1, array.shape[1] + 1)]
-        values.update(zip(names.per_example(spec, neurons), array.ravel()))
+    for kind, arrays in (("net", nets), ("out", outs), ("dE_dout", dE_douts)):
+        for neurons, array in zip(names.layer_neurons(spec), arrays):
+            quantities = names.per_example(spec, [f"{kind}_{n}" for n in neurons])
+            values.update(zip(quantities, np.asarray(array, dtype=np.float64).ravel()))
     values["E_total"] = E_total
-    parameters = names.weight_names(spec) + names.bias_names(spec)
-    values.update((f"dE_d{p}", g) for p, g in zip(parameters, grad))
+    values.update((f"dE_d{p}", g) for p, g in zip(names.parameter_names(spec), grad))
     values.update((f"{p}_new", v) for p, v in zip(names.trained_names(spec), theta_new))
     return {name: float(values[name]) for name in names.step1_quantities(spec) if name in values}

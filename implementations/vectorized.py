@@ -1,14 +1,14 @@
-"""Backpropagation in matrix form with NumPy: any layer sizes, a batch of examples at once.
+"""Backpropagation in matrix form with NumPy: any depth, activation, loss and optimizer, a batch at once.
 
-Rows of X are examples; W_h is n_hidden x n_inputs and W_o is n_outputs x
-n_hidden, so that net = x @ W.T + b. A delta is ΔE/Δnet of a layer, and a
-weight gradient is the outer product delta.T @ (the layer's input), summed
-over the batch. All parameters live in one flat vector ``theta`` (weights in
-the documented order, then biases); the matrices are views into it, so one
-subtraction updates them all.
+Rows of X are examples. Each layer has W (a row per neuron, a column per
+input) and b, so that net = x @ W.T + b and out = activation(net). A delta is
+ΔE/Δnet of a layer, and a weight gradient is delta.T @ (the layer's input),
+summed over the batch. All parameters live in one flat vector ``theta``
+(weights in the documented order, then biases); the matrices are views into
+it, so one update moves them all, and the trained ones are its leading slice.
 
 Each formula is a small method, so a mutant overrides one (e.g. the backward
-pass through W_o.T instead of W_o in ``dE_dout_hidden``, or dtype=float32).
+pass through W.T instead of W in ``dE_dout_hidden``, or dtype=float32).
 """
 
 from __future__ import annotations
@@ -33,27 +33,36 @@ class Vectorized:
         if dtype not in DTYPES:
             raise OptionError(f"dtype must be one of {', '.join(DTYPES)} (got {dtype!r})")
         self.dtype = DTYPES[dtype]
-        n_in, n_hid, n_out = spec.layers
-        as_array = lambda values: np.array([float(v) for v in values], dtype=self.dtype)
-        self.X = as_array([v for e in spec.examples for v in e.inputs]).reshape(-1, n_in)
-        self.T = as_array([v for e in spec.examples for v in e.targets]).reshape(-1, n_out)
+        as_array = lambda values: np.array([float(v) for v in values], dtype=self.dtype)  # noqa: E731
+        self.X = as_array([v for e in spec.examples for v in e.inputs]).reshape(-1, spec.n_inputs)
+        self.T = as_array([v for e in spec.examples for v in e.targets]).reshape(-1, spec.n_outputs)
+        self.activations, self.loss = spec.activations, spec.loss
         self.scale = self.dtype(1.0 if spec.reduction == "sum" else 1.0 / len(spec.examples))
-        self.half_scale = self.dtype(0.5) * self.scale
         self.learning_rate = self.dtype(float(spec.learning_rate))
+        self.settings = {key: self.dtype(float(value)) for key, value in spec.settings.items()}
         self.shared_biases = spec.bias_mode == "shared"
+        self.with_biases = spec.train_biases
         self.theta = as_array(spec.weights + spec.biases)
-        self.n_trained = len(names.trained_names(spec))
         self.grad = np.zeros_like(self.theta)
+        self.n_trained = len(names.trained_names(spec))
         self.trained, self.trained_grad = self.theta[:self.n_trained], self.grad[:self.n_trained]
-        self.W_h, self.W_o, self.b_h, self.b_o = self._views(self.theta, spec)
-        self.dW_h, self.dW_o, self.db_h, self.db_o = self._views(self.grad, spec)
+        self.W, self.b = self._views(self.theta, spec)
+        self.dW, self.db = self._views(self.grad, spec)
+        self.slopes = {"sigmoid": self.sigmoid_slope, "tanh": self.tanh_slope, "relu": self.relu_slope,
+                       "linear": self.linear_slope}
+        self.activate = [getattr(self, name) for name in spec.activations]
+        self.optimizer_step = getattr(self, spec.optimizer)
+        self.velocity = np.zeros_like(self.trained)  # momentum; adam's first moment
+        self.second_moment = np.zeros_like(self.trained)  # adam
+        self.steps_taken = 0
 
     @staticmethod
-    def _views(flat: np.ndarray, spec: Spec):
-        n_in, n_hid, n_out = spec.layers
-        cuts = np.cumsum([n_hid * n_in, n_out * n_hid, len(spec.b_hidden)])
-        W_h, W_o, b_h, b_o = np.split(flat, cuts)
-        return W_h.reshape(n_hid, n_in), W_o.reshape(n_out, n_hid), b_h, b_o
+    def _views(flat: np.ndarray, spec: Spec) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The weight matrices and bias vectors of every layer, as views into ``flat``."""
+        shapes = list(zip(spec.layers[1:], spec.layers[:-1]))
+        sizes = [rows * cols for rows, cols in shapes] + [len(b) for b in spec.bias_layers]
+        pieces = np.split(flat, np.cumsum(sizes)[:-1])
+        return [w.reshape(shape) for w, shape in zip(pieces, shapes)], pieces[len(shapes):]
 
     # --- forward pass --------------------------------------------------------
 
@@ -63,32 +72,87 @@ class Vectorized:
     def sigmoid(self, net):
         return 1.0 / (1.0 + np.exp(-net))
 
-    def E_total(self, out_o):
-        """E_total of one batch of outputs (batch x outputs), or of a stack of them (one per iteration)."""
-        return self.half_scale * ((self.T - out_o) ** 2).sum(axis=(-2, -1))
+    def tanh(self, net):
+        return np.tanh(net)
+
+    def relu(self, net):
+        return np.maximum(net, 0.0)
+
+    def linear(self, net):
+        return net
+
+    def softmax(self, net):
+        """exp(net) / Σ exp(net) per example; the largest net is taken off first so that exp cannot overflow."""
+        e = np.exp(net - net.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
 
     def forward(self):
-        net_h = self.net(self.X, self.W_h, self.b_h)
-        out_h = self.sigmoid(net_h)
-        net_o = self.net(out_h, self.W_o, self.b_o)
-        out_o = self.sigmoid(net_o)
-        return net_h, out_h, net_o, out_o
+        """net and out of every layer, bottom up: two lists of batch x neurons arrays."""
+        nets, outs, layer_input, net_of = [], [], self.X, self.net
+        for W, b, activation in zip(self.W, self.b, self.activate):
+            net = net_of(layer_input, W, b)
+            layer_input = activation(net)
+            nets.append(net)
+            outs.append(layer_input)
+        return nets, outs
+
+    def losses(self, out):
+        """The loss of each output of each example, before the sum over outputs and the reduction."""
+        T = self.T
+        if self.loss == "half_squared_error":
+            return 0.5 * (T - out) ** 2
+        if self.loss == "mean_squared_error":
+            return (T - out) ** 2 / T.shape[-1]
+        if self.activations[-1] == "softmax":
+            return -T * np.log(out)
+        return -(T * np.log(out) + (1.0 - T) * np.log(1.0 - out))
+
+    def E_total(self, out):
+        """E_total of one batch of outputs (batch x outputs), or of a stack of them (one per iteration)."""
+        return self.scale * self.losses(out).sum(axis=(-2, -1))
 
     # --- backward pass ---------------------------------------------------------
 
-    def dE_dout(self, out_o):
-        """ΔE/Δout_o per example: (target - out) * (-1), scaled by the reduction.
+    def dE_dout(self, out):
+        """ΔE/Δout of the output layer per example, scaled by the reduction.
 
         out - target is the same double as -(target - out): IEEE subtraction is exact in sign.
         """
-        return self.scale * (out_o - self.T)
+        T = self.T
+        if self.loss == "half_squared_error":
+            return self.scale * (out - T)
+        if self.loss == "mean_squared_error":
+            return self.scale * (2.0 / T.shape[-1]) * (out - T)
+        if self.activations[-1] == "softmax":
+            return self.scale * (-T / out)
+        return self.scale * ((1.0 - T) / (1.0 - out) - T / out)
 
-    def dout_dnet(self, out):
+    # Δout/Δnet of the elementwise activations, each from net or out, whichever it reads best with
+    def sigmoid_slope(self, net, out):
         return out * (1.0 - out)
 
-    def dE_dout_hidden(self, delta_o):
-        """ΔE/Δout_h: every output's delta, back through the weights the forward pass used."""
-        return delta_o @ self.W_o
+    def tanh_slope(self, net, out):
+        return 1.0 - out * out
+
+    def relu_slope(self, net, out):
+        return net > 0  # 0 at 0
+
+    def linear_slope(self, net, out):
+        return 1.0
+
+    def softmax_jacobian(self, out):
+        """Δout_i/Δnet_j = out_i (δ_ij - out_j), one matrix per example."""
+        return out[:, :, None] * (np.eye(out.shape[-1], dtype=out.dtype) - out[:, None, :])
+
+    def dE_dnet(self, dE_dout, net, out, activation):
+        """The delta of a layer: ΔE/Δout through the activation's derivative (its Jacobian for softmax)."""
+        if activation == "softmax":
+            return (dE_dout[:, None, :] @ self.softmax_jacobian(out))[:, 0, :]
+        return dE_dout * self.slopes[activation](net, out)
+
+    def dE_dout_hidden(self, delta, W):
+        """ΔE/Δout of the layer below: every delta back through the weights the forward pass used."""
+        return delta @ W
 
     def dE_dW(self, delta, layer_input):
         return delta.T @ layer_input
@@ -97,22 +161,47 @@ class Vectorized:
         per_neuron = delta.sum(axis=0)
         return per_neuron.sum(keepdims=True) if self.shared_biases else per_neuron
 
-    def backward(self, out_h, out_o, with_biases):
-        """Fill self.grad (ΔE/Δtheta); returns ΔE/Δout_o and ΔE/Δout_h."""
-        dE_dout_o = self.dE_dout(out_o)
-        delta_o = dE_dout_o * self.dout_dnet(out_o)
-        dE_dout_h = self.dE_dout_hidden(delta_o)
-        delta_h = dE_dout_h * self.dout_dnet(out_h)
-        self.dW_o[...] = self.dE_dW(delta_o, out_h)
-        self.dW_h[...] = self.dE_dW(delta_h, self.X)
-        if with_biases:
-            self.db_o[...] = self.dE_db(delta_o)
-            self.db_h[...] = self.dE_db(delta_h)
-        return dE_dout_o, dE_dout_h
+    def backward(self, nets, outs, with_biases):
+        """Fill self.grad (ΔE/Δtheta); returns ΔE/Δout of every layer, bottom up."""
+        layer_inputs = [self.X, *outs[:-1]]
+        dE_dout = self.dE_dout(outs[-1])
+        dE_douts = [dE_dout]
+        for k in range(len(outs) - 1, -1, -1):
+            delta = self.dE_dnet(dE_dout, nets[k], outs[k], self.activations[k])
+            self.dW[k][...] = self.dE_dW(delta, layer_inputs[k])
+            if with_biases:
+                self.db[k][...] = self.dE_db(delta)
+            if k:
+                dE_dout = self.dE_dout_hidden(delta, self.W[k])
+                dE_douts.append(dE_dout)
+        return dE_douts[::-1]
+
+    # --- the update of the trained parameters (the biases only if the spec trains them) ------
+
+    def sgd(self):
+        self.trained -= self.learning_rate * self.trained_grad
+
+    def momentum(self):
+        """v <- momentum v + g (v starts at 0), theta <- theta - lr v: PyTorch's SGD without dampening."""
+        self.velocity *= self.settings["momentum"]
+        self.velocity += self.trained_grad
+        self.trained -= self.learning_rate * self.velocity
+
+    def adam(self):
+        """Adam with bias correction, as PyTorch defines it; the step count t starts at 1."""
+        beta1, beta2, epsilon = self.settings["beta1"], self.settings["beta2"], self.settings["epsilon"]
+        g, m, v = self.trained_grad, self.velocity, self.second_moment
+        self.steps_taken += 1
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * (g * g)
+        m_hat = m / (1 - beta1 ** self.steps_taken)
+        v_hat = v / (1 - beta2 ** self.steps_taken)
+        self.trained -= self.learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
 
     def update(self):
-        """Gradient descent on the trained parameters (the biases only if the spec trains them)."""
-        self.trained -= self.learning_rate * self.trained_grad
+        self.optimizer_step()
 
     # --- many steps --------------------------------------------------------------
 
@@ -123,14 +212,13 @@ class Vectorized:
         rows = np.zeros((iterations, 1 + n_out + 2 * n))
         outputs, loss = rows[:, :n_out], rows[:, n_out]
         grads, params = rows[:, 1 + n_out:1 + n_out + n], rows[:, 1 + n_out + n:]
-        with_biases = n > self.W_h.size + self.W_o.size
-        grad, theta = self.grad[:n], self.theta[:n]
+        grad, theta, with_biases = self.trained_grad, self.trained, self.with_biases
         forward, backward, update = self.forward, self.backward, self.update
         for k in range(iterations):
-            net_h, out_h, net_o, out_o = forward()
-            backward(out_h, out_o, with_biases)
+            nets, outs = forward()
+            backward(nets, outs, with_biases)
             update()
-            outputs[k] = out_o.ravel()
+            outputs[k] = outs[-1].ravel()
             grads[k] = grad
             params[k] = theta
         # E_total of every iteration at once, from the outputs recorded (cast back from float64)
@@ -140,13 +228,11 @@ class Vectorized:
 
 def step1(spec: Spec, dtype="float64") -> dict[str, float]:
     network = Vectorized(spec, dtype)
-    net_h, out_h, net_o, out_o = network.forward()
-    E_total = network.E_total(out_o)
-    dE_dout_o, dE_dout_h = network.backward(out_h, out_o, with_biases=True)
+    nets, outs = network.forward()
+    E_total = network.E_total(outs[-1])
+    dE_douts = network.backward(nets, outs, with_biases=True)
     network.update()
-    layers = {"net_h": net_h, "out_h": out_h, "net_o": net_o, "out_o": out_o,
-              "dE_dout_o": dE_dout_o, "dE_dout_h": dE_dout_h}
-    return step1_values(spec, layers, E_total, network.grad, network.theta)
+    return step1_values(spec, nets, outs, E_total, dE_douts, network.grad, network.trained)
 
 
 def run(spec: Spec, iterations: int | None = None, dtype="float64") -> pd.DataFrame:

@@ -1,12 +1,13 @@
 # The notes' 2-2-2 sigmoid network, trained by plain gradient descent.
 #
-# The example (inputs, targets, weights, biases, learning rate, iterations)
-# arrives as JSON on standard input; implementations/ruby_bridge.py writes it
-# from the spec. For every iteration the program prints 19 lines name:value
-# (implementations/TRACE_PROTOCOL.md): the outputs and E_total with the
-# weights the iteration starts with, then dE/dw and the new value of each
-# weight, output layer first. The partial derivatives follow the notes'
-# draft, R1..R20.
+# The example arrives on standard input as the spec's JSON
+# (implementations/spec_json.py): the inputs and targets of its one example,
+# the weights and biases as the flat lists "w" (w1..w8) and "b" (b1, b2), the
+# learning rate and the number of iterations. For every iteration the program
+# prints 19 lines name:value (verify/trace/TRACE_PROTOCOL.md): the outputs and
+# E_total with the weights the iteration starts with, then dE/dw and the new
+# value of each weight, output layer first. The partial derivatives follow
+# the notes' draft, R1..R20.
 require "json"
 
 def sigmoid(net)
@@ -19,11 +20,12 @@ def slope(out)
 end
 
 example = JSON.parse($stdin.read)
-i1, i2 = example.fetch("inputs")
-t1, t2 = example.fetch("targets")
-w1, w2, w3, w4, w5, w6, w7, w8 = example.fetch("weights")
-b1, b2 = example.fetch("biases")
-rate = example.fetch("learning_rate")
+first = example.fetch("examples").fetch(0)
+i1, i2 = first.fetch("inputs").map(&:to_f)
+t1, t2 = first.fetch("targets").map(&:to_f)
+w1, w2, w3, w4, w5, w6, w7, w8 = example.fetch("w").map(&:to_f)
+b1, b2 = example.fetch("b").map(&:to_f)
+rate = example.fetch("learning_rate").to_f
 
 trace = []
 example.fetch("iterations").times do

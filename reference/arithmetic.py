@@ -83,7 +83,7 @@ class Exact:
 
     def stack(self, values) -> np.ndarray:
         out = np.empty(len(values), dtype=object)
-        out[:] = list(values)
+        out[:] = [gmpy2.mpfr(v) for v in values]
         return out
 
     def flat(self, arrays) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import gmpy2
 import mpmath
 import numpy as np
 
@@ -19,6 +20,7 @@ from .spec import Spec
 from .training import Training
 
 TRAJECTORY_BITS = 200
+MPFR = type(gmpy2.mpfr(0))
 STEP1_BITS = 256
 
 
@@ -57,5 +59,7 @@ def step1(spec: Spec, bits: int = STEP1_BITS) -> dict[str, object]:
 
 def as_mpf(value) -> mpmath.mpf:
     """An MPFR value as an mpmath number, exactly (for formatting)."""
+    if not isinstance(value, MPFR):
+        return mpmath.mpf(value)  # a whole number, as a derivative of 0 or 1 can be
     mantissa, exponent = value.as_mantissa_exp()
     return mpmath.mpf(mpmath.libmp.from_man_exp(int(mantissa), int(exponent)))

@@ -20,7 +20,15 @@ from .spec import Spec
 POINT = sp.Rational(3, 7)  # where a formula that does not hold is evaluated, to show by how much
 
 
+def _exponentials(expr: sp.Expr) -> sp.Expr:
+    """Every net as log(e) of a fresh positive e: exp(2 net) and exp(-net) become e**2 and 1/e, a rational function."""
+    nets = [s for s in expr.free_symbols if s.name.startswith("net")]
+    return expr.xreplace({n: sp.log(sp.Symbol(f"_e_{n.name}", positive=True)) for n in nets})
+
+
 def _verdict(label: str, formula: str, difference: sp.Expr) -> Verdict:
+    if difference.has(sp.exp) and not difference.has(sp.Piecewise):
+        difference = _exponentials(difference)
     if difference.has(sp.Piecewise):
         holds = all(sp.simplify(branch) == 0 for branch, _ in sp.piecewise_fold(difference).args)
         method = "each branch"
@@ -34,7 +42,8 @@ def activation_claims(name: str, k: int) -> list[Verdict]:
     where = f"{name} layer"
     if name == "softmax":
         outs, jacobian = layers.activation_exprs(name, k)
-        return [_verdict(where, f"Δout_{i + 1}/Δnet_{j + 1} = out_{i + 1} * ({int(i == j)} - out_{j + 1})",
+        closed = lambda i, j: f"out_{i} * (1 - out_{i})" if i == j else f"-out_{i} * out_{j}"  # noqa: E731
+        return [_verdict(where, f"Δout_{i + 1}/Δnet_{j + 1} = {closed(i + 1, j + 1)}",
                          jacobian[i][j] - outs[i] * ((1 if i == j else 0) - outs[j]))
                 for i in range(k) for j in range(k)]
     out, derivative = layers.activation_exprs(name, 1)

@@ -1,16 +1,20 @@
 """Monte Carlo arithmetic: float64 in which every rounding is replaced by a random relative error.
 
-A ``Noisy`` value holds ``samples`` float64 copies of one array of the graph
-(the last axis counts the copies). Each operation computes its result in
-float64 and multiplies every copy by ``1 + d``, ``d`` uniform in
-``[-unit, unit]`` and drawn afresh for each copy and each operation (Parker's
-random rounding, as in Verificarlo and CADNA). ``exp``, ``log`` and ``tanh``
+A ``Noisy`` value holds ``samples`` copies of one array of the graph (the last
+axis counts the copies). Each operation's result is computed in a wider
+working precision, multiplied by ``1 + d`` for each copy, ``d`` uniform in
+``[-unit, unit]`` and drawn afresh for each copy and each operation, and only
+then rounded to the stored precision: RN(exact * (1 + d)), Parker's random
+rounding as in Verificarlo. (Multiplying the already-rounded float64 result by
+a float64 ``1 + d`` would not do: ``1 + d`` rounds to 1 or 1 - 2**-53, a
+one-sided nudge on a quarter of the operations.) ``exp``, ``log`` and ``tanh``
 get ``2 * unit``: a libm rounds them to within about an ULP, not half.
 
-Everything is deterministic: the random numbers come from PCG64's raw output
-(fixed by the PCG64 specification, not by a NumPy version) turned into
-uniforms here, and ``exp``, ``log`` and ``tanh`` are computed in extended
-precision (``long double``) before rounding to float64, so that no CPU-specific
+For float64 (unit 2**-53) the working precision is x87 ``long double`` (64-bit
+significand); for float32 (2**-24) it is float64. Everything is deterministic:
+the random numbers come from PCG64's raw output (fixed by the PCG64
+specification, not by a NumPy version), and ``exp``, ``log`` and ``tanh`` are
+computed in ``long double`` (the C library's x87 code) so that no CPU-specific
 vector library enters the results.
 """
 
@@ -21,15 +25,22 @@ from fractions import Fraction
 import numpy as np
 
 BLOCK = 1 << 16  # uniforms drawn at a time
+WIDE = np.longdouble
+STORED = {2.0**-53: np.float64, 2.0**-24: np.float32}
 
 
 class MonteCarlo:
     """The arithmetic; ``unit`` is the unit roundoff simulated (2**-53 for float64, 2**-24 for float32)."""
 
     def __init__(self, samples: int = 32, unit: float = 2.0**-53, seed: int = 2024):
+        if np.finfo(WIDE).nmant < 63:
+            raise RuntimeError("Monte Carlo arithmetic needs an extended long double (64-bit significand), as on "
+                               "x86-64 Linux; this platform's long double is narrower")
         self.samples, self.unit, self.seed = samples, unit, seed
+        self.stored = STORED[unit]
+        self.work = WIDE if self.stored is np.float64 else np.float64
         self._bits = np.random.PCG64(seed)
-        self._block = np.empty((2, 0))
+        self._block = np.empty(0, dtype=self.work)
         self._used = 0
 
     def __enter__(self):
@@ -39,40 +50,48 @@ class MonteCarlo:
     def __exit__(self, *exc):
         np.seterr(**self._saved)
 
-    def _factors(self, count: int, wide: bool) -> np.ndarray:
-        """The next ``count`` factors 1 + d, d uniform in [-unit, unit] (``wide``: [-2 unit, 2 unit])."""
-        if self._used + count > self._block.shape[1]:
-            raw = self._bits.random_raw(max(BLOCK, count))
-            uniform = (raw >> np.uint64(11)).astype(np.float64) * 2.0**-52 - 1.0  # in [-1, 1)
-            fresh = np.stack([1.0 + self.unit * uniform, 1.0 + 2 * self.unit * uniform])
-            self._block = np.concatenate([self._block[:, self._used:], fresh], axis=1)
-            self._used = 0
-        out = self._block[int(wide), self._used:self._used + count]
-        self._used += count
-        return out
+    def _refill(self, count: int) -> None:
+        raw = self._bits.random_raw(max(BLOCK, count))
+        d = ((raw >> np.uint64(11)).astype(np.float64) * 2.0**-52 - 1.0) * self.unit  # uniform in [-unit, unit)
+        self._block = np.concatenate([self._block[self._used:], 1 + d.astype(self.work)])
+        self._used = 0
 
-    def rounded(self, values: np.ndarray, wide: bool = False) -> Noisy:
-        values = np.asarray(values, dtype=np.float64)
-        return Noisy(values * self._factors(values.size, wide).reshape(values.shape), self)
+    def rounded(self, exact: np.ndarray, wide: bool = False) -> Noisy:
+        """RN(exact * (1 + d)) in the stored precision, d drawn for each value; ``exact`` in the working precision.
+
+        Values are kept in the working precision (so that the next operation casts nothing), rounded to the
+        stored one.
+        """
+        count, start = exact.size, self._used
+        if start + count > len(self._block):
+            self._refill(count)
+            start = 0
+        self._used = start + count
+        factors = self._block[start:start + count].reshape(exact.shape)
+        if wide:
+            factors = 2 * factors - 1  # 1 + 2d, exactly
+        return Noisy((exact * factors).astype(self.stored).astype(self.work), self)
+
+    def operate(self, ufunc, a, b) -> Noisy:
+        return self.rounded(ufunc(a.v if type(a) is Noisy else a, b.v if type(b) is Noisy else b))
 
     def constant(self, value) -> Noisy:
-        q = value if isinstance(value, Fraction) else Fraction(str(value))
-        nearest = float(q)
-        copies = np.full(self.samples, nearest)
-        return Noisy(copies, self) if Fraction(nearest) == q else self.rounded(copies)
+        return self.array([value])[0]
 
     def array(self, values) -> Noisy:
-        values = np.array(values, dtype=object)
-        exact = np.vectorize(lambda v: Fraction(str(v)), otypes=[object])(values)
-        nearest = exact.astype(np.float64)
-        copies = np.repeat(nearest[..., None], self.samples, axis=-1)
-        inexact = np.vectorize(lambda q, f: Fraction(f) != q, otypes=[bool])(exact, nearest)
+        """The spec's exact numbers: each one's conversion to binary is a rounding too, unless it is exact."""
+        exact = np.vectorize(lambda v: v if isinstance(v, Fraction) else Fraction(str(v)),
+                             otypes=[object])(np.array(values, dtype=object))
+        wide = np.vectorize(lambda q: self.work(q.numerator) / self.work(q.denominator),
+                            otypes=[self.work])(exact)
+        copies = np.repeat(wide[..., None], self.samples, axis=-1)
+        nearest = copies.astype(self.stored)
+        representable = np.vectorize(lambda q, f: Fraction(float(f)) == q, otypes=[bool])(exact, nearest[..., 0])
         noisy = self.rounded(copies).v
-        return Noisy(np.where(inexact[..., None], noisy, copies), self)
+        return Noisy(np.where(representable[..., None], nearest.astype(self.work), noisy), self)
 
     def _transcendental(self, function, x) -> Noisy:
-        result = function(_values(x).astype(np.longdouble)).astype(np.float64)
-        return self.rounded(result, wide=True)
+        return self.rounded(function(_values(x).astype(WIDE)).astype(self.work, copy=False), wide=True)
 
     def exp(self, x):
         return self._transcendental(np.exp, x)
@@ -93,14 +112,14 @@ class MonteCarlo:
         return Noisy(np.where(condition, _values(a), _values(b)), self)
 
     def stack(self, values) -> Noisy:
-        return Noisy(np.stack([np.broadcast_to(_values(v), (self.samples,)) for v in values]), self)
+        return Noisy(np.stack([np.broadcast_to(_values(v), (self.samples,)) for v in values]).astype(self.work), self)
 
     def flat(self, arrays) -> np.ndarray:
-        """The values of ``arrays`` one after the other: a row per value, a column per copy."""
-        return np.concatenate([np.reshape(_values(a), (-1, self.samples)) for a in arrays])
+        """The values of ``arrays`` one after the other: a row per value, a column per copy (float64)."""
+        return np.concatenate([np.reshape(_values(a), (-1, self.samples)) for a in arrays]).astype(np.float64)
 
     def zeros_like(self, x) -> Noisy:
-        return Noisy(np.zeros_like(_values(x)), self)
+        return Noisy(np.zeros(np.shape(_values(x)), dtype=self.work), self)
 
     def to_float64(self, x) -> np.ndarray:
         return np.asarray(_values(x), dtype=np.float64)
@@ -136,26 +155,26 @@ class Noisy:
         return Noisy(self.v.copy(), self.mc)
 
     def __add__(self, other):
-        return self.mc.rounded(self.v + _values(other))
+        return self.mc.operate(np.add, self, other)
 
     __radd__ = __add__
 
     def __sub__(self, other):
-        return self.mc.rounded(self.v - _values(other))
+        return self.mc.operate(np.subtract, self, other)
 
     def __rsub__(self, other):
-        return self.mc.rounded(_values(other) - self.v)
+        return self.mc.operate(np.subtract, other, self)
 
     def __mul__(self, other):
-        return self.mc.rounded(self.v * _values(other))
+        return self.mc.operate(np.multiply, self, other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
-        return self.mc.rounded(self.v / _values(other))
+        return self.mc.operate(np.divide, self, other)
 
     def __rtruediv__(self, other):
-        return self.mc.rounded(_values(other) / self.v)
+        return self.mc.operate(np.divide, other, self)
 
     def __neg__(self):
         return Noisy(-self.v, self.mc)  # exact

@@ -1,20 +1,64 @@
-"""Shared fixtures, and the rule for tests that need Ruby: skipped locally, failed under CI."""
+"""Shared fixtures and rules: offline tests, a private cache, the goldens derived once per run, Ruby.
+
+- No test reaches the network: connections to anything but this machine are
+  refused (a test that tried would fail loudly, not hang or download).
+- Goldens derived on the fly and float32 envelopes go to a cache private to
+  the test run, never to the user's.
+- ``derived`` renders every shipped example once per test run; with several
+  pytest-xdist workers the first one to ask derives, under a file lock, and
+  the others read what it wrote.
+- A test marked ``ruby`` is skipped with the reason when Ruby is missing, and
+  fails under CI instead.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import ipaddress
+import json
 import os
 import shutil
+import socket
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from reference import spec as spec_module
-
+from reference import examples, goldens
+from reference.spec import load
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "golden"
-EXAMPLES = [GOLDEN / "example.toml", *sorted(GOLDEN.glob("*/example.toml"))]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+_connect = socket.socket.connect
+
+
+def _local(address) -> bool:
+    if isinstance(address, (str, bytes)):  # a Unix socket
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self, address):
+    if not _local(address):
+        raise OSError(f"tests are offline: refused a connection to {address!r}")
+    return _connect(self, address)
+
+
+def pytest_configure(config) -> None:
+    socket.socket.connect = _guarded_connect
+    os.environ["BACKPROP_VERIFY_CACHE"] = tempfile.mkdtemp(prefix="backprop-verify-test-cache-")
+    for variable in ("NEURON_RB_CACHE",):  # a test run never reads or fills the user's copy of Neuron.rb
+        os.environ.setdefault(variable, tempfile.mkdtemp(prefix="neuron-rb-test-cache-"))
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(os.environ.get("BACKPROP_VERIFY_CACHE", ""), ignore_errors=True)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -24,12 +68,32 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("ruby is not on PATH (apt-get install ruby); the Ruby checks did not run")
 
 
+EXAMPLES = examples.names()
+
+
 @pytest.fixture(scope="session")
 def documented():
-    return spec_module.load(GOLDEN / "example.toml")
+    return load(examples.spec_path(examples.DOCUMENTED))
 
 
-@pytest.fixture(params=EXAMPLES, ids=lambda p: p.parent.name if p.parent != GOLDEN else "documented",
-                scope="session")
-def example_path(request) -> Path:
+@pytest.fixture(params=EXAMPLES, scope="session")
+def example(request) -> str:
     return request.param
+
+
+@pytest.fixture(scope="session")
+def derived(tmp_path_factory) -> dict[str, Path]:
+    """Every shipped example rendered afresh by the reference, once per test run: name -> folder."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the same folder for every worker of this run
+    root = shared / "derived-goldens"
+    root.mkdir(exist_ok=True)
+    with open(shared / "derived-goldens.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = root / "done.json"
+        if not done.exists():
+            for name in EXAMPLES:
+                goldens.write(goldens.render(load(examples.spec_path(name))), root / name)
+            done.write_text(json.dumps(EXAMPLES), encoding="utf-8")
+    return {name: root / name for name in EXAMPLES}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import fcntl
 import ipaddress
-import json
 import os
 import shutil
 import socket
@@ -82,18 +81,22 @@ def example(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def derived(tmp_path_factory) -> dict[str, Path]:
-    """Every shipped example rendered afresh by the reference, once per test run: name -> folder."""
+def derived(tmp_path_factory):
+    """``derived(name)``: the folder of a shipped example rendered afresh by the reference, once per test run.
+
+    With pytest-xdist the workers share one folder per example, each derived by the first worker to ask
+    for it (under a lock), so that the derivations spread over the workers.
+    """
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the same folder for every worker of this run
-    root = shared / "derived-goldens"
-    root.mkdir(exist_ok=True)
-    with open(shared / "derived-goldens.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = root / "done.json"
-        if not done.exists():
-            for name in EXAMPLES:
-                goldens.write(goldens.render(load(examples.spec_path(name))), root / name)
-            done.write_text(json.dumps(EXAMPLES), encoding="utf-8")
-    return {name: root / name for name in EXAMPLES}
+
+    def folder(name: str) -> Path:
+        out = shared / "derived-goldens" / name
+        out.parent.mkdir(exist_ok=True)
+        with open(shared / f"derived-{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (out / goldens.DERIVATION).exists():
+                goldens.write(goldens.render(load(examples.spec_path(name))), out)
+        return out
+    return folder

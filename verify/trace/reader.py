@@ -1,0 +1,319 @@
+"""A streaming reader of traces: text goes in chunk by chunk, a ``Trace`` of numbers comes out.
+
+    reader = TraceReader(quantities)          # golden names, e.g. reference.names.quantities(spec)
+    for chunk in chunks:
+        reader.feed(chunk)
+    trace = reader.finish()
+
+The reader keeps only the line being completed and a batch of lines (about
+1 MB) besides the numbers already read; the format is detected from the first
+meaningful lines (see detect.py). Every problem is a one-line ``TraceError``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import pairs, rows
+from .batch import Entries, Tally
+from .detect import FORMATS, Decision, Detector
+from .errors import TraceError
+from .names import Lexicon, NameMap
+from .numbers import half_units
+
+MAX_LINE = 65_536  # characters
+BATCH_CHARS = 1 << 20
+UNDECIDED_LINES = 1_000  # lines kept while the format is not known; older ones are counted as ignored
+UNDECIDED_CHARS = 1 << 20
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What a program printed, as numbers: one record per iteration.
+
+    ``values[q]`` has one float64 per record, NaN where that record has no
+    ``q`` (a printed value is never NaN: non-finite values are errors);
+    ``present[q]`` is the same as a boolean mask. ``resolution[q]`` is half a
+    unit of the last digit printed (NaN where absent). ``iterations`` are the
+    printed labels when ``labelled``, else 0, 1, 2, ...
+    """
+
+    format: str  # name-value, csv, jsonl or columns
+    layout: str  # how it was cut: "name:value", "name = value", "name value", "pairs", comma, tab, ...
+    quantities: tuple[str, ...]  # golden names present, in the order first seen
+    iterations: np.ndarray
+    labelled: bool
+    values: dict[str, np.ndarray]
+    present: dict[str, np.ndarray]
+    resolution: dict[str, np.ndarray]
+    lines: int
+    ignored_lines: int
+    ignored_examples: tuple[tuple[int, str], ...]  # (line number, text cut to 80 characters)
+    unknown_names: dict[str, int]  # name -> times printed (at most 100 names)
+    suggestions: dict[str, str]  # unknown name -> the quantity it probably misspells
+
+    @property
+    def records(self) -> int:
+        return len(self.iterations)
+
+    def notes(self) -> list[str]:
+        """One line each on what was passed over: ignored lines, names that are not quantities."""
+        notes = []
+        if self.ignored_lines:
+            number, text = self.ignored_examples[0]
+            notes.append(f"ignored {self.ignored_lines:,} lines that are not part of the trace, first "
+                         f"(line {number}): {text!r}")
+        if self.unknown_names:
+            listed = [f"{name} ({times:,}x" + (f"; did you mean {self.suggestions[name]!r}?" if name in
+                                                 self.suggestions else "") + ")"
+                      for name, times in self.unknown_names.items()]
+            notes.append("ignored names that are not quantities of the example: " + ", ".join(listed))
+        return notes
+
+
+class TraceReader:
+    def __init__(self, quantities: list[str], *, format: str | None = None, names: NameMap | None = None,
+                 columns: list[str] | None = None, strict: bool = False, max_records: int | None = None,
+                 max_line: int = MAX_LINE):
+        if format is not None and format not in FORMATS:
+            raise TraceError("usage", f"unknown trace format {format!r} (use one of: {', '.join(FORMATS)})")
+        if columns is not None and format not in (None, "columns"):
+            raise TraceError("usage", f"columns= names headerless columns; it does not go with format={format!r}")
+        if max_records is not None and max_records < 0:
+            raise TraceError("usage", f"max_records must be 0 or more, not {max_records}")
+        self._lexicon = Lexicon(list(quantities), names)
+        if not self._lexicon.quantities:
+            raise TraceError("usage", "no quantities to read: pass the golden names of the example")
+        if columns is not None:
+            columns = list(columns)
+            rows.check_columns(columns, self._lexicon)
+            format = "columns"
+        self._tally = Tally(self._lexicon, strict)
+        self._detector = Detector(self._lexicon, format, columns)
+        self._decision: Decision | None = None
+        self._max_records, self._max_line = max_records, max_line
+        self._pending: list[str] = []
+        self._pending_chars = 0
+        self._batch: list[str] = []
+        self._batch_chars = 0
+        self._lines = 0  # lines moved into batches so far
+        self._undecided: deque[tuple[int, str]] = deque()
+        self._undecided_chars = 0
+        self._first_example: str | None = None
+        self._started = self._finished = False
+        # Records so far: the entries of each batch, and where each record starts.
+        width = len(self._lexicon.columns)
+        self._parts: list[tuple[np.ndarray, ...]] = []
+        self._record_lines: list[np.ndarray] = []
+        self._records = 0
+        self._position = np.full(width, -1, np.int64)  # name-value: order in which columns were first seen
+        self._next_position = 0
+        self._last = np.iinfo(np.int64).max  # position (name-value) or line (rows) of the last entry
+
+    # -- text in -------------------------------------------------------------------------------------------
+    def feed(self, chunk: str) -> None:
+        """Take the next piece of the output (any size, cut anywhere)."""
+        if self._finished:
+            raise TraceError("usage", "feed() after finish(): make a new TraceReader")
+        if not chunk:
+            return
+        if not self._started:
+            self._started = True
+            chunk = chunk.removeprefix("\ufeff")  # a byte order mark, as some Windows programs print
+        pieces = chunk.split("\n")
+        if len(pieces) == 1:
+            self._pend(chunk)
+            return
+        tail = pieces.pop()
+        if self._pending:
+            pieces[0] = "".join(self._pending) + pieces[0]
+            self._pending, self._pending_chars = [], 0
+        self._check_lengths(pieces)
+        self._batch.extend(pieces)
+        self._batch_chars += len(chunk)
+        if tail:
+            self._pend(tail)
+        if self._batch_chars >= BATCH_CHARS:
+            self._flush()
+
+    def _pend(self, text: str) -> None:
+        self._pending.append(text)
+        self._pending_chars += len(text)
+        if self._pending_chars > self._max_line:
+            self._long(self._lines + len(self._batch) + 1)
+
+    def _check_lengths(self, lines: list[str]) -> None:
+        if max(map(len, lines)) > self._max_line:
+            k = next(k for k, line in enumerate(lines) if len(line) > self._max_line)
+            self._long(self._lines + len(self._batch) + k + 1)
+
+    def _long(self, number: int) -> None:
+        raise TraceError("long-line", f"line {number} is longer than {self._max_line:,} characters: a trace "
+                         "line holds a name and a number, or one row of numbers; print fewer values per line")
+
+    def finish(self) -> Trace:
+        """The trace read; after the last chunk."""
+        if self._finished:
+            raise TraceError("usage", "finish() called twice")
+        if self._pending:
+            self._batch.append("".join(self._pending))
+            self._pending = []
+        self._flush()
+        self._finished = True
+        if self._decision is None:
+            raise self._detector.undecided(self._lines, self._first_example)
+        return self._trace()
+
+    # -- batches -------------------------------------------------------------------------------------------
+    def _flush(self) -> None:
+        lines, first = self._batch, self._lines + 1
+        self._batch, self._batch_chars = [], 0
+        self._lines += len(lines)
+        if not lines:
+            return
+        if self._decision is None:
+            lines, first = self._detect(lines, first)
+        if lines:
+            self._read(lines, first)
+
+    def _detect(self, lines: list[str], first: int) -> tuple[list[str], int]:
+        """Look for the format; once found, the lines to read (those kept while looking, then the rest)."""
+        for k, line in enumerate(lines):
+            number = first + k
+            if self._first_example is None and line.strip():
+                self._first_example = line.strip()
+            self._undecided.append((number, line))
+            self._undecided_chars += len(line)
+            decision = self._detector.look(number, line)
+            if decision is not None:
+                break
+            while len(self._undecided) > UNDECIDED_LINES or self._undecided_chars > UNDECIDED_CHARS:
+                old_number, old = self._undecided.popleft()
+                self._undecided_chars -= len(old)
+                self._tally.ignore(old_number, old)
+        else:
+            return [], first
+        self._decision = decision
+        kept = list(self._undecided)
+        self._undecided.clear()
+        if decision.header is not None:  # csv: what came before the header was not the trace
+            for number, line in kept:
+                if number < decision.header:
+                    self._tally.ignore(number, line)
+            kept = [(n, line) for n, line in kept if n > decision.header]
+        return [line for _, line in kept] + lines[k + 1:], kept[0][0]
+
+    def _read(self, lines: list[str], first: int) -> None:
+        decision, tally = self._decision, self._tally
+        if decision.format == "name-value":
+            self._group_pairs(pairs.read_batch(lines, first, decision.separator, tally), first)
+        elif decision.format == "jsonl":
+            self._group_rows(rows.read_json(lines, first, tally), first)
+        else:
+            self._group_rows(rows.read_rows(lines, first, decision.layout, tally), first)
+
+    def _group_pairs(self, entries: Entries, first: int) -> None:
+        """A record ends where a name comes that does not follow the previous one in the first record's order."""
+        if not len(entries):
+            return
+        position = self._position[entries.columns]
+        if (position < 0).any():
+            new = entries.columns[position < 0]
+            _, at = np.unique(new, return_index=True)
+            for column in new[np.sort(at)].tolist():
+                self._position[column] = self._next_position
+                self._next_position += 1
+            position = self._position[entries.columns]
+        before = np.concatenate(([self._last], position[:-1]))
+        self._last = int(position[-1])
+        self._store(entries, first, position <= before)
+
+    def _group_rows(self, entries: Entries, first: int) -> None:
+        """Each line with values is a record."""
+        if not len(entries):
+            return
+        line = entries.lines + first
+        before = np.concatenate(([self._last], line[:-1]))
+        self._last = int(line[-1])
+        for column in np.unique(entries.columns).tolist():
+            if self._position[column] < 0:
+                self._position[column] = self._next_position
+                self._next_position += 1
+        self._store(entries, first, line != before)
+
+    def _store(self, entries: Entries, first: int, starts: np.ndarray) -> None:
+        record = self._records - 1 + np.cumsum(starts)
+        begun = entries.lines[starts] + first
+        self._records += len(begun)
+        if self._max_records is not None and self._records > self._max_records:
+            line = int(begun[self._max_records - (self._records - len(begun))])
+            raise TraceError("too-many", f"the program printed more than {self._max_records:,} iterations "
+                             f"(one more begins at line {line:,}): make it run the example's iteration count")
+        self._parts.append((record, entries.columns, entries.values, entries.half_exponents))
+        self._record_lines.append(begun)
+
+    # -- trace out -----------------------------------------------------------------------------------------
+    def _trace(self) -> Trace:
+        lexicon = self._lexicon
+        if self._records == 0:
+            raise TraceError("empty", "the trace has no values: every line read was chatter or names that "
+                             "are not quantities")
+        record, column, value, half = (np.concatenate(a) for a in zip(*self._parts))
+        table = np.full((self._records, len(lexicon.columns)), np.nan)
+        table[record, column] = value
+        units = np.full(table.shape, np.nan)
+        units[record, column] = half_units(half)
+        starts = np.concatenate(self._record_lines)
+        iterations, labelled = self._labels(table[:, lexicon.label], starts)
+        seen = [c for c in np.argsort(self._position).tolist()
+                if self._position[c] >= 0 and c != lexicon.label]
+        names = [lexicon.quantities[c] for c in seen]
+        values = {q: np.ascontiguousarray(table[:, c]) for q, c in zip(names, seen)}
+        tally = self._tally
+        unknown = dict(tally.unknown.most_common())
+        return Trace(
+            format=self._decision.format, layout=self._layout_name(), quantities=tuple(names),
+            iterations=iterations, labelled=labelled, values=values,
+            present={q: ~np.isnan(v) for q, v in values.items()},
+            resolution={q: np.ascontiguousarray(units[:, c]) for q, c in zip(names, seen)},
+            lines=self._lines, ignored_lines=tally.ignored, ignored_examples=tuple(tally.examples),
+            unknown_names=unknown,
+            suggestions={n: h for n in unknown if (h := lexicon.hint(n)) is not None})
+
+    def _labels(self, labels: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, bool]:
+        missing = np.isnan(labels)
+        if missing.all():
+            return np.arange(len(labels), dtype=np.int64), False
+        if missing.any():
+            k = int(np.flatnonzero(missing)[0])
+            raise TraceError("missing-label", f"the iteration that begins at line {starts[k]:,} has no iteration "
+                             "label while others have one: label every iteration, or none")
+        if (np.abs(labels) > 2.0 ** 53).any():
+            raise TraceError("not-a-number", "an iteration label is beyond 2**53")
+        iterations = labels.astype(np.int64)
+        back = np.flatnonzero(np.diff(iterations) <= 0)
+        if len(back):
+            k = int(back[0]) + 1
+            raise TraceError("out-of-order", f"line {starts[k]:,}: iteration {iterations[k]:,} comes after "
+                             f"iteration {iterations[k - 1]:,} (line {starts[k - 1]:,}); labels must increase: "
+                             "the program printed iterations out of order or twice")
+        return iterations, True
+
+    def _layout_name(self) -> str:
+        decision = self._decision
+        if decision.format == "name-value":
+            return {":": "name:value", "=": "name = value", " ": "name value", None: "pairs"}[decision.separator]
+        if decision.layout is not None:
+            return rows.SEPARATOR_NAMES[decision.layout.separator]
+        return "json"
+
+
+def read_text(text: str, quantities: list[str], **options) -> Trace:
+    """Read a whole trace already in hand (fed in 1 MB pieces, as a program's output would be)."""
+    reader = TraceReader(quantities, **options)
+    for start in range(0, len(text), BATCH_CHARS):
+        reader.feed(text[start:start + BATCH_CHARS])
+    return reader.finish()

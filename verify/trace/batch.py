@@ -52,9 +52,10 @@ class Entries:
 
     def __init__(self, lines, columns, values, half_exponents):
         self.lines = np.asarray(lines, np.int64)
-        self.columns = np.asarray(columns, np.int64)
+        self.columns = np.asarray(columns, np.int32)
         self.values = np.asarray(values, np.float64)
-        self.half_exponents = np.asarray(half_exponents, np.int64)
+        # Half units below 5e-400 or above 5e+400 are all 0 or infinite: int16 holds every exponent that matters.
+        self.half_exponents = np.clip(half_exponents, -9999, 9999).astype(np.int16)
 
     def __len__(self) -> int:
         return len(self.lines)

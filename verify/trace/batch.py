@@ -37,8 +37,11 @@ class Tally:
             raise TraceError("garbage", f"line {number} is not part of the trace: {show(line)} (strict "
                              "reading: print nothing but the trace, or read without strict)")
         self.ignored += 1
-        if len(self.examples) < EXAMPLES:
+        # Lines do not always come in order (those kept while the format was unknown come later): keep the first.
+        if len(self.examples) < EXAMPLES or number < self.examples[-1][0]:
             self.examples.append((number, line if len(line) <= SHOWN else line[:SHOWN] + "..."))
+            self.examples.sort()
+            del self.examples[EXAMPLES:]
 
     def unknown_name(self, name: str, times: int = 1) -> None:
         if name in self.unknown or len(self.unknown) < MAX_UNKNOWN:

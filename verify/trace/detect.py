@@ -13,6 +13,7 @@ with no header and no ``columns=`` are refused: nothing says what they are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .batch import show
@@ -23,6 +24,8 @@ from .pairs import known_pair, separator_of, split_pairs
 from .rows import SEPARATORS, Layout, columns_layout, fields, header_layout, header_names, json_object
 
 FORMATS = ("name-value", "csv", "jsonl", "columns")
+# A deciding line holds a number, a JSON object or a name:value pair (possibly with a bad value).
+_DECISIVE = re.compile(r"[0-9{:=]|(?i:nan|inf)")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Detector:
             return None
         self.meaningful += 1
         previous, self.previous = self.previous, (number, text)
+        if not _may_decide(text):
+            return None
         if self.columns is not None:
             layout = columns_layout(self.columns, text, self.lexicon)
             return Decision("columns", layout=layout) if layout else None
@@ -123,6 +128,11 @@ class Detector:
                   "name-value": "name:value pairs", None: "name:value pairs, CSV or JSON lines"}[self.forced]
         return TraceError("garbage", f"no trace in the {lines:,} lines printed: none is {wanted}; "
                           f"first line: {show(example or '')}")
+
+
+def _may_decide(text: str) -> bool:
+    """False for a line that cannot settle the format whatever came before (most chatter): a quick test."""
+    return _DECISIVE.search(text) is not None
 
 
 def _names_of(header: str, row: str) -> list[str]:

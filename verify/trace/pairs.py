@@ -27,7 +27,7 @@ from .numbers import NON_FINITE, NUMBER, Numbers
 _token = re.compile(rf"(?<![^\s:=,;])(?:{NUMBER}|{NON_FINITE})(?![^\s:,;])")
 _NOT_IN_NAMES = re.compile(r"[\[\]{}<>\"'`=]")
 _BETWEEN = " \t,;|:-"  # what may separate a number from the next name
-_SINGLE = re.compile(r"[^\s,;:=]+")  # a value that is one token
+_SINGLE = re.compile(r"[^\s;:=]+")  # a value that is one token (a decimal comma included: an error)
 
 
 def known_pair(line: str, lexicon: Lexicon) -> tuple[str, int, str] | None:

@@ -26,6 +26,7 @@ from .numbers import half_units
 
 MAX_LINE = 65_536  # characters
 BATCH_CHARS = 1 << 20
+BATCH_LINES = 1 << 14  # also bounds the time a batch takes, so a time limit is seen promptly
 UNDECIDED_LINES = 1_000  # lines kept while the format is not known; older ones are counted as ignored
 UNDECIDED_CHARS = 1 << 20
 
@@ -136,7 +137,7 @@ class TraceReader:
         self._batch_chars += len(chunk)
         if tail:
             self._pend(tail)
-        if self._batch_chars >= BATCH_CHARS:
+        if self._batch_chars >= BATCH_CHARS or len(self._batch) >= BATCH_LINES:
             self._flush()
 
     def _pend(self, text: str) -> None:
@@ -181,19 +182,25 @@ class TraceReader:
 
     def _detect(self, lines: list[str], first: int) -> tuple[list[str], int]:
         """Look for the format; once found, the lines to read (those kept while looking, then the rest)."""
+        tally = self._tally
         for k, line in enumerate(lines):
             number = first + k
-            if self._first_example is None and line.strip():
+            if not line.strip() and not self._undecided:
+                tally.ignore(number, line)  # ignored in every format; kept only to keep the lines in a row
+                continue
+            if self._first_example is None:
                 self._first_example = line.strip()
             self._undecided.append((number, line))
             self._undecided_chars += len(line)
             decision = self._detector.look(number, line)
             if decision is not None:
                 break
+            if tally.strict:
+                self._refuse_chatter()
             while len(self._undecided) > UNDECIDED_LINES or self._undecided_chars > UNDECIDED_CHARS:
                 old_number, old = self._undecided.popleft()
                 self._undecided_chars -= len(old)
-                self._tally.ignore(old_number, old)
+                tally.ignore(old_number, old)
         else:
             return [], first
         self._decision = decision
@@ -205,6 +212,14 @@ class TraceReader:
                     self._tally.ignore(number, line)
             kept = [(n, line) for n, line in kept if n > decision.header]
         return [line for _, line in kept] + lines[k + 1:], kept[0][0]
+
+    def _refuse_chatter(self) -> None:
+        """Strict reading: before the format is known, only a header and pair lines may wait."""
+        for number, line in list(self._undecided)[:-1]:
+            text = line.strip()
+            if not (text and (pairs.split_pairs(text) or rows.json_object(text)
+                              or pairs.known_pair(text, self._lexicon))):
+                self._tally.ignore(number, line)
 
     def _read(self, lines: list[str], first: int) -> None:
         decision, tally = self._decision, self._tally
@@ -219,14 +234,7 @@ class TraceReader:
         """A record ends where a name comes that does not follow the previous one in the first record's order."""
         if not len(entries):
             return
-        position = self._position[entries.columns]
-        if (position < 0).any():
-            new = entries.columns[position < 0]
-            _, at = np.unique(new, return_index=True)
-            for column in new[np.sort(at)].tolist():
-                self._position[column] = self._next_position
-                self._next_position += 1
-            position = self._position[entries.columns]
+        position = self._positions(entries.columns)
         before = np.concatenate(([self._last], position[:-1]))
         self._last = int(position[-1])
         self._store(entries, first, position <= before)
@@ -238,11 +246,20 @@ class TraceReader:
         line = entries.lines + first
         before = np.concatenate(([self._last], line[:-1]))
         self._last = int(line[-1])
-        for column in np.unique(entries.columns).tolist():
-            if self._position[column] < 0:
+        self._positions(entries.columns)
+        self._store(entries, first, line != before)
+
+    def _positions(self, columns: np.ndarray) -> np.ndarray:
+        """The order in which each column was first seen; columns new in this batch are numbered here."""
+        position = self._position[columns]
+        if (position < 0).any():
+            new = columns[position < 0]
+            _, at = np.unique(new, return_index=True)
+            for column in new[np.sort(at)].tolist():
                 self._position[column] = self._next_position
                 self._next_position += 1
-        self._store(entries, first, line != before)
+            position = self._position[columns]
+        return position
 
     def _store(self, entries: Entries, first: int, starts: np.ndarray) -> None:
         record = self._records - 1 + np.cumsum(starts)

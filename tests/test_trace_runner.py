@@ -195,8 +195,10 @@ def test_a_double_forked_daemon_holding_the_output_is_ended_after_the_program_ex
 
 def test_a_background_process_that_closed_its_output_is_ended_too(tmp_path):
     pid_file = tmp_path / "quiet.pid"
-    run(["sh", "-c", f"setsid sh -c 'echo $$ > {pid_file}; exec sleep 60' >/dev/null 2>&1 </dev/null & "
-         f"while [ ! -s {pid_file} ]; do sleep 0.01; done; echo E_total: 0.3"], timeout=30, sink=lambda t: None)
+    outcome = run(["sh", "-c", f"setsid sh -c 'echo $$ > {pid_file}; exec sleep 60' >/dev/null 2>&1 </dev/null & "
+                   f"while [ ! -s {pid_file} ]; do sleep 0.01; done; echo E_total: 0.3"], timeout=30,
+                  sink=lambda t: None)
+    assert outcome.left_behind == 1
     assert gone(pid_in(pid_file))
 
 

@@ -5,7 +5,12 @@ exits is reparented to the verifier rather than to init, and can be reaped
 here. A process belongs to a run when it carries the run's marker in its
 environment, is in the program's session or process group, or descends
 (by parent links) from one that does. Only such processes are ever signalled
-or reaped: the caller may run other subprocesses of its own.
+or reaped: the caller may run other subprocesses of its own. (Being a
+subreaper is for the whole verifier process: orphans of the caller's other
+subprocesses also come here, and are left for their own code to reap.)
+
+A process that leaves the session, clears its environment and outlives its
+parent is not found; no trace program has a reason to do all three.
 """
 
 from __future__ import annotations
@@ -68,7 +73,7 @@ def _marked(pid: int, marker: bytes) -> bool:
 
 
 def family(root: int, marker: str, known: set[int] = frozenset()) -> dict[int, Process]:
-    """The processes of a run: see the module's docstring. ``known``: pids seen in the run before."""
+    """The processes of a run (see the module's docstring); ``known``: pids found in the run before."""
     table = processes()
     me = os.getpid()
     tag = f"{MARKER}={marker}\0".encode()
@@ -88,8 +93,7 @@ def family(root: int, marker: str, known: set[int] = frozenset()) -> dict[int, P
     return {pid: table[pid] for pid in members}
 
 
-def end_family(root: int, marker: str, known: set[int], *, spare: int | None = None,
-               within: float = 1.5) -> set[int]:
+def end_family(root: int, marker: str, *, spare: int | None = None, within: float = 1.5) -> set[int]:
     """SIGKILL every process of the run and reap those reparented here, until none is left; the pids killed.
 
     ``spare`` is a pid not to reap (the program itself: its Popen reaps it).
@@ -98,9 +102,10 @@ def end_family(root: int, marker: str, known: set[int], *, spare: int | None = N
     me = os.getpid()
     deadline = time.monotonic() + within
     killed: set[int] = set()
+    members: dict[int, Process] = {}
     while True:
-        members = family(root, marker, known)
-        known |= members.keys()
+        # A process found once stays a member while it lives, even once its parent is gone.
+        members = family(root, marker, members.keys())
         alive = {pid for pid, p in members.items() if not p.zombie}
         for pid in alive:
             try:

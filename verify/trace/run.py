@@ -89,7 +89,7 @@ def run(argv: list[str], *, timeout: float, sink: Callable[[str], object], stdin
                          "add a #! line, or run it through its interpreter)") from None
     session = _Session(child, marker, sink, stdin, max_stdout_bytes)
     try:
-        left = session.pump(started + timeout, program, timeout)
+        session.pump(started + timeout, program, timeout)
     finally:
         session.close()
     seconds = time.monotonic() - started
@@ -103,7 +103,7 @@ def run(argv: list[str], *, timeout: float, sink: Callable[[str], object], stdin
                              f"trace to standard output (stderr ends: {session.tail()})")
         raise TraceError("empty", f"{program} printed nothing")
     return Outcome(tuple(argv), seconds, session.out_bytes, session.err_bytes, session.err_lines,
-                   session.err_tail.decode("utf-8", "replace"), left)
+                   session.err_tail.decode("utf-8", "replace"), session.left)
 
 
 class _Session:
@@ -111,7 +111,7 @@ class _Session:
 
     def __init__(self, child: subprocess.Popen, marker: str, sink, stdin: bytes | None, max_stdout: int):
         self.child, self.marker, self.sink, self.max_stdout = child, marker, sink, max_stdout
-        self.known: set[int] = {child.pid}
+        self.left = 0  # processes killed after the program itself exited
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.out_bytes = self.err_bytes = self.err_lines = 0
         self.err_tail = b""
@@ -124,10 +124,9 @@ class _Session:
             os.set_blocking(child.stdin.fileno(), False)
             self.selector.register(child.stdin.fileno(), selectors.EVENT_WRITE)
 
-    def pump(self, deadline: float, program: str, timeout: float) -> int:
-        """Move the output to the sink until both pipes close; the number of processes left behind."""
+    def pump(self, deadline: float, program: str, timeout: float) -> None:
+        """Move the output to the sink until both pipes close and the program has exited."""
         exited = drained = None
-        left = 0
         while self.selector.get_map():
             now = time.monotonic()
             if now >= deadline:
@@ -138,7 +137,7 @@ class _Session:
                 exited = now
             if exited is not None and drained is None and now >= exited + GRACE:
                 # The program is gone, but processes it started still hold its output open.
-                left = len(procs.end_family(self.child.pid, self.marker, self.known, spare=self.child.pid))
+                self.left += len(procs.end_family(self.child.pid, self.marker, spare=self.child.pid))
                 drained = now + 1.0
             if drained is not None and now >= drained:
                 break  # a writer that could not be found or killed: stop listening to it
@@ -156,7 +155,6 @@ class _Session:
             self.end()
             raise TraceError("hang", f"{program} was still running after {timeout:g} s and was stopped "
                              "with every process it started (raise the timeout if it is only slow)") from None
-        return left
 
     def _stdout(self, data: bytes, program: str) -> None:
         if not data:
@@ -164,8 +162,8 @@ class _Session:
             return
         if self.out_bytes + len(data) > self.max_stdout:
             self.end()
-            raise TraceError("too-much-output", f"{program} printed more than {self.max_stdout / 1e6:,.0f} MB "
-                             "on standard output and was stopped: print only the trace, once")
+            raise TraceError("too-much-output", f"{program} printed more than {_size(self.max_stdout)} on "
+                             "standard output and was stopped: print only the trace, once")
         self._decode(data, program)
         self.out_bytes += len(data)
 
@@ -219,13 +217,13 @@ class _Session:
             os.killpg(self.child.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        procs.end_family(self.child.pid, self.marker, self.known, spare=self.child.pid)
+        procs.end_family(self.child.pid, self.marker, spare=self.child.pid)
 
     def close(self) -> None:
         """Leave nothing behind: no process of the run, no open pipe."""
         if self.child.poll() is None:
             self.end()
-        procs.end_family(self.child.pid, self.marker, self.known, spare=self.child.pid, within=0.5)
+        self.left += len(procs.end_family(self.child.pid, self.marker, spare=self.child.pid, within=0.5))
         try:
             self.child.wait(timeout=2)
         except subprocess.TimeoutExpired:
@@ -237,6 +235,10 @@ class _Session:
                     pipe.close()
                 except OSError:
                     pass
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:,.0f} MB" if count >= 1e6 else f"{count:,} bytes"
 
 
 def _signal_name(number: int) -> str:

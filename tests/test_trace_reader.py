@@ -205,6 +205,12 @@ def test_json_lines():
     assert trace.unknown_names == {"out_h1": 3, "note": 3} and trace.ignored_lines == 2
 
 
+def test_a_trace_as_a_table():
+    frame = read("iteration,E_total,out_o1\n3,0.3,\n4,0.2,0.7\n").to_frame()
+    assert list(frame.columns) == ["iteration", "E_total", "out_o1"] and frame["iteration"].tolist() == [3, 4]
+    assert frame["out_o1"].isna().tolist() == [True, False]
+
+
 def test_json_numbers_in_strings_and_nulls():
     trace = read('{"E_total": "0.25", "out_o1": null}\n{"E_total": 0.24, "out_o1": 0.75}\n')
     assert trace.values["E_total"].tolist() == [0.25, 0.24] and trace.present["out_o1"].tolist() == [False, True]

@@ -101,9 +101,8 @@ class Collector:
         if not self.texts:
             return Entries.empty()
         found = Numbers(self.texts)
-        if found.bad >= 0:  # only 1e999 and the like get here: add() checked the spelling
-            k = found.bad
-            check_value("inf", self.tally.lexicon.columns[self.columns[k]], self.first + self.lines[k], False)
+        if found.bad >= 0:  # add() checked every text: this cannot happen
+            raise AssertionError(f"unreadable number {self.texts[found.bad]!r} passed check_value")
         return Entries(self.lines, self.columns, found.values, found.half_exponents)
 
 

@@ -31,7 +31,7 @@ UNDECIDED_LINES = 1_000  # lines kept while the format is not known; older ones 
 UNDECIDED_CHARS = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Trace:
     """What a program printed, as numbers: one record per iteration.
 
@@ -59,6 +59,12 @@ class Trace:
     @property
     def records(self) -> int:
         return len(self.iterations)
+
+    def to_frame(self):
+        """A pandas DataFrame: ``iteration``, then one column per quantity present (NaN where a record lacks it)."""
+        import pandas as pd  # only here: reading needs numpy alone
+
+        return pd.DataFrame({"iteration": self.iterations, **self.values})
 
     def notes(self) -> list[str]:
         """One line each on what was passed over: ignored lines, names that are not quantities."""
@@ -186,7 +192,7 @@ class TraceReader:
         for k, line in enumerate(lines):
             number = first + k
             if not line.strip() and not self._undecided:
-                tally.ignore(number, line)  # ignored in every format; kept only to keep the lines in a row
+                tally.ignore(number, line)  # a blank line before anything: ignored in every format
                 continue
             if self._first_example is None:
                 self._first_example = line.strip()

@@ -56,7 +56,7 @@ def header_layout(header: str, row: str, lexicon: Lexicon, *, known: bool = True
     for separator in _used(header + row):
         names = header_names(header, separator)
         values = fields(row, separator)
-        if len(names) != len(values) or not all(map(is_value, values)):
+        if len(names) != len(values) or not _numbers_and_gaps(values):
             continue
         if not all(names) or any(map(is_value, names)):
             continue
@@ -75,6 +75,11 @@ def _refuse_twice(names: list[str], columns: tuple[int | None, ...], lexicon: Le
             twice = [n for n, c in zip(names, columns) if c == column]
             raise TraceError("repeated-name", f"the CSV header names {lexicon.columns[column]} more than once "
                              f"({', '.join(map(repr, twice))}): print each quantity in one column")
+
+
+def _numbers_and_gaps(values: list[str]) -> bool:
+    """A row of data: numbers, and perhaps empty cells."""
+    return any(values) and all(is_value(v) for v in values if v)
 
 
 def columns_layout(names: list[str], row: str, lexicon: Lexicon) -> Layout | None:

@@ -82,27 +82,33 @@ class Entries:
 
 
 class Collector:
-    """Builds Entries one value at a time; used where lines are read one by one."""
+    """Builds Entries value by value, where lines are read one by one; the numbers are parsed together at the end."""
 
     def __init__(self, tally: Tally, first: int):
         self.tally, self.first = tally, first
         self.lines: list[int] = []
         self.columns: list[int] = []
         self.texts: list[str] = []
+        self.names: list[str] = []  # as printed, for the messages
 
     def add(self, line: int, column: int, text: str, name: str) -> None:
-        """One value; ``text`` must be a number (else a one-line TraceError naming line and name)."""
-        check_value(text, name, self.first + line, column == self.tally.lexicon.label)
         self.lines.append(line)
         self.columns.append(column)
         self.texts.append(text)
+        self.names.append(name)
 
     def entries(self) -> Entries:
+        """The values added; a one-line TraceError for the first that cannot be read."""
         if not self.texts:
             return Entries.empty()
         found = Numbers(self.texts)
-        if found.bad >= 0:  # add() checked every text: this cannot happen
-            raise AssertionError(f"unreadable number {self.texts[found.bad]!r} passed check_value")
+        label = self.tally.lexicon.label
+        if found.bad >= 0:
+            k = found.bad
+            check_value(self.texts[k], self.names[k], self.first + self.lines[k], self.columns[k] == label)
+            raise AssertionError(f"check_value passed {self.texts[k]!r}, which Numbers refused")
+        labels = [k for k, column in enumerate(self.columns) if column == label]
+        check_labels([self.texts[k] for k in labels], [self.lines[k] for k in labels], self.first)
         return Entries(self.lines, self.columns, found.values, found.half_exponents)
 
 

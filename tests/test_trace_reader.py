@@ -243,9 +243,11 @@ def test_detection_skips_banners_and_object_dumps():
         Network(layers=[2, 2, 2], lr=0.5)
         E_total: 0.298
         Took 3.2 s
+        Epoch 1/100
+        1/1 [==============================] - 0s 5ms/step - loss: 0.2984
         """)
     trace = read(text)
-    assert trace.format == "name-value" and trace.ignored_lines == 5
+    assert trace.format == "name-value" and trace.ignored_lines == 7 and trace.records == 1
     assert [n for n, _ in trace.ignored_examples] == [1, 2, 3, 4, 6]
 
 

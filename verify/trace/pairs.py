@@ -22,7 +22,7 @@ import numpy as np
 
 from .batch import Collector, Entries, Tally, check_labels
 from .names import Lexicon
-from .numbers import NON_FINITE, NUMBER, Numbers
+from .numbers import NON_FINITE, NUMBER, Numbers, is_value
 
 _token = re.compile(rf"(?<![^\s:=,;])(?:{NUMBER}|{NON_FINITE})(?![^\s:,;])")
 _NOT_IN_NAMES = re.compile(r"[\[\]{}<>\"'`=]")
@@ -31,19 +31,23 @@ _SINGLE = re.compile(r"[^\s;:=]+")  # a value that is one token (a decimal comma
 
 
 def known_pair(line: str, lexicon: Lexicon) -> tuple[str, int, str] | None:
-    """(name, column, value) when the line is a known name, a separator and a single token."""
-    for sep in (":", "="):
-        name, found, value = line.partition(sep)
-        if found:
+    """(name, column, value) when the line is a known name, a separator and a single token.
+
+    The token of a quantity may be anything (a bad value is an error); that of
+    the label must be a number ("Epoch 1/100" is chatter).
+    """
+    for sep in (":", "=", None):
+        if sep is None:
+            parts = line.rsplit(None, 1)
+            name, value = parts if len(parts) == 2 else ("", "")
+        else:
+            name, found, value = line.partition(sep)
+            if not found:
+                continue
             name, value = name.strip(), value.strip()
-            column = lexicon.column(name)
-            if column is not None and _SINGLE.fullmatch(value):
-                return name, column, value
-    parts = line.rsplit(None, 1)
-    if len(parts) == 2:
-        column = lexicon.column(parts[0])
-        if column is not None and _SINGLE.fullmatch(parts[1]):
-            return parts[0], column, parts[1]
+        column = lexicon.column(name)
+        if column is not None and _SINGLE.fullmatch(value) and (column != lexicon.label or is_value(value)):
+            return name, column, value
     return None
 
 

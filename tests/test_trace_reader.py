@@ -229,6 +229,17 @@ def test_one_print_after_one_epoch():
     assert trace.records == 1 and trace.values["E_total"].tolist() == [0.0351]
 
 
+def test_line_ends_crlf_cut_between_chunks_and_lone_carriage_returns():
+    reader = TraceReader(QUANTITIES)
+    for chunk in ["E_total: 0.3\r", "\nE_total: 0.2\r", "\n", "50% done\r100% done\rE_total: x\r\n"]:
+        reader.feed(chunk)
+    for _ in range(2):  # after an error the reader keeps saying it
+        with pytest.raises(TraceError, match="line 5: the value of E_total"):
+            reader.finish()
+    trace = read("E_total: 0.3\r\n50% done\rE_total: 0.2\r\n")
+    assert trace.values["E_total"].tolist() == [0.3, 0.2] and trace.ignored_examples == ((2, "50% done"),)
+
+
 def test_a_byte_order_mark_is_not_part_of_the_first_name():
     assert read("\ufeffE_total:0.5\n").values["E_total"].tolist() == [0.5]
 

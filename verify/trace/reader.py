@@ -110,7 +110,8 @@ class TraceReader:
         self._undecided: deque[tuple[int, str]] = deque()
         self._undecided_chars = 0
         self._first_example: str | None = None
-        self._started = self._finished = False
+        self._started = self._finished = self._after_cr = False
+        self._error: TraceError | None = None
         # Records so far: the entries of each batch, and where each record starts.
         width = len(self._lexicon.columns)
         self._parts: list[tuple[np.ndarray, ...]] = []
@@ -123,13 +124,27 @@ class TraceReader:
     # -- text in -------------------------------------------------------------------------------------------
     def feed(self, chunk: str) -> None:
         """Take the next piece of the output (any size, cut anywhere)."""
+        if self._error is not None:
+            raise self._error
         if self._finished:
             raise TraceError("usage", "feed() after finish(): make a new TraceReader")
-        if not chunk:
-            return
-        if not self._started:
+        try:
+            self._feed(chunk)
+        except TraceError as error:
+            self._error = error  # what is read after a problem would be misread: the same error again
+            raise
+
+    def _feed(self, chunk: str) -> None:
+        if not self._started and chunk:
             self._started = True
             chunk = chunk.removeprefix("\ufeff")  # a byte order mark, as some Windows programs print
+        if self._after_cr and chunk.startswith("\n"):  # the "\n" of a "\r\n" cut in two
+            chunk = chunk[1:]
+        if not chunk:
+            return
+        self._after_cr = chunk.endswith("\r")
+        if "\r" in chunk:  # "\r\n" ends a line, and so does a lone "\r" (progress bars)
+            chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
         pieces = chunk.split("\n")
         if len(pieces) == 1:
             self._pend(chunk)
@@ -163,8 +178,17 @@ class TraceReader:
 
     def finish(self) -> Trace:
         """The trace read; after the last chunk."""
+        if self._error is not None:
+            raise self._error
         if self._finished:
             raise TraceError("usage", "finish() called twice")
+        try:
+            return self._finish()
+        except TraceError as error:
+            self._error = error
+            raise
+
+    def _finish(self) -> Trace:
         if self._pending:
             self._batch.append("".join(self._pending))
             self._pending = []

@@ -308,24 +308,33 @@ class TraceReader:
         if self._records == 0:
             raise TraceError("empty", "the trace has no values: every line read was chatter or names that "
                              "are not quantities")
-        record, column, value, half = (np.concatenate(a) for a in zip(*self._parts))
-        table = np.full((self._records, len(lexicon.columns)), np.nan)
-        table[record, column] = value
-        units = np.full(table.shape, np.nan)
-        units[record, column] = half_units(half)
+        # One column per name seen (in the order seen), column-major: each quantity's values are contiguous.
+        slot = self._position
+        table = np.full((self._records, self._next_position), np.nan, order="F")
+        units = np.full(table.shape, np.nan, order="F")
+        parts, self._parts = self._parts, []  # let each batch's numbers go once in the table
+        while parts:
+            record, column, value, half = parts.pop()
+            table[record, slot[column]] = value
+            units[record, slot[column]] = half_units(half)
         starts = np.concatenate(self._record_lines)
-        iterations, labelled = self._labels(table[:, lexicon.label], starts)
-        seen = [c for c in np.argsort(self._position).tolist()
-                if self._position[c] >= 0 and c != lexicon.label]
+        table.setflags(write=False)  # a Trace is frozen, its numbers too
+        units.setflags(write=False)
+        label = slot[lexicon.label]
+        iterations, labelled = self._labels(table[:, label] if label >= 0 else np.full(self._records, np.nan),
+                                            starts)
+        iterations.setflags(write=False)
+        seen = [c for c in np.argsort(slot).tolist() if slot[c] >= 0 and c != lexicon.label]
         names = [lexicon.quantities[c] for c in seen]
-        values = {q: np.ascontiguousarray(table[:, c]) for q, c in zip(names, seen)}
+        values = {q: table[:, slot[c]] for q, c in zip(names, seen)}
+        resolution = {q: units[:, slot[c]] for q, c in zip(names, seen)}
         tally = self._tally
         unknown = dict(tally.unknown.most_common())
         return Trace(
             format=self._decision.format, layout=self._layout_name(), quantities=tuple(names),
             iterations=iterations, labelled=labelled, values=values,
-            present={q: ~np.isnan(v) for q, v in values.items()},
-            resolution={q: np.ascontiguousarray(units[:, c]) for q, c in zip(names, seen)},
+            present={q: _frozen(~np.isnan(v)) for q, v in values.items()},
+            resolution=resolution,
             lines=self._lines, ignored_lines=tally.ignored, ignored_examples=tuple(tally.examples),
             unknown_names=unknown,
             suggestions={n: h for n in unknown if (h := lexicon.hint(n)) is not None})
@@ -356,6 +365,11 @@ class TraceReader:
         if decision.layout is not None:
             return rows.SEPARATOR_NAMES[decision.layout.separator]
         return "json"
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
 
 
 def read_text(text: str, quantities: list[str], **options) -> Trace:

@@ -197,6 +197,12 @@ def test_csv_extras_quoted_header_empty_cell_unknown_column_repeated_header():
     assert trace.unknown_names == {"out_h1": 3} and trace.ignored_lines == 1
 
 
+def test_csv_printed_with_a_separator_after_every_field():
+    trace = read("iteration,E_total,out_o1,\n0,0.3,0.75,\n1,0.29,,\n")
+    assert trace.values["E_total"].tolist() == [0.3, 0.29] and trace.present["out_o1"].tolist() == [True, False]
+    assert read("0;0.3;\n1;0.29;\n", columns=["iteration", "E_total"]).records == 2
+
+
 def test_json_lines():
     lines = [json.dumps({"epoch": k, "E_total": e, "out_h1": 0.5, "note": [1, 2]}) for k, e in enumerate(losses(3))]
     trace = read("loading\n" + "\n".join(lines) + "\n{not json}\n")

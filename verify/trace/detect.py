@@ -21,7 +21,7 @@ from .errors import TraceError
 from .names import Lexicon
 from .numbers import is_value
 from .pairs import known_pair, separator_of, split_pairs
-from .rows import SEPARATORS, Layout, columns_layout, fields, header_layout, header_names, json_object
+from .rows import SEPARATORS, Layout, columns_layout, fields, header_layout, json_object
 
 FORMATS = ("name-value", "csv", "jsonl", "columns")
 # A deciding line holds a number, a JSON object or a name:value pair (possibly with a bad value).
@@ -67,8 +67,10 @@ class Detector:
             layout = header_layout(previous[1], text, self.lexicon)
             if layout is not None:
                 return Decision("csv", layout=layout, header=previous[0])
-            if self.unnamed_header is None and header_layout(previous[1], text, self.lexicon, known=False):
-                self.unnamed_header = (previous[0], _names_of(previous[1], text))
+            if self.unnamed_header is None:
+                unnamed = header_layout(previous[1], text, self.lexicon, known=False)
+                if unnamed is not None:
+                    self.unnamed_header = (previous[0], list(unnamed.names))
         if self._may("name-value"):
             decision = self._pairs(text)
             if decision is not None:
@@ -133,14 +135,6 @@ class Detector:
 def _may_decide(text: str) -> bool:
     """False for a line that cannot settle the format whatever came before (most chatter): a quick test."""
     return _DECISIVE.search(text) is not None
-
-
-def _names_of(header: str, row: str) -> list[str]:
-    for separator in SEPARATORS:
-        names = header_names(header, separator)
-        if len(names) == len(fields(row, separator)):
-            return names
-    return []
 
 
 def _numbers_only(text: str, previous: str) -> bool:

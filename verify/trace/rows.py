@@ -30,16 +30,23 @@ class Layout:
     separator: str  # ",", ";", "\t", or " " for any run of blanks
     columns: tuple[int | None, ...]  # the reader's column of each field, None for a field not read
     names: tuple[str, ...]  # the printed name of each field
+    trailing: bool = False  # every line ends with a separator (printed after each field, the last too)
 
 
-def fields(line: str, separator: str) -> list[str]:
+def fields(line: str, separator: str, trailing: bool = False) -> list[str]:
     if separator == " ":
         return line.split()
+    if trailing:
+        line = line.rstrip().removesuffix(separator)
     return [field.strip() for field in line.split(separator)]
 
 
-def header_names(line: str, separator: str) -> list[str]:
-    return [name.strip('"').strip() for name in fields(line, separator)]
+def header_names(line: str, separator: str, trailing: bool = False) -> list[str]:
+    return [name.strip('"').strip() for name in fields(line, separator, trailing)]
+
+
+def _ends_with(separator: str, *lines: str) -> bool:
+    return separator != " " and all(line.rstrip().endswith(separator) for line in lines)
 
 
 def _used(text: str) -> list[str]:
@@ -54,8 +61,9 @@ def header_layout(header: str, row: str, lexicon: Lexicon, *, known: bool = True
     without, any header of names fits (used to say why a trace was not read).
     """
     for separator in _used(header + row):
-        names = header_names(header, separator)
-        values = fields(row, separator)
+        trailing = _ends_with(separator, header, row)
+        names = header_names(header, separator, trailing)
+        values = fields(row, separator, trailing)
         if len(names) != len(values) or not _numbers_and_gaps(values):
             continue
         if not all(names) or any(map(is_value, names)):
@@ -64,7 +72,7 @@ def header_layout(header: str, row: str, lexicon: Lexicon, *, known: bool = True
         if known and all(c is None for c in columns):
             continue
         _refuse_twice(names, columns, lexicon)
-        return Layout(separator, columns, tuple(names))
+        return Layout(separator, columns, tuple(names), trailing)
     return None
 
 
@@ -85,9 +93,11 @@ def _numbers_and_gaps(values: list[str]) -> bool:
 def columns_layout(names: list[str], row: str, lexicon: Lexicon) -> Layout | None:
     """The layout of headerless ``row`` when it is as many numbers as ``names`` (``-``: a column not read)."""
     for separator in _used(row):
-        values = fields(row, separator)
+        trailing = _ends_with(separator, row)
+        values = fields(row, separator, trailing)
         if len(values) == len(names) and all(map(is_value, values)):
-            return Layout(separator, tuple(None if n == "-" else lexicon.column(n) for n in names), tuple(names))
+            return Layout(separator, tuple(None if n == "-" else lexicon.column(n) for n in names), tuple(names),
+                          trailing)
     return None
 
 
@@ -119,7 +129,7 @@ def read_rows(lines: list[str], first: int, layout: Layout, tally: Tally) -> Ent
 
 
 def _read_row(line: str, k: int, layout: Layout, collector: Collector, tally: Tally) -> None:
-    parts = fields(line.strip(), layout.separator)
+    parts = fields(line.strip(), layout.separator, layout.trailing)
     width = len(layout.columns)
     if len(parts) != width:
         if parts and all(map(is_value, parts)):
@@ -141,6 +151,8 @@ def _read_row(line: str, k: int, layout: Layout, collector: Collector, tally: Ta
 def _fast_rows(lines: list[str], first: int, layout: Layout, tally: Tally):
     """(entries of the clean rows, indices of the other lines), or None when a row needs a diagnosis."""
     width, separator = len(layout.columns), layout.separator
+    if layout.trailing:
+        lines = [line.rstrip().removesuffix(separator) for line in lines]
     if separator == " ":
         split = [line.split() for line in lines]
         where = [k for k, parts in enumerate(split) if len(parts) == width]

@@ -1,8 +1,8 @@
 """Read the trace a program prints, in any language, into numbers; run the program with bounded resources.
 
-    from verify.trace import TraceReader, NameMap, run
+    from verify.trace import NameMap, TraceReader, run
 
-    reader = TraceReader(quantities, names=NameMap.from_options(["loss=E_total"]))
+    reader = TraceReader(quantities, names=NameMap.from_options(["loss=E_total"]), max_records=10_000)
     outcome = run(["ruby", "prog.rb"], timeout=60, sink=reader.feed)
     trace = reader.finish()
 
@@ -13,5 +13,6 @@ with a stable ``kind`` and a one-line message.
 from .errors import TraceError
 from .names import NameMap
 from .reader import Trace, TraceReader, read_text
+from .run import Outcome, run
 
-__all__ = ["NameMap", "Trace", "TraceError", "TraceReader", "read_text"]
+__all__ = ["NameMap", "Outcome", "Trace", "TraceError", "TraceReader", "read_text", "run"]

@@ -1,16 +1,18 @@
-"""Verify the trace of any program, in any language, against the goldens.
+"""Read the trace a program prints, in any language, into numbers; run the program with bounded resources.
 
-The protocol is described in implementations/TRACE_PROTOCOL.md. From Python::
+    from verify.trace import NameMap, TraceReader, run
 
-    from implementations.trace import verify_command
-    verdict = verify_command(["ruby", "prog.rb"], tolerance_from="ruby")
-    verdict.status, verdict.reason, verdict.comparison, verdict.seconds, verdict.exit_code
+    reader = TraceReader(quantities, names=NameMap.from_options(["loss=E_total"]), max_records=10_000)
+    outcome = run(["ruby", "prog.rb"], timeout=60, sink=reader.feed)
+    trace = reader.finish()
 
-From the shell: ``python -m implementations.trace -- COMMAND ARGS...``.
+The reading rules are in TRACE_PROTOCOL.md. Every problem is a ``TraceError``
+with a stable ``kind`` and a one-line message.
 """
 
 from .errors import TraceError
 from .names import NameMap
-from .verdict import Verdict, describe, verify_command, verify_text
+from .reader import Trace, TraceReader, read_text
+from .run import Outcome, run
 
-__all__ = ["NameMap", "TraceError", "Verdict", "describe", "verify_command", "verify_text"]
+__all__ = ["NameMap", "Outcome", "Trace", "TraceError", "TraceReader", "read_text", "run"]

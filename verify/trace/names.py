@@ -1,59 +1,87 @@
-"""Name maps: which golden quantity each name printed by a program stands for.
+"""Which golden quantity each name printed by a program stands for.
 
-A name map is a TOML file with one table, ``[names]``, whose keys are the
-program's names in the order it prints them and whose values are golden
-quantities (columns of trajectory.csv, see reference/names.py)::
+By default a program prints the golden names (``out_o1``, ``E_total``,
+``dE_dw5``, ``w5_new``, ... see reference/names.py), matched exactly, and
+labels its iterations with ``iteration``, ``epoch``, ``iter`` or ``step`` (any
+case). A ``NameMap`` adds other names: program name -> golden quantity (or
+``iteration``). It comes from a TOML file with a ``[names]`` table::
 
     [names]
     af_E_total_w5 = "dE_dw5"
+    "Total error" = "E_total"
 
-The map must cover every quantity of the example exactly once.
+or from ``--name "PROGRAM NAME=GOLDEN_NAME"`` options (the last ``=`` splits).
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TraceError
 
-NEURON_RB = Path(__file__).with_name("neuron_rb_names.toml")
+LABEL = "iteration"
+LABEL_ALIASES = ("iteration", "epoch", "iter", "step")
+NEURON_RB = Path(__file__).resolve().parents[2] / "implementations" / "ruby" / "neuron_rb_names.toml"
 
 
 @dataclass(frozen=True)
 class NameMap:
-    to_golden: dict[str, str]  # program name -> golden quantity, in the program's print order
-    source: str
+    to_golden: Mapping[str, str] = field(default_factory=dict)  # program name -> golden quantity
+    source: str = "<no map>"
 
-    @property
-    def order(self) -> list[str]:
-        return list(self.to_golden)
+    def __post_init__(self):
+        for name, target in self.to_golden.items():
+            _check_key(name, self.source)
+            if not isinstance(target, str) or not target.strip():
+                raise TraceError("name-map", f"name map {self.source}: the value of {name!r} must be a "
+                                 "quantity name in quotes, such as \"E_total\"")
 
-    def checked_against(self, quantities: list[str]) -> NameMap:
-        """This map, after making sure it names each of ``quantities`` exactly once and nothing else."""
-        targets = list(self.to_golden.values())
-        for name, quantity in self.to_golden.items():
-            if quantity not in quantities:
-                raise TraceError("name-map", f"name map {self.source}: {name} maps to {quantity!r}, "
-                                 f"which is not a quantity of this example (known: {', '.join(quantities)})")
-            if targets.count(quantity) > 1:
-                raise TraceError("name-map", f"name map {self.source}: {quantity!r} is the target of "
-                                 "more than one name; each quantity needs exactly one")
-        unmapped = [q for q in quantities if q not in targets]
-        if unmapped:
-            raise TraceError("name-map", f"name map {self.source}: no name maps to {unmapped[0]!r}; "
-                             "add a line `program_name = \"" + unmapped[0] + "\"` under [names]")
+    @classmethod
+    def from_options(cls, options: Iterable[str], source: str = "--name") -> NameMap:
+        """A map from ``PROGRAM NAME=GOLDEN_NAME`` strings."""
+        pairs = {}
+        for option in options:
+            name, equals, target = option.rpartition("=")
+            if not equals or not target.strip():
+                raise TraceError("name-map", f"{source} {option!r}: write PROGRAM NAME=GOLDEN_NAME, "
+                                 "for example --name 'Total error=E_total'")
+            pairs[name.rstrip()] = target.strip()  # blanks around the "=" are not part of the name
+        return cls(pairs, source)
+
+    def merged(self, other: NameMap) -> NameMap:
+        """This map and ``other``; ``other`` wins where both name the same program name."""
+        return NameMap({**self.to_golden, **other.to_golden}, f"{self.source} + {other.source}")
+
+    def checked(self, quantities: Iterable[str]) -> NameMap:
+        """This map, after making sure each target is one of ``quantities`` or ``iteration``."""
+        known = list(quantities)
+        for name, target in self.to_golden.items():
+            if target != LABEL and target not in known:
+                hint = suggest(target, [*known, LABEL])
+                raise TraceError("name-map", f"name map {self.source}: {name!r} maps to {target!r}, which is "
+                                 f"not a quantity of this example{_did_you_mean(hint)} (known: iteration, "
+                                 f"{', '.join(known)})")
         return self
 
 
-def identity(quantities: list[str]) -> NameMap:
-    """The map of a program that prints the golden names themselves."""
-    return NameMap({q: q for q in quantities}, "<golden names>")
+def _check_key(name: object, source: str) -> None:
+    """Refuse a program name that no printed line could ever match."""
+    if not isinstance(name, str) or not name:
+        raise TraceError("name-map", f"name map {source}: an empty program name can never match")
+    if "\n" in name or "\r" in name:
+        raise TraceError("name-map", f"name map {source}: the program name {name!r} contains a line break, "
+                         "so it can never match a line")
+    if name != name.strip():
+        raise TraceError("name-map", f"name map {source}: the program name {name!r} starts or ends with "
+                         f"blanks, which are stripped from printed names; write {name.strip()!r}")
 
 
 def load(path: str | Path) -> NameMap:
-    """Read a name map file; every problem is a one-line TraceError."""
+    """Read a name map file; every problem is a one-line TraceError of kind ``name-map``."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -64,14 +92,71 @@ def load(path: str | Path) -> NameMap:
     table = data.get("names")
     if not isinstance(table, dict) or not table:
         raise TraceError("name-map", f"name map {path}: needs a [names] table of program_name = \"quantity\"")
-    wrong = [k for k, v in table.items() if not isinstance(v, str)]
-    if wrong:
-        raise TraceError("name-map", f"name map {path}: the value of {wrong[0]} must be a quantity name in quotes")
-    if any(":" in k or "," in k for k in table):
-        raise TraceError("name-map", f"name map {path}: program names cannot contain ':' or ','")
     return NameMap(dict(table), str(path))
 
 
 def neuron_rb() -> NameMap:
-    """The built-in map of Neuron.rb's 19 names."""
+    """The map of the original Neuron.rb's 19 names (implementations/ruby/neuron_rb_names.toml)."""
     return load(NEURON_RB)
+
+
+def _squeezed(name: str) -> str:
+    return "".join(c for c in name.lower() if c not in "_- .")
+
+
+def suggest(name: str, candidates: list[str]) -> str | None:
+    """The candidate ``name`` is probably a misspelling of, or None.
+
+    Only spelling counts: case, underscores, blanks (``E_Total``, ``Etotal``,
+    ``w5 new``) or a close misspelling (``E_totl``); a different quantity with
+    a similar name (``out_h1`` for ``out_o1``) is not suggested.
+    """
+    squeezed = _squeezed(name)
+    for candidate in candidates:
+        if _squeezed(candidate) == squeezed:
+            return candidate
+    close = difflib.get_close_matches(squeezed, [_squeezed(c) for c in candidates], n=1, cutoff=0.85)
+    if close:
+        return next(c for c in candidates if _squeezed(c) == close[0])
+    return None
+
+
+def _did_you_mean(hint: str | None) -> str:
+    return f" (did you mean {hint!r}?)" if hint else ""
+
+
+class Lexicon:
+    """The names a reader recognises: column index of each golden quantity, the label, and the map's names."""
+
+    def __init__(self, quantities: list[str], names: NameMap | None):
+        self.quantities = [q for q in quantities if q != LABEL]
+        if len(set(self.quantities)) != len(self.quantities):
+            raise TraceError("usage", "the list of quantities names one twice")
+        self.label = len(self.quantities)  # the column index of the iteration label
+        index = {q: k for k, q in enumerate(self.quantities)}
+        exact = dict(index)
+        for alias in LABEL_ALIASES:
+            for spelling in (alias, alias.capitalize(), alias.upper()):
+                exact[spelling] = self.label
+        if names is not None:
+            names.checked(self.quantities)
+            for name, target in names.to_golden.items():
+                exact[name] = self.label if target == LABEL else index[target]
+        self.exact = exact  # printed name -> column; the fast paths look names up here
+        self.columns = [*self.quantities, LABEL]
+        self._hints: dict[str, str | None] = {}
+
+    def column(self, name: str) -> int | None:
+        found = self.exact.get(name)
+        if found is None and name.lower() in LABEL_ALIASES:
+            return self.label
+        return found
+
+    def hint(self, name: str) -> str | None:
+        """The quantity an unknown name probably misspells (cached: the same names come back every iteration)."""
+        if name not in self._hints:
+            self._hints[name] = suggest(name, self.columns) if len(self._hints) < 1000 else None
+        return self._hints[name]
+
+    def describe(self, name: str) -> str:
+        return repr(name) + _did_you_mean(self.hint(name))

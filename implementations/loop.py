@@ -32,7 +32,7 @@ from reference.spec import Spec
 def supports(spec: Spec) -> str | None:
     """None for a spec of the documented shape (``Spec.is_documented_shape``), else why loop cannot run it."""
     if not spec.is_documented_shape:
-        return ("loop follows the notes' 2-2-2 network only (sigmoid, half squared error, plain gradient descent, "
+        return ("follows the notes' 2-2-2 network only (sigmoid, half squared error, plain gradient descent, "
                 "one example, shared untrained biases); use vectorized or autograd for this spec")
     return None
 

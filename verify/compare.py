@@ -141,6 +141,18 @@ class Comparison:
                             index=pd.Index(self.quantities, name="quantity"))
 
 
+def printed_resolution(values: np.ndarray, half_units: np.ndarray) -> np.ndarray:
+    """Half a unit of the last printed digit, or 0 where the column is printed to round-trip precision.
+
+    A program printing shortest round-trip decimals (Python's repr, JavaScript's String, Ruby's to_s)
+    writes 0.25 for the double 0.25: few digits, yet exact. So when any value of a column carries 16 or
+    more significant digits, every value of it is taken as the very double the program held.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(values != 0, half_units / np.abs(values), np.inf)
+    return np.zeros_like(half_units) if np.nanmin(relative, initial=np.inf) <= 5e-16 else half_units
+
+
 def compare(truth: Truth, iterations: np.ndarray, values: dict[str, np.ndarray],
             resolution: dict[str, np.ndarray] | None = None, layout: Layout = Layout(),
             present: dict[str, np.ndarray] | None = None) -> Comparison:
@@ -179,7 +191,9 @@ def compare(truth: Truth, iterations: np.ndarray, values: dict[str, np.ndarray],
     env = np.maximum(env, truth.floor(expected))
     got = np.column_stack([np.asarray(values[q], dtype=np.float64) for q in quantities])
     half = np.zeros(shape) if resolution is None else np.column_stack(
-        [np.asarray(resolution.get(q, np.zeros(len(iterations))), dtype=np.float64) for q in quantities])
+        [printed_resolution(np.asarray(values[q], dtype=np.float64),
+                            np.nan_to_num(np.asarray(resolution.get(q, np.zeros(len(iterations))), dtype=np.float64)))
+         for q in quantities])
     checked = np.ones(shape, dtype=bool) if present is None else np.column_stack(
         [np.asarray(present.get(q, np.ones(len(iterations), dtype=bool)), dtype=bool) for q in quantities])
     return Comparison(quantities, iterations, expected, np.where(checked, got, 0.0), checked, env + half, env, half,

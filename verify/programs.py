@@ -133,10 +133,26 @@ def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *,
             layout = _final_or_first(truth, trace, layout)
         comparison = compare(truth, trace.iterations, trace.values, trace.resolution, layout, trace.present)
     except LayoutError as error:
-        return errored(str(error), "layout", **who)
+        hint = _labels_hint(truth, trace, options)
+        return errored(str(error) + (f" ({hint})" if hint else ""), "layout", **who)
     verdict = judge(truth, comparison, program=program, labelled=trace.labelled, diagnose=options.diagnose,
                     notes=notes)
     return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
+
+
+def _labels_hint(truth: Truth, trace, options: Options) -> str | None:
+    """When labels run one past the run, whether counting them from 1 (and the update) makes the values match."""
+    if not trace.labelled or options.reading.count_from:
+        return None
+    for after in (options.layout.after_update, not options.layout.after_update):
+        layout = Layout(after_update=after)
+        try:
+            if compare(truth, trace.iterations - 1, trace.values, trace.resolution, layout, trace.present).passed:
+                return "the labels count from 1 and the values match with --count-from 1" + \
+                    (" --after-update" if after else "")
+        except LayoutError:
+            return None
+    return None
 
 
 def _final_or_first(truth: Truth, trace, layout: Layout) -> Layout:

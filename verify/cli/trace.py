@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from implementations.spec_json import dumps as spec_json
 from reference.spec import MAX_ITERATIONS
 
 from .. import programs
@@ -19,6 +20,7 @@ EXAMPLE = """examples:
   backprop-verify trace --columns iteration,E_total -- ./a.out   # headerless columns
   backprop-verify trace --name "Total Error=E_total" -- java Net
   backprop-verify trace --spec my.toml --iterations 49999 -- ruby net.rb
+  backprop-verify trace --stdin-spec --spec deep-tanh-softmax-adam -- ./train   # reads the spec as JSON
 (see TRACE_PROTOCOL.md for the formats, names and rules)"""
 
 
@@ -45,6 +47,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--timeout", type=seconds, default=programs.DEFAULT_TIMEOUT,
                         help=f"seconds before the program and everything it started are killed "
                         f"(default {programs.DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--stdin-spec", action="store_true",
+                        help="give the program the spec as JSON on standard input (TRACE_PROTOCOL.md, rule 1)")
     parser.add_argument("--cwd", type=Path, help="the program's working directory")
     parser.add_argument("--no-diagnosis", action="store_true", help="do not look for the cause of a failure")
     parser.add_argument("--verbose", action="store_true", help="the largest error of every quantity, and notes")
@@ -71,6 +75,7 @@ def run(args) -> int:
     if not command:
         raise UsageError("no command given: put the program and its arguments after --")
     spec = load_spec(args.spec)
-    verdict = programs.verify_command(command, spec, options(args), program=Path(command[0]).name)
+    stdin = spec_json(spec, args.iterations).encode() if args.stdin_spec else None
+    verdict = programs.verify_command(command, spec, options(args), stdin=stdin, program=Path(command[0]).name)
     print_verdict(verdict, args.verbose)
     return verdict.exit_code

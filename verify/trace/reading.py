@@ -9,8 +9,7 @@ to a ``TraceReader`` as it arrives.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -59,17 +58,14 @@ def read_command(argv: list[str], truth, reading: Reading, *, timeout: float, st
                          columns=list(reading.columns) if reading.columns else None, strict=reading.strict,
                          max_records=truth.iterations + 1)
     limit = max(MIN_OUTPUT, 4 * BYTES_PER_VALUE * truth.iterations * (len(quantities) + 1))
-    started = time.perf_counter()
-    run(argv, timeout=timeout, stdin=stdin, cwd=cwd, sink=reader.feed, max_stdout_bytes=limit)
-    ran = time.perf_counter() - started
+    outcome = run(argv, timeout=timeout, stdin=stdin, cwd=cwd, sink=reader.feed, max_stdout_bytes=limit)
     trace = reader.finish()
     if reading.count_from and trace.labelled:
         trace = _relabelled(trace, -reading.count_from)
-    return trace, ran
+    return trace, outcome.seconds
 
 
 def _relabelled(trace: Trace, by: int) -> Trace:
-    from dataclasses import replace
     return replace(trace, iterations=trace.iterations + by)
 
 

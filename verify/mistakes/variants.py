@@ -68,6 +68,13 @@ def _respec(**changes) -> Callable[[Spec], Training]:
     return lambda spec: Training(replace(spec, **changes), Float64())
 
 
+def _per_neuron_trained(spec: Spec) -> Training:
+    """The same starting biases, one per neuron instead of one per layer, all trained (lecture material's variant)."""
+    layers = tuple(values * size if len(values) == 1 else values for values, size in zip(spec.bias_layers,
+                                                                                       spec.layers[1:]))
+    return Training(replace(spec, bias_mode="per_neuron", bias_layers=layers, train_biases=True), Float64())
+
+
 def _always(spec: Spec) -> bool:
     return True
 
@@ -236,6 +243,9 @@ def catalogue(spec: Spec) -> list[Mistake]:
     found += [
         Mistake("biases trained", BIASES_TRAINED, "the biases were updated by their gradients too, although the "
                 "spec keeps them fixed", lambda s: not s.train_biases, _respec(train_biases=True)),
+        Mistake("per-neuron biases trained", BIASES_TRAINED, "each neuron had a bias of its own, started at its "
+                "layer's value, and the biases were trained (a widely printed variant of the notes' example)",
+                lambda s: s.bias_mode == "shared" and not s.train_biases, _per_neuron_trained),
         Mistake("biases not trained", BIASES_FIXED, "the biases were kept fixed, although the spec trains them",
                 lambda s: s.train_biases, _respec(train_biases=False)),
         Mistake("sum instead of mean", REDUCTION, "the losses of the examples were summed instead of averaged "

@@ -10,6 +10,7 @@ from reference.spec import MAX_ITERATIONS
 
 from .. import programs
 from ..compare import Layout
+from ..trace.errors import TraceError
 from ..trace.reading import FORMATS, Reading
 from .common import UsageError, add_spec, load_spec, seconds, whole
 from .output import print_verdict
@@ -48,7 +49,8 @@ def add_parser(commands) -> None:
                         help=f"seconds before the program and everything it started are killed "
                         f"(default {programs.DEFAULT_TIMEOUT:g})")
     parser.add_argument("--stdin-spec", action="store_true",
-                        help="give the program the spec as JSON on standard input (TRACE_PROTOCOL.md, rule 1)")
+                        help="give the program the spec as JSON on standard input (TRACE_PROTOCOL.md, "
+                        "\"Input: the example on standard input\")")
     parser.add_argument("--cwd", type=Path, help="the program's working directory")
     parser.add_argument("--no-diagnosis", action="store_true", help="do not look for the cause of a failure")
     parser.add_argument("--verbose", action="store_true", help="the largest error of every quantity, and notes")
@@ -63,7 +65,10 @@ def options(args) -> programs.Options:
     reading = Reading(format=args.format, columns=tuple(args.columns.split(",")) if args.columns else None,
                       names=tuple(args.name), names_file=args.names, strict=args.strict,
                       count_from=args.count_from)
-    reading.validate()
+    try:
+        reading.validate()
+    except TraceError as error:  # a malformed --name or name map: one line, exit 2, before anything runs
+        raise UsageError(str(error)) from None
     return programs.Options(iterations=args.iterations, precision=args.precision,
                             layout=Layout(after_update=args.after_update, final=args.final), reading=reading,
                             timeout=args.timeout, cwd=str(args.cwd) if args.cwd else None,

@@ -1,7 +1,7 @@
 /* Headerless columns "iteration loss", every 100 iterations, the loss with 12 decimals.
  *
  *   0 0.298371108760
- *   100 0.027315839008
+ *   100 0.020046828249
  *
  * Nothing names the columns, so the command does: --columns iteration,E_total.
  * Build: gcc -O2 -o columns examples/columns.c -lm

@@ -3,7 +3,7 @@
  *   iteration 0
  *   	out_o1 = 0.75136506955231575
  *   	...
- *   	w8_new = 0.56137012110875857
+ *   	w8_new = 0.56137012110798912
  *
  * %.17g prints 17 significant digits, enough to give back the exact double.
  * Build: gcc -O2 -o name_value examples/name_value.c -lm

@@ -10,6 +10,7 @@ from reference.spec import MAX_ITERATIONS
 
 from .. import programs
 from ..compare import Layout
+from ..trace.errors import TraceError
 from ..trace.reading import FORMATS, Reading
 from .common import UsageError, add_spec, load_spec, seconds, whole
 from .output import print_verdict
@@ -63,7 +64,10 @@ def options(args) -> programs.Options:
     reading = Reading(format=args.format, columns=tuple(args.columns.split(",")) if args.columns else None,
                       names=tuple(args.name), names_file=args.names, strict=args.strict,
                       count_from=args.count_from)
-    reading.validate()
+    try:
+        reading.validate()
+    except TraceError as error:
+        raise UsageError(str(error)) from None
     return programs.Options(iterations=args.iterations, precision=args.precision,
                             layout=Layout(after_update=args.after_update, final=args.final), reading=reading,
                             timeout=args.timeout, cwd=str(args.cwd) if args.cwd else None,

@@ -173,7 +173,7 @@ class Training:
             if layer == 0:
                 break
             through = self.backward_weights(layer, W, dW)
-            for n, (p, delta) in enumerate(zip(passes, deltas)):
+            for p, delta in zip(passes, deltas):
                 _, by_x, _ = self.partials(layer, through, p.outs[layer - 1], b[layer])
                 p.dE_dout[layer - 1] = self.A.stack(
                     [self.paths_to_loss([delta[j] * by_x[k][j] for j in range(len(delta))]) for k in range(len(by_x))])

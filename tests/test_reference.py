@@ -39,8 +39,8 @@ def test_step1_has_every_quantity_with_40_digits(example):
 
 
 def test_the_documented_step1_names_are_the_notes_names(documented):
-    expected = ("net_h1 net_h2 out_h1 out_h2 net_o1 net_o2 out_o1 out_o2 E_total "
-                "dE_dout_o1 dE_dout_o2 dE_dout_h1 dE_dout_h2").split()
+    expected = ["net_h1", "net_h2", "out_h1", "out_h2", "net_o1", "net_o2", "out_o1", "out_o2", "E_total",
+                "dE_dout_o1", "dE_dout_o2", "dE_dout_h1", "dE_dout_h2"]
     expected += [f"R{k}" for k in range(1, 21)] + [f"dE_dw{k}" for k in range(1, 9)] + ["dE_db1", "dE_db2"]
     expected += [f"w{k}_new" for k in range(1, 9)]
     assert names.step1_quantities(documented) == expected
@@ -57,8 +57,8 @@ def test_the_gradients_agree_with_finite_differences_to_20_digits(example):
             assert abs(golden - value) <= mpmath.mpf("1e-20") * abs(value), parameter
 
 
-@pytest.mark.parametrize("name,iterations", [("documented", 10_000), ("deep-tanh-softmax-adam", 400),
-                                             ("relu-linear-momentum", 300)])
+@pytest.mark.parametrize("name,iterations", [
+    ("documented", 10_000), ("deep-tanh-softmax-adam", 400), ("relu-linear-momentum", 300)])
 def test_the_trajectory_is_correctly_rounded(name, iterations):
     """At 320 bits instead of 200, every value of every iteration rounds to the same double as in the golden."""
     spec = load(examples.spec_path(name))

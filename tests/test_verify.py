@@ -70,6 +70,7 @@ def test_rounding_at_the_boundary_is_allowed(golden):
     """A truth just below a half unit: a correct program a hair above it prints the next digit, and passes;
     a print a whole unit away fails."""
     import dataclasses
+
     from verify.compare import compare
     c = golden.column("E_total")
     near = golden.trajectory.copy()
@@ -174,8 +175,9 @@ def test_a_spec_outside_the_repository_with_a_mistake_gets_the_cause(tmp_path):
     text = examples.spec_path("deep-tanh-softmax-adam").read_text(encoding="utf-8").replace(
         "iterations = 400", "iterations = 3")
     spec = loads(text, source=str(tmp_path / "mine.toml"))
-    from implementations.vectorized import run
     import dataclasses
+
+    from implementations.vectorized import run
     frame = run(dataclasses.replace(spec, reduction="sum"))
     verdict = verify(tmp_path, frame.to_csv(index=False), spec)
     assert verdict.status is Status.FAILED and "sum over examples instead of the mean" in str(verdict.cause)

@@ -93,6 +93,14 @@ def _ruby_program(spec: Spec, download: bool) -> Command:
     return Command(["ruby", str(HERE / "ruby" / "backprop.rb")])
 
 
+def _every_spec(spec: Spec) -> str | None:
+    return None
+
+
+def _javascript_program(spec: Spec, download: bool) -> Command:
+    return Command(["node", str(HERE / "javascript" / "backprop.js")])
+
+
 REGISTRY: dict[str, Program] = {p.name: p for p in [
     _python("loop", "loop", "the notes line by line, Python floats; the notes' 2-2-2 network only"),
     _python("vectorized", "vectorized", "NumPy matrix form: any depth, activation, loss, optimizer; float64 or "
@@ -101,6 +109,9 @@ REGISTRY: dict[str, Program] = {p.name: p for p in [
     Program("ruby", "ruby", "the project's own Ruby program, implementations/ruby/backprop.rb", _notes_network_only,
             command=_ruby_program, stdin="spec-json", trace_format="name-value",
             names=HERE / "ruby" / "neuron_rb_names.toml", runtime="ruby"),
+    Program("javascript", "javascript", "the project's own JavaScript program for any spec, "
+            "implementations/javascript/backprop.js", _every_spec, command=_javascript_program, stdin="spec-json",
+            trace_format="csv", runtime="node"),
     Program("neuron.rb", "ruby", "the original Neuron.rb of the notes (pinned, hash-checked; never in this "
             "repository)", _documented_example_only, command=_lazy("neuron_rb", "command"), trace_format="name-value",
             names=HERE / "ruby" / "neuron_rb_names.toml", runtime="ruby"),

@@ -7,8 +7,8 @@
 - ``derived`` renders every shipped example once per test run; with several
   pytest-xdist workers the first one to ask derives, under a file lock, and
   the others read what it wrote.
-- A test marked ``ruby`` is skipped with the reason when Ruby is missing, and
-  fails under CI instead.
+- A test marked ``ruby`` (or ``needs("node")``, any program) is skipped with
+  the reason when that program is missing, and fails under CI instead.
 """
 
 from __future__ import annotations
@@ -61,10 +61,13 @@ def pytest_unconfigure(config) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("ruby") and shutil.which("ruby") is None:
-        if IN_CI:
-            pytest.fail("ruby is not on PATH under CI: .ci/run must install it (apt-get install -y ruby)")
-        pytest.skip("ruby is not on PATH (apt-get install ruby); the Ruby checks did not run")
+    tools = ["ruby"] if item.get_closest_marker("ruby") else []
+    tools += [tool for marker in item.iter_markers("needs") for tool in marker.args]
+    for tool in tools:
+        if shutil.which(tool) is None:
+            if IN_CI:
+                pytest.fail(f"{tool} is not on PATH under CI: .ci/run must install it (apt-get install -y {tool})")
+            pytest.skip(f"{tool} is not on PATH (apt-get install {tool}); the checks that need it did not run")
 
 
 EXAMPLES = examples.names()

@@ -10,7 +10,6 @@ Each prints its largest error as a fraction of what is allowed (-s shows it).
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -27,7 +26,7 @@ from verify import programs, truth
 from verify.compare import compare, from_frame
 from verify.status import Status
 
-SUPPORTED = [pytest.param(name, example, marks=[pytest.mark.ruby] if program.runtime == "ruby" else [])
+SUPPORTED = [pytest.param(name, example, marks=[pytest.mark.needs(program.runtime)] if program.runtime else [])
              for example in examples.names() for name, program in REGISTRY.items()
              if program.supports(load(examples.spec_path(example))) is None]
 
@@ -155,9 +154,8 @@ def test_a_python_rewrite_with_every_sum_reversed_and_another_sigmoid_passes(tmp
     assert_passes(trace([sys.executable, str(program)], documented), "reversed Python")
 
 
+@pytest.mark.needs("node")
 def test_a_javascript_program_passes(tmp_path, documented):
-    if shutil.which("node") is None:
-        pytest.skip("node is not on PATH")
     program = tmp_path / "net.js"
     program.write_text(JAVASCRIPT, encoding="utf-8")
     assert_passes(trace(["node", str(program)], documented), "JavaScript")
@@ -165,9 +163,8 @@ def test_a_javascript_program_passes(tmp_path, documented):
 
 @pytest.mark.parametrize("flags", [["-O2"], ["-O2", "-march=native"], ["-O3", "-ffast-math"]],
                          ids=["O2", "native-fma", "fast-math"])
+@pytest.mark.needs("gcc")
 def test_a_c_program_passes_however_it_is_compiled(tmp_path, documented, flags):
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not on PATH")
     source, binary = tmp_path / "net.c", tmp_path / "net"
     source.write_text(C_PROGRAM, encoding="utf-8")
     subprocess.run(["gcc", *flags, "-o", str(binary), str(source), "-lm"], check=True)

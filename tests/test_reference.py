@@ -115,3 +115,16 @@ def test_the_derivation_records_what_it_was_derived_from(example):
         recorded = {row["key"]: row["value"] for row in csv.DictReader(handle)}
     assert recorded["spec_sha256"] == spec.fingerprint()
     assert int(recorded["iterations"]) == spec.iterations
+
+
+@pytest.mark.parametrize("name", examples.names())
+def test_the_goldens_agree_with_pytorch(name):
+    """An independent float64 computation (optional: skipped without torch) agrees to 1e-9 of each column's size."""
+    from .test_programs_general import needs_torch, torch_trajectory
+    if needs_torch.args[0]:
+        pytest.skip(needs_torch.kwargs["reason"])
+    spec = load(examples.spec_path(name))
+    golden = np.loadtxt(examples.folder(name) / "trajectory.csv", delimiter=",", skiprows=1)[:, 1:]
+    ours = torch_trajectory(spec, spec.iterations)
+    scale = np.abs(golden).max(axis=0)
+    assert (np.abs(ours - golden) <= 1e-9 * scale).all()

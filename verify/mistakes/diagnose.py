@@ -42,6 +42,8 @@ class Cause:
         return self.mistake.kind
 
     def __str__(self) -> str:
+        if self.mistake.kind == "convention":
+            return self.mistake.sentence
         if self.mistake.kind == "precision":
             return f"{self.mistake.sentence} (every value within the float32 envelope)"
         agree = "to every printed digit" if self.printed else f"to {self.digits} digits"
@@ -79,6 +81,11 @@ def _variant_truth(truth: Truth, mistake: variants.Mistake, iterations: int) -> 
     return replace(truth, iterations=iterations, trajectory=trajectory,
                    after={q: forward.get(q, np.nan) for q in truth.after},
                    envelope=truth.envelope[:iterations] * SLACK)
+
+
+def printed_after_update(matching: Comparison) -> Cause:
+    """The cause when the same values pass as the forward pass after each update (``matching``)."""
+    return Cause(variants.PRINTED_AFTER_UPDATE, *_digits(matching))
 
 
 def _digits(comparison: Comparison) -> tuple[int, bool]:

@@ -45,7 +45,7 @@ class Mistake:
     sentence: str  # what the program did, for people
     applies: Callable[[Spec], bool]
     build: Callable[[Spec], Training]  # the variant's training, ready to step
-    kind: str = "logic"  # or "precision"
+    kind: str = "logic"  # or "precision", or "convention" (what is printed, not how it is computed)
 
     def trajectory(self, spec: Spec, iterations: int) -> tuple[list[str], np.ndarray, np.ndarray]:
         """The variant's quantities (its own spec's), a row of them per iteration, and its forward values after."""
@@ -226,6 +226,12 @@ UPDATE_RULES = {
 
 def _square_layers(spec: Spec) -> bool:
     return any(a == b for a, b in zip(spec.layers[1:-1], spec.layers[2:]))
+
+
+PRINTED_AFTER_UPDATE = Mistake(
+    "printed after the update", AFTER_UPDATE, "the outputs and E_total were printed after each iteration's update "
+    "(the next iteration's forward pass), not before it: rerun with --after-update if that is what the program "
+    "means to print", _always, lambda spec: Training(spec, Float64()), kind="convention")
 
 
 def catalogue(spec: Spec) -> list[Mistake]:

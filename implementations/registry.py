@@ -16,7 +16,7 @@ None when the program can run the spec, or the reason it cannot.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +57,7 @@ class Program:
     trace_format: str = "csv"
     names: Path | None = None
     runtime: str | None = None
+    run_options: dict[str, dict] = field(default_factory=dict)  # precision -> options of ``run`` (e.g. its dtype)
 
     @property
     def in_process(self) -> bool:
@@ -71,9 +72,9 @@ def _lazy(module: str, function: str) -> Callable:
     return call
 
 
-def _python(name: str, module: str, description: str) -> Program:
+def _python(name: str, module: str, description: str, **more) -> Program:
     return Program(name, "python", description, _lazy(module, "supports"), run=_lazy(module, "run"),
-                   step1=_lazy(module, "step1"))
+                   step1=_lazy(module, "step1"), **more)
 
 
 def _notes_network_only(spec: Spec) -> str | None:
@@ -93,14 +94,25 @@ def _ruby_program(spec: Spec, download: bool) -> Command:
     return Command(["ruby", str(HERE / "ruby" / "backprop.rb")])
 
 
+def _every_spec(spec: Spec) -> str | None:
+    return None
+
+
+def _javascript_program(spec: Spec, download: bool) -> Command:
+    return Command(["node", str(HERE / "javascript" / "backprop.js")])
+
+
 REGISTRY: dict[str, Program] = {p.name: p for p in [
     _python("loop", "loop", "the notes line by line, Python floats; the notes' 2-2-2 network only"),
     _python("vectorized", "vectorized", "NumPy matrix form: any depth, activation, loss, optimizer; float64 or "
-            "float32"),
+            "float32", run_options={"float32": {"dtype": "float32"}}),
     _python("autograd", "autodiff", "the forward pass in autograd.numpy, every derivative from autograd"),
     Program("ruby", "ruby", "the project's own Ruby program, implementations/ruby/backprop.rb", _notes_network_only,
             command=_ruby_program, stdin="spec-json", trace_format="name-value",
             names=HERE / "ruby" / "neuron_rb_names.toml", runtime="ruby"),
+    Program("javascript", "javascript", "the project's own JavaScript program for any spec, "
+            "implementations/javascript/backprop.js", _every_spec, command=_javascript_program, stdin="spec-json",
+            trace_format="csv", runtime="node"),
     Program("neuron.rb", "ruby", "the original Neuron.rb of the notes (pinned, hash-checked; never in this "
             "repository)", _documented_example_only, command=_lazy("neuron_rb", "command"), trace_format="name-value",
             names=HERE / "ruby" / "neuron_rb_names.toml", runtime="ruby"),

@@ -22,9 +22,8 @@ formulas are generalised over every neuron, weight and example.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import random
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -135,12 +134,12 @@ def claims(network: Network) -> list[Identity]:
     # The products of the draft: every weight gradient from the closed forms.
     gradient = network.gradient()
     examples = range(len(spec.examples))
-    for k, o in enumerate(outs):
+    for k in range(len(outs)):
         for j, h in enumerate(hid):
             rhs = sum(dE_dout_o[n, k] * dout_dnet_o[n, k] * S(f"out_{h}{_example_suffix(network, n)}")
                       for n in examples)
             out.append(_product(gradient, w_o[k][j], rhs, documented))
-    for j, h in enumerate(hid):
+    for j in range(len(hid)):
         for i in range(spec.n_inputs):
             rhs = sum(dE_dout_h[n, j] * dout_dnet_h[n, j] * network.inputs(n)[i] for n in examples)
             out.append(_product(gradient, w_h[j][i], rhs, documented))
@@ -149,14 +148,14 @@ def claims(network: Network) -> list[Identity]:
     for n in range(len(spec.examples)):
         sfx = _example_suffix(network, n)
         for k, o in enumerate(outs):
-            for j, h in enumerate(hid):
+            for j in range(len(hid)):
                 w = w_o[k][j]
                 rhs = (network.partial("E_total", f"out_{o}{sfx}") * network.partial(f"out_{o}{sfx}", f"net_{o}{sfx}")
                        * network.partial(f"net_{o}{sfx}", w))
                 if len(spec.examples) == 1 and (not documented or w == "w5"):
-                    out.append(Identity("derivation: chain rule", f"ΔE/Δ{w} = ΔE/Δout_{o} * Δout_{o}/Δnet_{o} * Δnet_{o}/Δ{w}",
-                                        gradient[w], rhs, w))
-        for j, h in enumerate(hid):
+                    formula = f"ΔE/Δ{w} = ΔE/Δout_{o} * Δout_{o}/Δnet_{o} * Δnet_{o}/Δ{w}"
+                    out.append(Identity("derivation: chain rule", formula, gradient[w], rhs, w))
+        for h in hid:
             if documented and h != "h1":
                 continue
             terms = [(f"net_{o}{sfx}", f"out_{h}{sfx}") for o in outs]

@@ -25,6 +25,7 @@ import sympy as sp
 from sympy.printing.lambdarepr import LambdaPrinter
 
 NET = sp.Symbol("net", real=True)
+OUT = sp.Symbol("out", real=True)
 
 ACTIVATIONS: dict[str, sp.Expr] = {
     "sigmoid": 1 / (1 + sp.exp(-NET)),
@@ -32,6 +33,11 @@ ACTIVATIONS: dict[str, sp.Expr] = {
     "relu": sp.Piecewise((0, NET <= 0), (NET, True)),  # its derivative is 0 at 0
     "linear": NET,
 }
+
+
+# net in terms of out, where an activation can be inverted: its derivative is then written in terms of out,
+# as programs write it (out * (1 - out), 1 - out**2), with the same rounding errors near 0 and 1.
+INVERSES = {"sigmoid": sp.log(OUT / (1 - OUT)), "tanh": sp.atanh(OUT)}
 
 
 def outputs(k: int) -> list[sp.Symbol]:
@@ -109,16 +115,19 @@ def compile_(args: list[sp.Symbol], exprs, arithmetic) -> Callable:
 
 @dataclass(frozen=True)
 class Activation:
-    """out(net) and its derivative; ``jacobian`` for softmax (dout_k/dnet_j), ``derivative`` otherwise."""
+    """out(net), and dout/dnet: ``derivative`` of net or of out (``of_out``), or for softmax the ``jacobian``
+    dout_k/dnet_j as a function of the outs."""
     name: str
     out: Callable
     derivative: Callable | None = None
+    of_out: bool = False
     jacobian: Callable | None = None
 
 
 @cache
 def activation_exprs(name: str, k: int) -> tuple:
-    """The expressions of an activation over a layer of ``k`` neurons: (outs, derivatives or jacobian)."""
+    """The expressions of an activation over a layer of ``k`` neurons: (outs, derivatives or jacobian), as
+    ``sympy.diff`` gives them, in terms of net."""
     if name == "softmax":
         outs = softmax(k)
         z = nets(k)
@@ -127,11 +136,32 @@ def activation_exprs(name: str, k: int) -> tuple:
     return f, sp.diff(f, NET)
 
 
-def activation(name: str, k: int, arithmetic) -> Activation:
+@cache
+def derivative_of_out(name: str, k: int):
+    """The derivative of ``activation_exprs`` rewritten in terms of out (softmax: of the outs), or None.
+
+    For softmax each exp(net_k) becomes out_k * S, S standing for the sum of the exponentials, which then
+    cancels: dout_i/dnet_j = out_i * (delta_ij - out_j) as SymPy simplifies it.
+    """
     outs, derivative = activation_exprs(name, k)
     if name == "softmax":
-        z = nets(k)
-        return Activation(name, compile_(z, outs, arithmetic), jacobian=compile_(z, derivative, arithmetic))
+        z, o, total = nets(k), outputs(k), sp.Symbol("S", positive=True)
+        rewrite = {zk: sp.log(ok * total) for zk, ok in zip(z, o)}
+        return [[sp.factor(sp.simplify(d.xreplace({sum(sp.exp(zk) for zk in z): total}).xreplace(rewrite)))
+                 for d in row] for row in derivative]
+    if name in INVERSES:
+        return sp.simplify(derivative.subs(NET, INVERSES[name]))
+    return None
+
+
+def activation(name: str, k: int, arithmetic) -> Activation:
+    outs, derivative = activation_exprs(name, k)
+    rewritten = derivative_of_out(name, k)
+    if name == "softmax":
+        return Activation(name, compile_(nets(k), outs, arithmetic), jacobian=compile_(outputs(k), rewritten,
+                                                                                       arithmetic))
+    if rewritten is not None:
+        return Activation(name, compile_([NET], outs, arithmetic), compile_([OUT], rewritten, arithmetic), True)
     return Activation(name, compile_([NET], outs, arithmetic), derivative=compile_([NET], derivative, arithmetic))
 
 

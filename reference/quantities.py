@@ -15,7 +15,8 @@ import mpmath
 import sympy as sp
 
 from . import names
-from .evaluate import STEP1_BITS, as_mpf, step1 as graph_step1
+from .evaluate import STEP1_BITS, as_mpf
+from .evaluate import step1 as graph_step1
 from .network import Network
 from .spec import Spec
 

@@ -109,16 +109,17 @@ class Training:
         return self.A.stack(gradient if self.scale is None else [self.scale * g for g in gradient])
 
     def dout_dnet(self, layer: int, p: Pass):
-        """f'(net) of an elementwise activation, at this example's net of ``layer``."""
-        return self.activations[layer].derivative(p.nets[layer])
+        """dout/dnet of an elementwise activation for this example, from out (sigmoid, tanh) or net."""
+        f = self.activations[layer]
+        return f.derivative(p.outs[layer] if f.of_out else p.nets[layer])
 
     def dE_dnet(self, layer: int, p: Pass):
         f, dE_dout = self.activations[layer], p.dE_dout[layer]
         if f.jacobian is None:
             return dE_dout * self.dout_dnet(layer, p)
-        net = p.nets[layer]
-        n = len(net)
-        J = f.jacobian(*(net[j] for j in range(n)))
+        out = p.outs[layer]
+        n = len(out)
+        J = f.jacobian(*(out[j] for j in range(n)))
         return self.A.stack([self.path_sum([dE_dout[k] * J[k][j] for k in range(n)]) for j in range(n)])
 
     def path_sum(self, terms: list):
@@ -172,7 +173,7 @@ class Training:
             if layer == 0:
                 break
             through = self.backward_weights(layer, W, dW)
-            for n, (p, delta) in enumerate(zip(passes, deltas)):
+            for p, delta in zip(passes, deltas):
                 _, by_x, _ = self.partials(layer, through, p.outs[layer - 1], b[layer])
                 p.dE_dout[layer - 1] = self.A.stack(
                     [self.paths_to_loss([delta[j] * by_x[k][j] for j in range(len(delta))]) for k in range(len(by_x))])

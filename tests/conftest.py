@@ -1,4 +1,4 @@
-"""Shared fixtures and rules: offline tests, a private cache, the goldens derived once per run, runtimes.
+"""Shared fixtures and rules: offline tests, a private cache, the goldens derived once per run, Ruby.
 
 - No test reaches the network: connections to anything but this machine are
   refused (a test that tried would fail loudly, not hang or download).
@@ -7,8 +7,8 @@
 - ``derived`` renders every shipped example once per test run; with several
   pytest-xdist workers the first one to ask derives, under a file lock, and
   the others read what it wrote.
-- A test marked ``ruby``, ``node`` or ``cc`` is skipped with the reason when
-  that command is missing, and fails under CI instead.
+- A test marked ``ruby`` (or ``needs("node")``, any program) is skipped with
+  the reason when that program is missing, and fails under CI instead.
 """
 
 from __future__ import annotations
@@ -60,18 +60,14 @@ def pytest_unconfigure(config) -> None:
     shutil.rmtree(os.environ.get("BACKPROP_VERIFY_CACHE", ""), ignore_errors=True)
 
 
-# marker: (the command it needs, the Debian package that gives it, what does not run without it)
-RUNTIMES = {"ruby": ("ruby", "ruby", "the Ruby checks"), "node": ("node", "nodejs", "the JavaScript examples"),
-            "cc": ("cc", "gcc", "the C examples")}
-
-
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    for marker, (command, package, what) in RUNTIMES.items():
-        if item.get_closest_marker(marker) and shutil.which(command) is None:
+    tools = ["ruby"] if item.get_closest_marker("ruby") else []
+    tools += [tool for marker in item.iter_markers("needs") for tool in marker.args]
+    for tool in tools:
+        if shutil.which(tool) is None:
             if IN_CI:
-                pytest.fail(f"{command} is not on PATH under CI: .ci/run must install it "
-                            f"(apt-get install -y {package})")
-            pytest.skip(f"{command} is not on PATH (apt-get install {package}); {what} did not run")
+                pytest.fail(f"{tool} is not on PATH under CI: .ci/run must install it (apt-get install -y {tool})")
+            pytest.skip(f"{tool} is not on PATH (apt-get install {tool}); the checks that need it did not run")
 
 
 EXAMPLES = examples.names()

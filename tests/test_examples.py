@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +49,8 @@ def _program(words: list[str]) -> str:
 
 def _marks(words: list[str]) -> list:
     runner = words[words.index("--") + 1]
-    return [pytest.mark.node] if runner == "node" else [pytest.mark.cc] if runner.startswith("/tmp/") else []
+    return [pytest.mark.needs("node")] if runner == "node" else \
+        [pytest.mark.needs("gcc")] if runner.startswith("/tmp/") else []
 
 
 RUNS = [pytest.param(words, printed, marks=_marks(words), id=f"{n}-{_program(words)}")
@@ -64,7 +64,7 @@ def program(words: list[str], folder: Path) -> list[str]:
         argv[0] = sys.executable
     elif argv[0].startswith("/tmp/"):
         built = folder / Path(argv[0]).name
-        subprocess.run([shutil.which("cc") or "cc", "-O2", "-o", str(built),
+        subprocess.run(["gcc", "-O2", "-o", str(built),
                         str(EXAMPLES / f"{built.name}.c"), "-lm"], check=True)
         argv[0] = str(built)
     for k, word in enumerate(argv[1:], start=1):

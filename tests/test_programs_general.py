@@ -278,7 +278,7 @@ def test_step1_matches_the_conventions(name):
         for n in range(len(spec.examples)):
             for j, neuron in enumerate(neurons):
                 quantity = names.per_example(spec, [f"dE_dout_{neuron}"])[n]
-                f = lambda h: plain_forward(spec, w, b, nudge=(k, n, j, h))[1]  # noqa: E731
+                f = lambda h, at=(k, n, j): plain_forward(spec, w, b, nudge=(*at, h))[1]  # noqa: E731
                 expected[quantity] = central_difference(f)
     scale = max(abs(v) for v in expected.values())
     for quantity, value in expected.items():
@@ -304,7 +304,7 @@ def test_each_iteration_starts_from_the_previous_update(name):
 def with_optimizer(spec_path: Path, optimizer: str) -> Spec:
     """The shipped spec's text with another optimizer (and its settings) written in."""
     lines = [line for line in spec_path.read_text().splitlines()
-             if not line.split("=")[0].strip() in ("optimizer", "momentum", "beta1", "beta2", "epsilon")]
+             if line.split("=")[0].strip() not in ("optimizer", "momentum", "beta1", "beta2", "epsilon")]
     extra = {"sgd": 'optimizer = "sgd"', "momentum": 'optimizer = "momentum"\nmomentum = 0.9',
              "adam": 'optimizer = "adam"\nbeta1 = 0.9\nbeta2 = 0.999\nepsilon = 1e-8'}[optimizer]
     at = lines.index("[training]") + 1

@@ -52,45 +52,51 @@ def example_name(spec: Spec) -> str:
 
 # --- judging a comparison -----------------------------------------------------------------------------
 
-ALTERNATIVES = {
-    "--after-update": Layout(after_update=True),
-    "without --after-update": Layout(after_update=False),
-}
-
-
-def _alternative(truth: Truth, comparison: Comparison, values, present, shift_labels: bool) -> str | None:
-    """A hint naming the option under which the same values pass, if there is one."""
-    resolution = {q: comparison.resolution[:, c] for c, q in enumerate(comparison.quantities)}
-    tries = [(name, layout, comparison.iterations) for name, layout in ALTERNATIVES.items()
-             if layout != comparison.layout and not comparison.layout.final]
+def _alternatives(comparison: Comparison, shift_labels: bool) -> list[tuple[str, Layout, object]]:
+    """Other ways the same records could line up: (the option that says so, layout, iterations)."""
+    if comparison.layout.final:
+        return []
+    flipped = Layout(after_update=not comparison.layout.after_update)
+    tries = [("drop --after-update" if comparison.layout.after_update else "--after-update", flipped,
+              comparison.iterations)]
     if shift_labels:
         tries.append(("--count-from 1", comparison.layout, comparison.iterations - 1))
-    for name, layout, iterations in tries:
+    return tries
+
+
+def _matching_alternative(truth: Truth, comparison: Comparison, shift_labels: bool) -> tuple[str, Comparison] | None:
+    """The option under which the same values pass, and that comparison; None when there is none."""
+    values = {q: comparison.got[:, c] for c, q in enumerate(comparison.quantities)}
+    present = {q: comparison.checked[:, c] for c, q in enumerate(comparison.quantities)}
+    resolution = {q: comparison.resolution[:, c] for c, q in enumerate(comparison.quantities)}
+    for option, layout, iterations in _alternatives(comparison, shift_labels):
         try:
             other = compare(truth, iterations, values, resolution, layout, present)
         except LayoutError:
             continue
         if other.passed:
-            return f"the values match with {name}: rerun with it" if not name.startswith("without") else \
-                "the values match the forward pass before each update: drop --after-update"
+            return option, other
     return None
 
 
 def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: bool = False,
           diagnose: bool = True, **more) -> Verdict:
-    """Passed or failed, with the hints and the cause of a failure."""
+    """Passed or failed; a failure gets a hint (when another option makes the values match) or its likely cause."""
     who = {"program": program, "example": example_name(truth.spec)}
     if comparison.passed:
         return Verdict(Status.PASSED, passed_reason(comparison), comparison=comparison, **who, **more)
-    values = {q: comparison.got[:, c] for c, q in enumerate(comparison.quantities)}
-    present = {q: comparison.checked[:, c] for c, q in enumerate(comparison.quantities)}
-    hint = _alternative(truth, comparison, values, present, labelled and comparison.iterations.min(initial=0) > 0)
-    cause = diagnosis.diagnose(truth, comparison) if diagnose and hint is None else None
-    if hint and "--after-update" in hint and "drop" not in hint:
-        cause = "the outputs and E_total were printed after each iteration's update, not before it"
-    verdict = Verdict(Status.FAILED, failed_reason(comparison), comparison=comparison, cause=cause,
-                      hints=(hint,) if hint else (), **who, **more)
-    return verdict
+    matching = _matching_alternative(truth, comparison, labelled and comparison.iterations.min(initial=0) > 0)
+    hints, cause = (), None
+    if matching is not None:
+        option, other = matching
+        hints = (f"the values match with {option}: rerun with it" if not option.startswith("drop") else
+                 "the values match the forward pass before each update: drop --after-update",)
+        if option == "--after-update":
+            cause = diagnosis.printed_after_update(other)
+    elif diagnose:
+        cause = diagnosis.diagnose(truth, comparison)
+    return Verdict(Status.FAILED, failed_reason(comparison), comparison=comparison, cause=cause, hints=hints,
+                   **who, **more)
 
 
 # --- programs run in this process ---------------------------------------------------------------------
@@ -98,8 +104,7 @@ def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: 
 def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) -> Verdict:
     started = time.perf_counter()
     try:
-        frame = program.run(spec, truth.iterations, **({"dtype": "float32"} if options.precision == "float32"
-                                                        and program.name == "vectorized" else {}))
+        frame = program.run(spec, truth.iterations, **program.run_options.get(options.precision, {}))
     except Exception as error:  # noqa: BLE001 - whatever the program under test raises is its verdict
         return errored(f"{type(error).__name__}: {error}", "exception", program=program.name,
                        example=example_name(spec))

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reference import envelope, examples, goldens, names
+from reference import envelope, evaluate, examples, goldens, names
 from reference.spec import Spec
 from reference.writer import WriteError
 
@@ -145,6 +145,17 @@ def float32_envelope(spec: Spec, folder: Path, truth: np.ndarray) -> str:
         text = envelope.render(spec, truth, "float32")
         goldens.write({FLOAT32_ENVELOPE: text}, target)
     return str(target / FLOAT32_ENVELOPE)
+
+
+def compute(spec: Spec, iterations: int, precision: str = "float64") -> Truth:
+    """The truth of a short run, derived in memory and not cached (for property tests and quick checks)."""
+    values, after = evaluate.trajectory(spec, iterations)
+    spreads = envelope.spread(spec, values, precision)
+    bound = np.empty_like(values)
+    for first, last, row in envelope.envelope(spreads):
+        bound[first:last + 1] = row
+    return Truth(spec, iterations, names.quantities(spec), values, {q: float(v) for q, v in after.items()}, bound,
+                 precision, Path(spec.source).parent)
 
 
 def load(spec: Spec, iterations: int | None = None, precision: str = "float64") -> Truth:

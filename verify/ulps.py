@@ -19,12 +19,18 @@ def _ordered(x: np.ndarray) -> np.ndarray:
 
 
 def ulp_distance(expected, got) -> np.ndarray:
-    """Elementwise distance in float64 ULPs, as float64 (inf where either value is not finite and they differ)."""
+    """Elementwise distance in float64 ULPs, as float64 (inf where either value is not finite and they differ).
+
+    The difference is taken in int64, exactly: converted to float64 first, the ordered integers (near 2**62)
+    would lose the last ten bits, and a difference of a few hundred ULPs could read as 0.
+    """
     a, b = np.broadcast_arrays(np.asarray(expected, dtype=np.float64), np.asarray(got, dtype=np.float64))
+    ia, ib = _ordered(a), _ordered(b)
     with np.errstate(over="ignore", invalid="ignore"):
-        distance = np.abs(_ordered(a).astype(np.float64) - _ordered(b).astype(np.float64))
+        exact = np.abs(ia - ib).astype(np.float64)  # wraps only beyond 2**63
+        far = np.abs(ia.astype(np.float64) - ib.astype(np.float64)) >= 2.0**62
     broken = ~(np.isfinite(a) & np.isfinite(b)) & (a != b)
-    return np.where(broken, np.inf, distance)
+    return np.where(broken, np.inf, np.where(far, np.abs(ia.astype(np.float64) - ib.astype(np.float64)), exact))
 
 
 def relative_error(expected, got) -> np.ndarray:

@@ -11,7 +11,7 @@ from reference import examples, goldens
 from reference.spec import MAX_ITERATIONS
 from reference.writer import WriteError, writable_folder
 
-from .common import Parser, UsageError, add_spec, load_spec, whole
+from .common import UsageError, add_spec, load_spec, whole
 
 EXAMPLE = """examples:
   backprop-verify derive                          # the documented example, into its golden folder

@@ -8,10 +8,13 @@ from implementations.registry import REGISTRY
 from reference import examples
 from reference.spec import load
 
+EXAMPLE = """examples:
+  backprop-verify list                       # then: backprop-verify check NAME, or --spec EXAMPLE"""
+
 
 def add_parser(commands) -> None:
     parser = commands.add_parser("list", help="the programs and the shipped examples",
-                                 description=__doc__.split(": ", 1)[1],
+                                 description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(run=run)
 

@@ -49,8 +49,7 @@ def add_parser(commands) -> None:
                         help=f"seconds before the program and everything it started are killed "
                         f"(default {programs.DEFAULT_TIMEOUT:g})")
     parser.add_argument("--stdin-spec", action="store_true",
-                        help="give the program the spec as JSON on standard input (TRACE_PROTOCOL.md, "
-                        "\"Input: the example on standard input\")")
+                        help="give the program the spec as JSON on standard input (TRACE_PROTOCOL.md, rule 1)")
     parser.add_argument("--cwd", type=Path, help="the program's working directory")
     parser.add_argument("--no-diagnosis", action="store_true", help="do not look for the cause of a failure")
     parser.add_argument("--verbose", action="store_true", help="the largest error of every quantity, and notes")
@@ -67,7 +66,7 @@ def options(args) -> programs.Options:
                       count_from=args.count_from)
     try:
         reading.validate()
-    except TraceError as error:  # a malformed --name or name map: one line, exit 2, before anything runs
+    except TraceError as error:
         raise UsageError(str(error)) from None
     return programs.Options(iterations=args.iterations, precision=args.precision,
                             layout=Layout(after_update=args.after_update, final=args.final), reading=reading,

@@ -42,6 +42,8 @@ class Cause:
         return self.mistake.kind
 
     def __str__(self) -> str:
+        if self.mistake.kind == "convention":
+            return self.mistake.sentence
         if self.mistake.kind == "precision":
             return f"{self.mistake.sentence} (every value within the float32 envelope)"
         agree = "to every printed digit" if self.printed else f"to {self.digits} digits"
@@ -81,6 +83,11 @@ def _variant_truth(truth: Truth, mistake: variants.Mistake, iterations: int) -> 
                    envelope=truth.envelope[:iterations] * SLACK)
 
 
+def printed_after_update(matching: Comparison) -> Cause:
+    """The cause when the same values pass as the forward pass after each update (``matching``)."""
+    return Cause(variants.PRINTED_AFTER_UPDATE, *_digits(matching))
+
+
 def _digits(comparison: Comparison) -> tuple[int, bool]:
     checked = comparison.checked
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -103,6 +110,18 @@ def float32_envelope_holds(truth: Truth, comparison: Comparison, horizon: int) -
         return False
 
 
+def _partial_updates(truth: Truth, comparison: Comparison) -> list[variants.Mistake]:
+    """When only some new parameter values are off at the first divergence, the update of just those."""
+    first = comparison.first_divergence
+    if first.iteration == FINAL or not first.quantity.endswith("_new"):
+        return []
+    row = int(np.flatnonzero(comparison.iterations == first.iteration)[0])
+    ratio = np.nan_to_num(comparison.ratio[row], nan=0.0)
+    off = [q.removesuffix("_new") for c, q in enumerate(comparison.quantities) if q.endswith("_new") and ratio[c] > 1]
+    trained = [q for q in comparison.quantities if q.endswith("_new")]
+    return variants.update_mistakes(truth.spec, off) if 0 < len(off) < len(trained) else []
+
+
 def diagnose(truth: Truth, comparison: Comparison) -> Cause | None:
     """The mistake that explains a failed comparison, or None when no known one does."""
     if comparison.first_divergence is None:
@@ -111,7 +130,7 @@ def diagnose(truth: Truth, comparison: Comparison) -> Cause | None:
     rows = _selected(comparison, horizon)
     iterations = truth.iterations if comparison.layout.final else horizon + 1
     matches: list[Cause] = []
-    for mistake in variants.catalogue(truth.spec):
+    for mistake in variants.catalogue(truth.spec) + _partial_updates(truth, comparison):
         if mistake.kind == "precision":
             if float32_envelope_holds(truth, comparison, horizon):
                 matches.append(Cause(mistake, 7, False))

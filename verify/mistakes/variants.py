@@ -45,7 +45,7 @@ class Mistake:
     sentence: str  # what the program did, for people
     applies: Callable[[Spec], bool]
     build: Callable[[Spec], Training]  # the variant's training, ready to step
-    kind: str = "logic"  # or "precision"
+    kind: str = "logic"  # or "precision", or "convention" (what is printed, not how it is computed)
 
     def trajectory(self, spec: Spec, iterations: int) -> tuple[list[str], np.ndarray, np.ndarray]:
         """The variant's quantities (its own spec's), a row of them per iteration, and its forward values after."""
@@ -109,8 +109,11 @@ class NoSlope(Training):
 
 
 class SlopeOfOut(Training):
+    """f'(out) instead of f'(net): e.g. sigmoid(out) * (1 - sigmoid(out))."""
+
     def dout_dnet(self, layer: int, p: Pass):
-        return self.activations[layer].derivative(p.outs[layer])
+        f = self.activations[layer]
+        return f.derivative(f.out(p.outs[layer]) if f.of_out else p.outs[layer])
 
 
 class SlopeFormulaOnNet(Training):
@@ -129,7 +132,8 @@ class UpdatedWeightsBackward(Training):
 
 class TransposedBackward(Training):
     def backward_weights(self, layer: int, W, dW):
-        return W[layer].T
+        square = W[layer].shape[0] == W[layer].shape[1]
+        return W[layer].T if square else W[layer]
 
 
 class FirstPathOnly(Training):
@@ -145,7 +149,7 @@ class LastPathOnly(Training):
 class HiddenSlopeFromOutputs(Training):
     def dout_dnet(self, layer: int, p: Pass):
         last = len(p.nets) - 1
-        return self.activations[last].derivative(p.nets[last]) if layer < last else super().dout_dnet(layer, p)
+        return super().dout_dnet(last, p) if layer < last else super().dout_dnet(layer, p)
 
 
 def inputs_reversed(at_layer: int) -> type[Training]:
@@ -176,11 +180,40 @@ class BiasLeftOut(Training):
         return total
 
 
-def rate_rule(rule: Callable) -> type[Training]:
+def rate_rule(rule: Callable, only: dict[str, np.ndarray] | None = None) -> type[Training]:
+    """The update by ``rule``; with ``only`` (layer array name -> mask), for the masked parameters alone."""
     class RateMisapplied(Training):
         def update(self, name: str, value, grad):
-            return rule(value, self.rate, grad)
+            wrong = rule(value, self.rate, grad)
+            if only is None:
+                return wrong
+            mask = only.get(name)
+            return super().update(name, value, grad) if mask is None else \
+                np.where(mask, wrong, super().update(name, value, grad))
     return RateMisapplied
+
+
+def _masks(spec: Spec, parameters: list[str]) -> dict[str, np.ndarray]:
+    """The training graph's arrays (W0, W1, ..., b0, ...) with the named parameters marked."""
+    masks, weight, bias = {}, 0, 0
+    for layer, matrix in enumerate(spec.weight_layers):
+        shape = (len(matrix), len(matrix[0]))
+        names_here = [f"w{weight + k + 1}" for k in range(shape[0] * shape[1])]
+        masks[f"W{layer}"] = np.isin(names_here, parameters).reshape(shape)
+        weight += shape[0] * shape[1]
+    for layer, values in enumerate(spec.bias_layers):
+        masks[f"b{layer}"] = np.isin([f"b{bias + k + 1}" for k in range(len(values))], parameters)
+        bias += len(values)
+    return {name: mask for name, mask in masks.items() if mask.any()}
+
+
+def update_mistakes(spec: Spec, parameters: list[str]) -> list[Mistake]:
+    """The learning rate misapplied to some parameters only (those a diagnosis found off)."""
+    which = ", ".join(parameters)
+    return [Mistake(f"learning rate {how.split(' (')[0]} for {which}", LEARNING_RATE,
+                    f"the gradients are right but the learning rate was {how} for {which}", _sgd,
+                    _float64(rate_rule(rule, _masks(spec, parameters))))
+            for how, rule in UPDATE_RULES.items() if _sgd(spec)]
 
 
 UPDATE_RULES = {
@@ -193,6 +226,12 @@ UPDATE_RULES = {
 
 def _square_layers(spec: Spec) -> bool:
     return any(a == b for a, b in zip(spec.layers[1:-1], spec.layers[2:]))
+
+
+PRINTED_AFTER_UPDATE = Mistake(
+    "printed after the update", AFTER_UPDATE, "the outputs and E_total were printed after each iteration's update "
+    "(the next iteration's forward pass), not before it: rerun with --after-update if that is what the program "
+    "means to print", _always, lambda spec: Training(spec, Float64()), kind="convention")
 
 
 def catalogue(spec: Spec) -> list[Mistake]:

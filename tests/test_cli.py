@@ -1,0 +1,112 @@
+"""The command line: one command with subcommands, one exit-code table, one-line errors, from any folder."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from implementations.registry import REGISTRY
+from reference import examples
+from verify.cli.main import main
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("backprop-verify ")
+    for sub in ("derive", "run", "check", "trace", "list"):
+        with pytest.raises(SystemExit):
+            main([sub, "--help"])
+        text = capsys.readouterr().out
+        assert "examples:" in text and f"backprop-verify {sub}" in text, sub
+
+
+@pytest.mark.parametrize("name", [n for n, p in REGISTRY.items() if p.in_process])
+def test_run_prints_the_golden_columns_in_round_trip_form(capsys, name):
+    status, out, err = run_cli(capsys, "run", name, "--iterations", "25")
+    assert status == 0 and err == ""
+    expected = REGISTRY[name].run(__import__("reference.spec").spec.load(examples.spec_path("documented")), 25)
+    got = pd.read_csv(io.StringIO(out))
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_run_takes_a_shipped_example_by_name(capsys):
+    status, out, _ = run_cli(capsys, "run", "vectorized", "--spec", "deep-tanh-softmax-adam", "--iterations", "2")
+    assert status == 0 and out.splitlines()[0].startswith("iteration,out_o1_x1,out_o2_x1,out_o1_x2")
+
+
+@pytest.mark.parametrize("argv,says", [
+    ([], "no subcommand"),
+    (["frobnicate"], "invalid choice"),
+    (["run", "nonesuch"], "unknown implementation"),
+    (["run"], "required"),
+    (["run", "loop", "--iterations", "0"], "whole number"),
+    (["run", "loop", "--iterations", "ten"], "whole number"),
+    (["run", "loop", "--spec", "no/such/spec.toml"], "no such file"),
+    (["run", "loop", "--spec", "per-neuron-3-4-2"], "2-2-2"),
+    (["run", "loop", "--dtype", "float32"], "dtype"),
+    (["run", "vectorized", "--dtype", "float16"], "invalid choice"),
+    (["check", "nonesuch"], "no program"),
+    (["check", "--timeout", "0"], "greater than 0"),
+    (["check", "--timeout", "nan"], "greater than 0"),
+    (["trace", "--timeout", "-1", "--", "true"], "greater than 0"),
+    (["trace", "--timeout", "inf", "--", "true"], "greater than 0"),
+    (["trace"], "no command given"),
+    (["trace", "--name", "=E_total", "--", "true"], "name"),
+    (["derive", "--all", "--out", "x"], "--out goes with --spec"),
+])
+def test_bad_usage_is_one_line_and_exit_2(capsys, argv, says):
+    status, out, err = run_cli(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ") and says in err, err
+
+
+def test_check_lists_the_skipped_on_its_last_line_and_combines_exit_codes(capsys):
+    status, out, _ = run_cli(capsys, "check", "loop", "vectorized", "--spec", "per-neuron-3-4-2")
+    last = out.strip().splitlines()[-1]
+    assert status == 0
+    assert last.startswith("1 passed, 0 failed, 0 errored, 1 skipped; skipped: loop on per-neuron-3-4-2")
+    status, out, _ = run_cli(capsys, "check", "loop", "--spec", "per-neuron-3-4-2")
+    assert status == 3 and "SKIPPED: loop on per-neuron-3-4-2" in out
+
+
+def test_trace_exit_codes(capsys, tmp_path):
+    golden = examples.folder("documented") / "trajectory.csv"
+    cat = [sys.executable, "-c", "import sys; sys.stdout.write(open(sys.argv[1]).read())"]
+    assert run_cli(capsys, "trace", "--", *cat, str(golden))[0] == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(golden.read_text().replace("0.29837110876000267", "0.29837110876001", 1))  # about 180 ULPs
+    status, out, _ = run_cli(capsys, "trace", "--", *cat, str(bad))
+    assert status == 1 and "first divergence at iteration 0, E_total" in out
+    assert run_cli(capsys, "trace", "--", "no-such-program-4f2a")[0] == 2
+
+
+def test_derive_check_exits_1_on_a_difference_and_writes_the_obtained_file(capsys, tmp_path):
+    folder = tmp_path / "golden"
+    shutil.copytree(examples.folder("relu-linear-momentum"), folder)
+    (folder / "notes_identities.csv").write_text("formula,where,holds\n", encoding="utf-8")
+    status, out, err = run_cli(capsys, "derive", "--spec", str(folder / "example.toml"), "--check")
+    assert status == 1 and "notes_identities.csv: header, column method" in err
+    assert (folder / "notes_identities.obtained.csv").exists()
+
+
+def test_the_installed_command_works_from_another_folder(tmp_path):
+    command = shutil.which("backprop-verify")
+    if command is None:
+        pytest.skip("backprop-verify is not installed in this environment (pip install -e .)")
+    done = subprocess.run([command, "check", "loop"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASSED: loop on documented" in done.stdout
+    listed = subprocess.run([command, "list"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0 and "deep-tanh-softmax-adam" in listed.stdout

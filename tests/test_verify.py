@@ -1,0 +1,183 @@
+"""Verifying programs as people write them: partial traces, printed precision, layouts, hints, stale goldens.
+
+Every trace here is printed by a real subprocess (a one-line Python program
+printing text made from the goldens) and read by the streaming reader.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import numpy as np
+import pytest
+
+from reference import examples, goldens
+from reference.spec import load, loads
+from verify import programs, truth
+from verify.compare import Layout
+from verify.status import Status
+from verify.trace.reading import Reading
+
+
+@pytest.fixture(scope="module")
+def golden(documented):
+    return truth.load(documented)
+
+
+def printer(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "trace.txt"
+    path.write_text(text, encoding="utf-8")
+    return [sys.executable, "-c", "import sys; sys.stdout.write(open(sys.argv[1]).read())", str(path)]
+
+
+def verify(tmp_path, text: str, spec, **options) -> programs.Verdict:
+    layout = Layout(after_update=options.pop("after_update", False), final=options.pop("final", False))
+    reading = Reading(**{k: options.pop(k) for k in list(options) if k in ("names", "columns", "count_from")})
+    return programs.verify_command(printer(tmp_path, text), spec, programs.Options(layout=layout, reading=reading,
+                                                                                    **options))
+
+
+def value(golden, quantity: str, iteration: int) -> float:
+    return float(golden.trajectory[iteration, golden.column(quantity)])
+
+
+def test_the_whole_golden_trace_passes_exactly(tmp_path, documented, golden):
+    text = (examples.folder("documented") / "trajectory.csv").read_text(encoding="utf-8")
+    verdict = verify(tmp_path, text, documented)
+    assert verdict.status is Status.PASSED, verdict.line()
+    assert verdict.coverage == "all 19 quantities at every iteration (10,000), full precision"
+    assert verdict.largest == 0.0
+
+
+def test_the_loss_rounded_to_9_decimals_every_1000th_iteration(tmp_path, documented, golden):
+    text = "".join(f"epoch {k}: E_total = {value(golden, 'E_total', k):.9f}\n" for k in range(0, 10_000, 1000))
+    verdict = verify(tmp_path, "Training...\n" + text + "done\n", documented)
+    assert verdict.status is Status.PASSED, verdict.line()
+    assert verdict.coverage == "E_total at 10 iterations (0 to 9,000, every 1,000th), 9 decimals"
+    assert any("ignored 2 lines" in note for note in verdict.notes)
+
+
+def test_one_digit_off_beyond_the_printed_rounding_fails(tmp_path, documented, golden):
+    true = value(golden, "E_total", 3)
+    wrong = f"{true + 2e-9:.9f}"  # two units of the 9th decimal: beyond rounding and envelope
+    verdict = verify(tmp_path, f"E_total: {value(golden, 'E_total', 0):.9f}\nE_total: {value(golden, 'E_total', 1):.9f}"
+                     f"\nE_total: {value(golden, 'E_total', 2):.9f}\nE_total: {wrong}\n", documented)
+    assert verdict.status is Status.FAILED and verdict.comparison.first_divergence.iteration == 3, verdict.line()
+
+
+def test_rounding_at_the_boundary_is_allowed(golden):
+    """A truth just below a half unit: a correct program a hair above it prints the next digit, and passes;
+    a print a whole unit away fails."""
+    import dataclasses
+
+    from verify.compare import compare
+    c = golden.column("E_total")
+    near = golden.trajectory.copy()
+    near[0, c] = 0.298371115 - 1e-17  # just below the half unit of the 8th decimal
+    bound = dataclasses.replace(golden, trajectory=near)
+    half = {"E_total": np.array([5e-9])}
+    for printed, passes in ((0.29837111, True), (0.29837112, True), (0.29837113, False)):
+        result = compare(bound, np.array([0]), {"E_total": np.array([printed])}, half)
+        assert result.passed is passes, (printed, str(result.first_divergence))
+
+
+def test_after_the_update_without_the_flag_fails_with_a_hint(tmp_path, documented, golden):
+    text = "".join(f"{k} {value(golden, 'E_total', k + 1)!r}\n" for k in range(5))
+    verdict = verify(tmp_path, text, documented, columns=("iteration", "E_total"))
+    assert verdict.status is Status.FAILED
+    assert any("--after-update" in hint for hint in verdict.hints), verdict.hints
+    assert "after each iteration's update" in str(verdict.cause)
+    assert verify(tmp_path, text, documented, columns=("iteration", "E_total"),
+                  after_update=True).status is Status.PASSED
+
+
+def test_labels_counted_from_one(tmp_path, documented, golden):
+    text = "".join(f"Epoch {k}: loss = {value(golden, 'E_total', k):.12f}\n" for k in range(1000, 10_001, 1000)
+                   if k < 10_000) + f"Epoch 10000: loss = {golden.after['E_total']:.12f}\n"
+    verdict = verify(tmp_path, text, documented, names=("loss=E_total",))
+    assert verdict.status is Status.ERRORED and "--count-from 1 --after-update" in verdict.reason, verdict.line()
+    passed = verify(tmp_path, text, documented, names=("loss=E_total",), count_from=1, after_update=True)
+    assert passed.status is Status.PASSED, passed.line()
+
+
+def test_the_final_state_alone(tmp_path, documented, golden):
+    text = f"After training:\n  E_total = {golden.after['E_total']!r}\n  w5_new = {value(golden, 'w5_new', 9999)!r}\n"
+    verdict = verify(tmp_path, text, documented)
+    assert verdict.status is Status.PASSED, verdict.line()
+    assert verdict.coverage.startswith("E_total, w5_new at the final state (after 10,000 updates)")
+
+
+def test_a_run_of_another_length_is_derived_and_cached(tmp_path, monkeypatch):
+    spec = load(examples.spec_path("relu-linear-momentum"))
+    longer = truth.load(spec, 310)  # 10 more than the goldens: derived on the fly
+    assert longer.iterations == 310 and longer.folder != examples.folder("relu-linear-momentum")
+    shorter = truth.load(spec, 50)
+    assert (shorter.trajectory == truth.load(spec).trajectory[:50]).all()
+    assert (longer.trajectory[:300] == truth.load(spec).trajectory).all()
+    assert truth.load(spec, 310).folder == longer.folder  # from the cache the second time
+
+
+def test_a_spec_elsewhere_is_derived_into_the_cache_not_beside_it(tmp_path):
+    text = examples.spec_path("relu-linear-momentum").read_text(encoding="utf-8").replace(
+        "iterations = 300", "iterations = 20")
+    (tmp_path / "mine.toml").write_text(text, encoding="utf-8")
+    spec = load(tmp_path / "mine.toml")
+    found = truth.load(spec)
+    assert found.iterations == 20 and not (tmp_path / "trajectory.csv").exists()
+
+
+def test_stale_goldens_are_refused_with_how_to_regenerate(tmp_path, monkeypatch):
+    """A shipped spec edited without regenerating: never compared against the old goldens."""
+    root = tmp_path / "golden"
+    shutil.copytree(examples.folder("documented"), root / "documented")
+    spec_file = root / "documented" / "example.toml"
+    spec_file.write_text(spec_file.read_text(encoding="utf-8").replace("learning_rate = 0.5", "learning_rate = 0.6"),
+                         encoding="utf-8")
+    monkeypatch.setattr(examples, "ROOT", root)
+    spec = load(spec_file)
+    with pytest.raises(truth.TruthError, match="derived from another version.*backprop-verify derive"):
+        truth.load(spec)
+    hundred = spec_file.read_text(encoding="utf-8").replace("learning_rate = 0.6", "learning_rate = 0.5")
+    spec_file.write_text(hundred.replace("iterations = 10000", "iterations = 100"), encoding="utf-8")
+    with pytest.raises(truth.TruthError, match="another version"):
+        truth.load(load(spec_file))  # a spec with 100 iterations never accepts a golden of 10,000
+
+
+def test_regenerated_goldens_are_accepted(tmp_path, monkeypatch):
+    root = tmp_path / "golden"
+    (root / "mine").mkdir(parents=True)
+    text = examples.spec_path("relu-linear-momentum").read_text(encoding="utf-8").replace(
+        "iterations = 300", "iterations = 5")
+    (root / "mine" / "example.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(examples, "ROOT", root)
+    spec = load(root / "mine" / "example.toml")
+    goldens.write(goldens.render(spec), root / "mine")
+    assert truth.load(spec).folder == root / "mine"
+
+
+def test_iterations_beyond_the_run_say_so(tmp_path, documented, golden):
+    text = "".join(f"{k},{value(golden, 'E_total', min(k, 9999))!r}\n" for k in (0, 10_000, 20_000))
+    verdict = verify(tmp_path, "iteration,E_total\n" + text, documented)
+    assert verdict.status is Status.ERRORED and "--iterations" in verdict.reason
+
+
+def test_a_float_printed_by_a_shortest_round_trip_printer_is_exact(tmp_path, documented, golden):
+    """repr(0.25) is '0.25': few digits, yet the exact double; a column at round-trip precision is exact."""
+    from verify.compare import printed_resolution
+    values = np.array([0.25, 0.7513650695523157])
+    assert (printed_resolution(values, np.array([0.005, 5e-17])) == 0).all()
+    assert (printed_resolution(values[:1], np.array([0.005])) == 0.005).all()
+
+
+def test_a_spec_outside_the_repository_with_a_mistake_gets_the_cause(tmp_path):
+    """The whole path on a spec of one's own: derived on the fly, then diagnosed on it."""
+    text = examples.spec_path("deep-tanh-softmax-adam").read_text(encoding="utf-8").replace(
+        "iterations = 400", "iterations = 3")
+    spec = loads(text, source=str(tmp_path / "mine.toml"))
+    import dataclasses
+
+    from implementations.vectorized import run
+    frame = run(dataclasses.replace(spec, reduction="sum"))
+    verdict = verify(tmp_path, frame.to_csv(index=False), spec)
+    assert verdict.status is Status.FAILED and "sum over examples instead of the mean" in str(verdict.cause)

@@ -49,7 +49,8 @@ def add_parser(commands) -> None:
                         help=f"seconds before the program and everything it started are killed "
                         f"(default {programs.DEFAULT_TIMEOUT:g})")
     parser.add_argument("--stdin-spec", action="store_true",
-                        help="give the program the spec as JSON on standard input (TRACE_PROTOCOL.md, rule 1)")
+                        help="give the program the spec as JSON on standard input (TRACE_PROTOCOL.md, "
+                        "\"Input: the example on standard input\")")
     parser.add_argument("--cwd", type=Path, help="the program's working directory")
     parser.add_argument("--no-diagnosis", action="store_true", help="do not look for the cause of a failure")
     parser.add_argument("--verbose", action="store_true", help="the largest error of every quantity, and notes")

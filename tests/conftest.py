@@ -65,12 +65,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     tools += [tool for marker in item.iter_markers("needs") for tool in marker.args]
     for tool in tools:
         if shutil.which(tool) is None:
+            package = PACKAGES.get(tool, tool)
             if IN_CI:
-                pytest.fail(f"{tool} is not on PATH under CI: .ci/run must install it (apt-get install -y {tool})")
-            pytest.skip(f"{tool} is not on PATH (apt-get install {tool}); the checks that need it did not run")
+                pytest.fail(f"{tool} is not on PATH under CI: .ci/run must install it (apt-get install -y {package})")
+            pytest.skip(f"{tool} is not on PATH (apt-get install {package}); the checks that need it did not run")
 
 
 EXAMPLES = examples.names()
+PACKAGES = {"node": "nodejs", "cc": "gcc"}  # Debian's package of a program, where the names differ
 
 
 @pytest.fixture(scope="session")

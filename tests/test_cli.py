@@ -111,3 +111,8 @@ def test_the_installed_command_works_from_another_folder(tmp_path):
     assert "PASSED: loop on documented" in done.stdout
     listed = subprocess.run([command, "list"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert listed.returncode == 0 and "deep-tanh-softmax-adam" in listed.stdout
+
+
+def test_options_after_the_program_are_refused(capsys):
+    status, out, err = run_cli(capsys, "trace", "cat", "trace.txt", "--name", "loss=E_total")
+    assert status == 2 and "comes after the program" in err and err.count("\n") == 1

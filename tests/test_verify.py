@@ -181,3 +181,44 @@ def test_a_spec_outside_the_repository_with_a_mistake_gets_the_cause(tmp_path):
     frame = run(dataclasses.replace(spec, reduction="sum"))
     verdict = verify(tmp_path, frame.to_csv(index=False), spec)
     assert verdict.status is Status.FAILED and "sum over examples instead of the mean" in str(verdict.cause)
+
+
+@pytest.mark.parametrize("line", ["Epoch {n}/10000 - loss: {v}", "Epoch [{n}/10000], Loss: {v}", "[{n}/10000] loss: {v}"],
+                         ids=["keras", "pytorch-style", "bracketed"])
+def test_progress_counters_as_training_loops_print_them(tmp_path, documented, golden, line):
+    text = "".join(line.format(n=n, v=f"{value(golden, 'E_total', n):.9f}") + "\n" for n in (1000, 2000, 3000))
+    verdict = verify(tmp_path, text, documented, names=("loss=E_total", "Loss=E_total"), count_from=1,
+                     after_update=True)
+    assert verdict.status is Status.PASSED, verdict.line()
+    assert verdict.coverage.startswith("E_total at 3 iterations (999 to 2,999")
+
+
+def test_every_n_iterations_without_labels(tmp_path, documented, golden):
+    text = "".join(f"loss {value(golden, 'E_total', n):.12f}\n" for n in range(0, 5000, 500))
+    reading = Reading(names=("loss=E_total",), every=500)
+    verdict = programs.verify_command(printer(tmp_path, text), documented, programs.Options(reading=reading))
+    assert verdict.status is Status.PASSED, verdict.line()
+    assert "10 iterations (0 to 4,500, every 500th)" in verdict.coverage
+
+
+def test_final_refuses_a_trace_of_many_records(tmp_path, documented, golden):
+    text = "".join(f"E_total: {value(golden, 'E_total', n)!r}\n" for n in range(3))
+    verdict = verify(tmp_path, text, documented, final=True)
+    assert verdict.status is Status.ERRORED and "drop --final" in verdict.reason
+
+
+def test_a_misspelt_name_is_hinted_even_on_a_pass(tmp_path, documented, golden):
+    text = f"E_totl: {value(golden, 'E_total', 0)!r}\nout_o1: {value(golden, 'out_o1', 0)!r}\n"
+    verdict = verify(tmp_path, text, documented)
+    assert verdict.status is Status.PASSED and any("did you mean 'E_total'" in hint for hint in verdict.hints)
+
+
+def test_own_names_in_csv_are_listed_with_how_to_map_them(tmp_path, documented):
+    verdict = verify(tmp_path, "epoch,loss\n0,0.29837\n", documented)
+    assert verdict.status is Status.ERRORED and "'loss'" in verdict.reason and "--name" in verdict.reason
+
+
+def test_labels_from_one_are_pointed_out_even_for_a_wrong_program(tmp_path, documented, golden):
+    text = "".join(f"Epoch {n}: loss = 0.5\n" for n in (5000, 10_000))
+    verdict = verify(tmp_path, text, documented, names=("loss=E_total",))
+    assert verdict.status is Status.ERRORED and "--count-from 1" in verdict.reason, verdict.line()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from implementations.registry import Missing, Program, Unusable
 from implementations.spec_json import dumps as spec_json
-from reference import examples
+from reference import examples, names
 from reference.spec import Spec
 
 from .compare import Comparison, Layout, LayoutError, compare, from_frame
@@ -27,7 +27,7 @@ from .mistakes import diagnose as diagnosis
 from .status import Status
 from .trace import reading
 from .trace.errors import TraceError
-from .truth import Truth, TruthError, load
+from .truth import Truth, TruthError, check_fresh, load
 from .verdict import Verdict, errored, failed_reason, passed_reason, skipped
 
 DEFAULT_TIMEOUT = 120.0
@@ -79,6 +79,22 @@ def _matching_alternative(truth: Truth, comparison: Comparison, shift_labels: bo
     return None
 
 
+def _cause_in_another_layout(truth: Truth, comparison: Comparison) -> tuple[object | None, tuple[str, ...]]:
+    """A known mistake the values match when lined up as another option says (e.g. printed after the update)."""
+    values = {q: comparison.got[:, c] for c, q in enumerate(comparison.quantities)}
+    present = {q: comparison.checked[:, c] for c, q in enumerate(comparison.quantities)}
+    resolution = {q: comparison.resolution[:, c] for c, q in enumerate(comparison.quantities)}
+    for option, layout, iterations in _alternatives(comparison, shift_labels=False):
+        try:
+            other = compare(truth, iterations, values, resolution, layout, present)
+        except LayoutError:
+            continue
+        cause = diagnosis.diagnose(truth, other)
+        if cause is not None:
+            return cause, (f"read with {option}, the values match a known mistake (below)",)
+    return None, ()
+
+
 def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: bool = False,
           diagnose: bool = True, **more) -> Verdict:
     """Passed or failed; a failure gets a hint (when another option makes the values match) or its likely cause."""
@@ -95,6 +111,8 @@ def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: 
             cause = diagnosis.printed_after_update(other)
     elif diagnose:
         cause = diagnosis.diagnose(truth, comparison)
+        if cause is None:
+            cause, hints = _cause_in_another_layout(truth, comparison)
     return Verdict(Status.FAILED, failed_reason(comparison), comparison=comparison, cause=cause, hints=hints,
                    **who, **more)
 
@@ -119,35 +137,50 @@ def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) ->
 
 def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *, stdin: bytes | None = None,
                    program: str = "", notes: tuple[str, ...] = ()) -> Verdict:
-    """Run ``argv`` and verify the trace it prints on standard output."""
+    """Run ``argv`` and verify the trace it prints on standard output.
+
+    The program runs first; goldens the run needs and nobody has derived yet are derived after it, so
+    that a program that cannot be read costs no derivation.
+    """
     who = {"program": program, "example": example_name(spec), "notes": notes}
     started = time.perf_counter()
+    iterations = options.iterations or spec.iterations
     try:
+        check_fresh(spec)
+        trace, ran = reading.read_command(argv, names.quantities(spec), iterations, options.reading,
+                                          timeout=options.timeout, stdin=stdin, cwd=options.cwd)
         truth = load(spec, options.iterations, options.precision)
     except TruthError as error:
         return errored(str(error), "golden", **who)
-    try:
-        trace, ran = reading.read_command(argv, truth, options.reading, timeout=options.timeout, stdin=stdin,
-                                          cwd=options.cwd)
     except TraceError as error:
         return errored(str(error), error.kind, **who)
     notes = notes + reading.notes(trace)
+    hints = reading.hints(trace)
+    if not trace.quantities:
+        seen = ", ".join(f"{name!r}" for name in list(trace.unknown_names)[:6]) or "no names"
+        return errored(f"none of the example's quantities is in the trace (it prints {seen}): print the golden "
+                       f"names ({', '.join(truth.quantities[:3])}, ...) or map yours with --name "
+                       "'PROGRAM NAME=GOLDEN_NAME'", "no-names", hints=hints, **who)
     try:
         layout = options.layout
+        if layout.final and trace.records > 1:
+            return errored(f"--final compares one record, the state after training, but the trace has "
+                           f"{trace.records:,}: drop --final", "layout", hints=hints, **who)
         if not layout.final and reading.single_unlabelled(trace):
             layout = _final_or_first(truth, trace, layout)
         comparison = compare(truth, trace.iterations, trace.values, trace.resolution, layout, trace.present)
     except LayoutError as error:
         hint = _labels_hint(truth, trace, options)
-        return errored(str(error) + (f" ({hint})" if hint else ""), "layout", **who)
+        return errored(str(error) + (f" ({hint})" if hint else ""), "layout", hints=hints, **who)
     verdict = judge(truth, comparison, program=program, labelled=trace.labelled, diagnose=options.diagnose,
                     notes=notes)
-    return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
+    return replace(verdict, hints=hints + verdict.hints,
+                   seconds={"run": ran, "verify": time.perf_counter() - started - ran})
 
 
 def _labels_hint(truth: Truth, trace, options: Options) -> str | None:
-    """When labels run one past the run, whether counting them from 1 (and the update) makes the values match."""
-    if not trace.labelled or options.reading.count_from:
+    """When labels run exactly one past the run, the labels count from 1: say which options line them up."""
+    if not trace.labelled or options.reading.count_from or int(trace.iterations.max()) != truth.iterations:
         return None
     for after in (options.layout.after_update, not options.layout.after_update):
         layout = Layout(after_update=after)
@@ -157,7 +190,8 @@ def _labels_hint(truth: Truth, trace, options: Options) -> str | None:
                     (" --after-update" if after else "")
         except LayoutError:
             return None
-    return None
+    return ("the labels run from 1 to the iteration count: they count from 1 (--count-from 1; add --after-update "
+            "when the values are printed after each update)")
 
 
 def _final_or_first(truth: Truth, trace, layout: Layout) -> Layout:

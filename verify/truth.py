@@ -88,8 +88,10 @@ def _stale(spec: Spec, folder: Path) -> str | None:
 
 
 def _say(message: str, started: list[float]) -> None:
-    """Progress on standard error, once a derivation has taken a couple of seconds."""
-    if time.monotonic() - started[0] > 2:
+    """Progress on standard error, once a derivation has taken a couple of seconds, then every few seconds."""
+    now = time.monotonic()
+    if now - started[0] > 2 and now - started[-1] > 5:
+        started.append(now)
         print(f"deriving the truth: {message}", file=sys.stderr, flush=True)
 
 
@@ -98,7 +100,7 @@ def derived_folder(spec: Spec, iterations: int, precision: str = "float64") -> P
     folder = cache_root() / "goldens" / f"{spec.fingerprint()[:20]}-{iterations}"
     if (folder / goldens.DERIVATION).is_file():
         return folder
-    started = [time.monotonic()]
+    started = [time.monotonic(), 0.0]
     print(f"deriving the truth for {spec.source} over {iterations:,} iterations (cached in {folder}) ...",
           file=sys.stderr, flush=True)
     try:
@@ -108,17 +110,22 @@ def derived_folder(spec: Spec, iterations: int, precision: str = "float64") -> P
     return folder
 
 
-def golden_folder(spec: Spec, iterations: int) -> Path:
-    """Where the goldens of ``spec`` over ``iterations`` are, deriving them into the cache when needed."""
+def check_fresh(spec: Spec) -> None:
+    """TruthError when ``spec`` is a shipped example whose goldens were derived from another version of it."""
     name = examples.name_of(spec.source)
     if name is not None:
-        folder = examples.folder(name)
-        why = _stale(spec, folder)
+        why = _stale(spec, examples.folder(name))
         if why:
             raise TruthError(f"{why}: regenerate them with `backprop-verify derive --spec {spec.source}` "
                              "(or `nox -s golden`)")
-        if iterations <= spec.iterations:
-            return folder
+
+
+def golden_folder(spec: Spec, iterations: int) -> Path:
+    """Where the goldens of ``spec`` over ``iterations`` are, deriving them into the cache when needed."""
+    check_fresh(spec)
+    name = examples.name_of(spec.source)
+    if name is not None and iterations <= spec.iterations:
+        return examples.folder(name)
     return derived_folder(spec, iterations)
 
 

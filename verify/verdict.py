@@ -64,9 +64,13 @@ class Verdict:
 
 
 def ratio_text(ratio: float) -> str:
+    """A fraction of the allowed: never rounded up to 1 when it is below (0.997, not 1)."""
     if not math.isfinite(ratio):
         return "not finite"
-    return f"{ratio:.2g}" if ratio < 10 else f"{ratio:,.0f}"
+    if ratio >= 10:
+        return f"{ratio:,.0f}"
+    text = f"{ratio:.2g}"
+    return f"{math.floor(ratio * 1000) / 1000:.3f}" if ratio < 1 <= float(text) else text
 
 
 def passed_reason(comparison: Comparison) -> str:
@@ -102,13 +106,20 @@ def _iterations(comparison: Comparison, run: int) -> str:
 
 
 def _precision(comparison: Comparison) -> str:
-    half = comparison.resolution[comparison.checked]
-    coarse = half > np.spacing(np.abs(comparison.expected[comparison.checked])) * 2
+    """'full precision', '9 decimals', '8 to 9 decimals' or, for exponent or %g forms, '10 significant digits'."""
+    checked = comparison.checked
+    half, value = comparison.resolution[checked], np.abs(comparison.got[checked])
+    coarse = half > np.spacing(np.abs(comparison.expected[checked])) * 2
     if not coarse.any():
         return "full precision"
     decimals = np.round(-np.log10(2 * half[coarse])).astype(int)
+    with np.errstate(divide="ignore"):
+        significant = decimals + np.floor(np.log10(np.where(value[coarse] > 0, value[coarse], 1))).astype(int) + 1
     low, high = int(decimals.min()), int(decimals.max())
-    text = f"{low} decimals" if low == high else f"{low} to {high} decimals"
+    if high - low > 1 and np.ptp(significant) <= 1:
+        text = f"{int(significant.max())} significant digits"
+    else:
+        text = f"{low} decimals" if low == high else f"{low} to {high} decimals"
     return text if coarse.all() else f"{text} for some values"
 
 

@@ -42,6 +42,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--final", action="store_true", help="the trace holds only the state after training")
     parser.add_argument("--count-from", type=int, choices=(0, 1), default=0,
                         help="the first iteration label the program prints (default 0)")
+    parser.add_argument("--every", type=whole(1, MAX_ITERATIONS), metavar="N",
+                        help="unlabelled records are printed every N iterations (0, N, 2N, ...)")
     parser.add_argument("--strict", action="store_true", help="lines that are not trace lines are errors")
     parser.add_argument("--precision", choices=("float64", "float32"), default="float64",
                         help="the arithmetic the program computes in (default float64)")
@@ -58,13 +60,18 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
+OPTIONS = {"--spec", "--iterations", "--format", "--columns", "--name", "--names", "--after-update", "--final",
+           "--count-from", "--every", "--strict", "--precision", "--timeout", "--stdin-spec", "--cwd", "--no-diagnosis",
+           "--verbose"}
+
+
 def options(args) -> programs.Options:
     """The verification options a trace command line gives (the report's --trace takes the same)."""
     if args.cwd is not None and not args.cwd.is_dir():
         raise UsageError(f"--cwd {args.cwd}: no such folder")
     reading = Reading(format=args.format, columns=tuple(args.columns.split(",")) if args.columns else None,
                       names=tuple(args.name), names_file=args.names, strict=args.strict,
-                      count_from=args.count_from)
+                      count_from=args.count_from, every=args.every or 0)
     try:
         reading.validate()
     except TraceError as error:
@@ -76,9 +83,14 @@ def options(args) -> programs.Options:
 
 
 def run(args) -> int:
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    separated = args.command[:1] == ["--"]
+    command = args.command[1:] if separated else args.command
     if not command:
         raise UsageError("no command given: put the program and its arguments after --")
+    ours = [word for word in command if word.split("=")[0] in OPTIONS]
+    if not separated and ours:
+        raise UsageError(f"{ours[0]} comes after the program, so it would go to the program: put backprop-verify's "
+                         "options first, then --, then the program and its arguments")
     spec = load_spec(args.spec)
     stdin = spec_json(spec, args.iterations).encode() if args.stdin_spec else None
     verdict = programs.verify_command(command, spec, options(args), stdin=stdin, program=Path(command[0]).name)

@@ -28,6 +28,9 @@ _token = re.compile(rf"(?<![^\s:=,;])(?:{NUMBER}|{NON_FINITE})(?![^\s:,;])")
 _NOT_IN_NAMES = re.compile(r"[\[\]{}<>\"'`=]")
 _BETWEEN = " \t,;|:-"  # what may separate a number from the next name
 _SINGLE = re.compile(r"[^\s;:=]+")  # a value that is one token (a decimal comma included: an error)
+# A progress counter, "1000/10000" or "[1000/10000]" as training loops print it: the iteration, out of the total.
+_PROGRESS = re.compile(r"\[?\s*(\d+)\s*/\s*\d+\s*\]?")
+_LEADING_COUNT = re.compile(r"^\[?\s*(\d+)\s*\]?(?=[\s,:;|-])")
 
 
 def known_pair(line: str, lexicon: Lexicon) -> tuple[str, int, str] | None:
@@ -51,8 +54,16 @@ def known_pair(line: str, lexicon: Lexicon) -> tuple[str, int, str] | None:
     return None
 
 
-def split_pairs(line: str) -> list[tuple[str, str]] | None:
-    """The (name, value text) pairs of a stripped line, or None when the line is not made of pairs."""
+def split_pairs(line: str, label: str = "iteration") -> list[tuple[str, str]] | None:
+    """The (name, value text) pairs of a stripped line, or None when the line is not made of pairs.
+
+    A progress counter stands for its first number ("Epoch 1000/10000 - loss: 0.0011" gives Epoch 1000 and
+    loss 0.0011), and a whole number opening the line without a name is the iteration ("[1000/10000] loss: ...").
+    """
+    line = _PROGRESS.sub(r" \1 ", line).strip()
+    opening = _LEADING_COUNT.match(line)
+    if opening:
+        line = f"{label} {opening.group(1)}{line[opening.end():]}"
     pairs, start = [], 0
     for match in _token.finditer(line):
         name = line[start:match.start()].lstrip(_BETWEEN).rstrip(" \t:=")

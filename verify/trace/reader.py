@@ -298,7 +298,7 @@ class TraceReader:
         if self._max_records is not None and self._records > self._max_records:
             line = int(begun[self._max_records - (self._records - len(begun))])
             raise TraceError("too-many", f"the program printed more than {self._max_records:,} iterations "
-                             f"(one more begins at line {line:,}): make it run the example's iteration count")
+                             f"(one more begins at line {line:,}): if it runs more, give its count with --iterations")
         self._parts.append((record, entries.columns, entries.values, entries.half_exponents))
         self._record_lines.append(begun)
 

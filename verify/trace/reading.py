@@ -23,7 +23,7 @@ from .run import run
 BYTES_PER_VALUE = 64  # generous: a name, a separator and 17 digits, or chatter around them
 MIN_OUTPUT = 16 << 20
 
-__all__ = ["FORMATS", "Reading", "read_command", "notes", "single_unlabelled"]
+__all__ = ["FORMATS", "Reading", "hints", "notes", "read_command", "single_unlabelled"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Reading:
     names_file: Path | None = None
     strict: bool = False
     count_from: int = 0
+    every: int = 0  # unlabelled records printed every N iterations
 
     def name_map(self) -> name_maps.NameMap | None:
         """The map of --names FILE and --name options together (the options win); None when neither is given."""
@@ -50,16 +51,19 @@ class Reading:
             raise TraceError("usage", f"--columns names headerless columns; it does not go with --format {self.format}")
 
 
-def read_command(argv: list[str], truth, reading: Reading, *, timeout: float, stdin: bytes | None = None,
-                 cwd: str | None = None) -> tuple[Trace, float]:
-    """The trace ``argv`` prints, and the seconds it ran; TraceError (one line) when it cannot be read."""
-    quantities = truth.quantities
+def read_command(argv: list[str], quantities: list[str], iterations: int, reading: Reading, *, timeout: float,
+                 stdin: bytes | None = None, cwd: str | None = None) -> tuple[Trace, float]:
+    """The trace ``argv`` prints (of ``quantities`` over at most ``iterations``), and the seconds it ran;
+    TraceError (one line) when it cannot be read."""
     reader = TraceReader(quantities, format=reading.format, names=reading.name_map(),
                          columns=list(reading.columns) if reading.columns else None, strict=reading.strict,
-                         max_records=truth.iterations + 1)
-    limit = max(MIN_OUTPUT, 4 * BYTES_PER_VALUE * truth.iterations * (len(quantities) + 1))
+                         max_records=iterations)
+    limit = max(MIN_OUTPUT, 4 * BYTES_PER_VALUE * iterations * (len(quantities) + 1))
     outcome = run(argv, timeout=timeout, stdin=stdin, cwd=cwd, sink=reader.feed, max_stdout_bytes=limit)
     trace = reader.finish()
+    if reading.every:
+        trace = replace(trace, iterations=np.arange(trace.records) * reading.every + reading.every * reading.count_from,
+                        labelled=True)
     if reading.count_from and trace.labelled:
         trace = _relabelled(trace, -reading.count_from)
     return trace, outcome.seconds
@@ -71,6 +75,12 @@ def _relabelled(trace: Trace, by: int) -> Trace:
 
 def notes(trace: Trace) -> tuple[str, ...]:
     return tuple(trace.notes())
+
+
+def hints(trace: Trace) -> tuple[str, ...]:
+    """Names printed that look like misspelt quantities: worth saying even when the verdict is a pass."""
+    return tuple(f"{name!r} is not a quantity; did you mean {golden!r}? (--name '{name}={golden}' if it is)"
+                 for name, golden in trace.suggestions.items())
 
 
 def single_unlabelled(trace: Trace) -> bool:

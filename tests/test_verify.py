@@ -183,8 +183,8 @@ def test_a_spec_outside_the_repository_with_a_mistake_gets_the_cause(tmp_path):
     assert verdict.status is Status.FAILED and "sum over examples instead of the mean" in str(verdict.cause)
 
 
-@pytest.mark.parametrize("line", ["Epoch {n}/10000 - loss: {v}", "Epoch [{n}/10000], Loss: {v}", "[{n}/10000] loss: {v}"],
-                         ids=["keras", "pytorch-style", "bracketed"])
+@pytest.mark.parametrize("line", ["Epoch {n}/10000 - loss: {v}", "Epoch [{n}/10000], Loss: {v}",
+                                  "[{n}/10000] loss: {v}"], ids=["keras", "pytorch-style", "bracketed"])
 def test_progress_counters_as_training_loops_print_them(tmp_path, documented, golden, line):
     text = "".join(line.format(n=n, v=f"{value(golden, 'E_total', n):.9f}") + "\n" for n in (1000, 2000, 3000))
     verdict = verify(tmp_path, text, documented, names=("loss=E_total", "Loss=E_total"), count_from=1,

@@ -10,6 +10,7 @@ from reference.spec import MAX_ITERATIONS
 
 from .. import programs
 from ..compare import Layout
+from ..trace.errors import TraceError
 from ..trace.reading import FORMATS, Reading
 from .common import UsageError, add_spec, load_spec, seconds, whole
 from .output import print_verdict
@@ -63,7 +64,10 @@ def options(args) -> programs.Options:
     reading = Reading(format=args.format, columns=tuple(args.columns.split(",")) if args.columns else None,
                       names=tuple(args.name), names_file=args.names, strict=args.strict,
                       count_from=args.count_from)
-    reading.validate()
+    try:
+        reading.validate()
+    except TraceError as error:  # a bad name map or option: refused before the program runs
+        raise UsageError(str(error)) from None
     return programs.Options(iterations=args.iterations, precision=args.precision,
                             layout=Layout(after_update=args.after_update, final=args.final), reading=reading,
                             timeout=args.timeout, cwd=str(args.cwd) if args.cwd else None,
@@ -74,7 +78,7 @@ def run(args) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         raise UsageError("no command given: put the program and its arguments after --")
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, args.iterations)
     stdin = spec_json(spec, args.iterations).encode() if args.stdin_spec else None
     verdict = programs.verify_command(command, spec, options(args), stdin=stdin, program=Path(command[0]).name)
     print_verdict(verdict, args.verbose)

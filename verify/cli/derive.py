@@ -46,7 +46,7 @@ def run(args) -> int:
     if args.all and args.out:
         raise UsageError("--out goes with --spec, not with --all")
     paths = examples.all_specs() if args.all else [args.spec]
-    specs = [load_spec(p) for p in paths]  # every spec is validated before anything is written
+    specs = [load_spec(p, args.iterations) for p in paths]  # every spec is validated before anything is written
     outs = [args.out or Path(p).parent for p in paths]
     for out in outs:  # before the derivation, which can take minutes
         try:

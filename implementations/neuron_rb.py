@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import http.client
 import os
 import shutil
 import stat
@@ -86,13 +87,21 @@ def read_bounded(path: Path) -> bytes:
         raise Unusable(f"{path} is a folder, not Neuron.rb; {SUPPLY_HINT}") from None
     except OSError as exc:
         raise Unusable(f"cannot read {path} ({exc.strerror or exc}); {SUPPLY_HINT}") from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+    try:
+        mode = os.fstat(fd).st_mode  # before fdopen, which refuses a folder with an exception of its own
         if stat.S_ISDIR(mode):
             raise Unusable(f"{path} is a folder, not Neuron.rb; {SUPPLY_HINT}")
         if not stat.S_ISREG(mode):
             raise Unusable(f"{path} is not a regular file (a device, FIFO or socket); {SUPPLY_HINT}")
-        data = handle.read(MAX_BYTES + 1)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        try:
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise Unusable(f"cannot read {path} ({exc.strerror or exc}); {SUPPLY_HINT}") from None
     if len(data) > MAX_BYTES:
         raise Unusable(f"{path} is larger than {MAX_BYTES // 1024} kB; the original Neuron.rb is about 5 kB")
     return data
@@ -126,12 +135,13 @@ def fetch(target: Path, url: str, timeout: float = 30) -> bytes:
             while size <= MAX_BYTES:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"still downloading after {timeout:g} s")
-                chunk = response.read(8192)
+                # read1: what has arrived, whereas read(n) waits for n bytes, however slowly they come
+                chunk = response.read1(8192)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 size += len(chunk)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise Unusable(f"no cached copy in {target.parent} and the download failed ({reason}); "
                        f"set {PATH_VARIABLE}=FILE to a copy of Neuron.rb") from None

@@ -38,6 +38,8 @@ MAX_ITERATIONS = 1_000_000
 MAX_WIDTH = 4096
 MAX_PARAMETERS = 1 << 22
 MAX_EXAMPLES = 4096
+MAX_VALUES = 1 << 26  # iterations x quantities of one trajectory: 512 MiB as float64; every shipped example's
+                      # MAX_ITERATIONS fit
 FLOAT64_MAX = Decimal("1.7976931348623157e308")
 FLOAT64_TINY = Decimal("2.2250738585072014e-308")  # the smallest normal double
 
@@ -150,6 +152,13 @@ class Spec:
         return (self.is_notes_family and self.layers == (2, 2, 2) and len(self.examples) == 1
                 and self.bias_mode == "shared" and not self.train_biases)
 
+    @property
+    def trajectory_width(self) -> int:
+        """The quantities of one iteration of the trajectory (reference/names.py): the outputs of every example,
+        E_total, and the gradient and new value of every trained parameter."""
+        trained = len(self.weights) + (len(self.biases) if self.train_biases else 0)
+        return self.n_outputs * len(self.examples) + 1 + 2 * trained
+
     def fingerprint(self) -> str:
         """SHA-256 of what the spec says (not how it is written): comments and layout do not change it."""
         data = {"name": self.name, "layers": self.layers, "activations": self.activations, "loss": self.loss,
@@ -181,6 +190,15 @@ def load(path: str | Path) -> Spec:
     except UnicodeDecodeError as exc:
         raise SpecError(f"spec {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     return loads(text, source=str(path))
+
+
+def check_length(spec: Spec, iterations: int, given: str = "field 'training.iterations'") -> None:
+    """SpecError when ``iterations`` of ``spec`` make a trajectory of more than MAX_VALUES values."""
+    values = iterations * spec.trajectory_width
+    if values > MAX_VALUES:
+        raise SpecError(f"spec {spec.source}: {given} = {iterations:,} makes {values:,} values "
+                        f"({spec.trajectory_width:,} quantities an iteration); at most {MAX_VALUES:,}: run fewer "
+                        "iterations or a smaller network")
 
 
 def loads(text: str, source: str = "<spec>") -> Spec:
@@ -399,7 +417,9 @@ class _Reader:
         biases = self.per_layer(self.section(data, "biases"), "biases", layers,
                                 lambda value, field, k: self.vector(value, field, 1 if shared else shapes[k][1]))
 
-        return Spec(name=name, layers=layers, activations=activations, loss=loss, bias_mode=bias_mode,
+        spec = Spec(name=name, layers=layers, activations=activations, loss=loss, bias_mode=bias_mode,
                     train_biases=train_biases, learning_rate=rate, iterations=iterations, reduction=reduction,
                     optimizer=optimizer, optimizer_settings=settings, examples=examples, weight_layers=weights,
                     bias_layers=biases, source=self.source)
+        check_length(spec, iterations)
+        return spec

@@ -7,7 +7,8 @@ rename replaces a symbolic link itself, never the file it points to. If any
 step fails, the files already replaced are restored and the staged ones
 removed; if the process dies midway, the next ``write_all`` or ``recover`` on
 the folder finds the journal and rolls the interrupted write back. Either
-every file changes or none does.
+every file changes or none does: the write is committed when its journal is
+removed, after the last rename, so a write killed after that point is kept.
 """
 
 from __future__ import annotations
@@ -37,9 +38,34 @@ def writable_folder(folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot create the folder {folder} ({exc.strerror or exc})") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise WriteError(f"the folder {folder} is not writable: choose another output folder")
+    # A file created and removed, not os.access: root passes os.access on a read-only mount or in /proc.
+    probe = folder / f"{PREFIX}{secrets.token_hex(4)}.probe"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        probe.unlink()
+    except OSError as exc:
+        raise WriteError(f"the folder {folder} is not writable ({exc.strerror or exc}): choose another output "
+                         "folder") from None
     return folder
+
+
+def check_targets(folder: Path, names) -> None:
+    """WriteError when a file of ``names`` in ``folder`` is a folder or a special file, which no write replaces."""
+    for name in names:
+        target = folder / name
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            continue
+        except NotADirectoryError:
+            raise WriteError(f"{folder} is not a folder (a file stands in its path): choose another "
+                             "folder") from None
+        if stat.S_ISLNK(mode):  # a rename replaces the link itself
+            continue
+        if stat.S_ISDIR(mode):
+            raise WriteError(f"{target} is a folder where a file belongs: remove it, then write again")
+        if not stat.S_ISREG(mode):
+            raise WriteError(f"{target} is not a regular file: remove it, then write again")
 
 
 def recover(folder: Path) -> None:
@@ -68,10 +94,7 @@ def write_all(files: dict[str, str | bytes], folder: Path) -> None:
     """Write every file of ``files`` (name -> text or bytes) into ``folder``, all or none."""
     writable_folder(folder)
     recover(folder)
-    for name in files:
-        target = folder / name
-        if target.is_dir() and not target.is_symlink():
-            raise WriteError(f"{target} is a folder where a file belongs: remove it, then write again")
+    check_targets(folder, files)
     token = secrets.token_hex(4)
     journal = folder / f"{PREFIX}{token}.journal"
     existed = {name: os.path.lexists(folder / name) for name in files}
@@ -100,9 +123,9 @@ def write_all(files: dict[str, str | bytes], folder: Path) -> None:
         if isinstance(error, OSError) and not isinstance(error, WriteError):
             raise WriteError(f"cannot write into {folder} ({error.strerror or error}); nothing was changed") from None
         raise
+    journal.unlink()  # the commit: from here on, recover keeps the new files
     for name in files:
         _paths(folder, token, name)[1].unlink(missing_ok=True)
-    journal.unlink(missing_ok=True)
 
 
 def write_file(path: Path, content: str | bytes) -> None:
@@ -116,6 +139,9 @@ def read_regular(path: Path) -> bytes | None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise WriteError(f"{path.parent} is not a folder (a file stands in its path): choose another "
+                         "folder") from None
     if stat.S_ISDIR(mode):
         raise WriteError(f"{path} is a folder where a file belongs: remove it, then derive again")
     if not stat.S_ISREG(mode):

@@ -43,7 +43,8 @@ def run(args) -> int:
     unknown = [n for n in args.names if n not in REGISTRY]
     if unknown:
         raise UsageError(f"no program {unknown[0]!r} (known: {', '.join(REGISTRY)})")
-    specs = [load_spec(args.spec)] if args.spec else [load_spec(p) for p in examples.all_specs()]
+    paths = [args.spec] if args.spec else examples.all_specs()
+    specs = [load_spec(p, args.iterations) for p in paths]
     options = programs.Options(iterations=args.iterations, precision=args.precision, timeout=args.timeout,
                                download=args.download)
     verdicts = []

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from reference import examples
-from reference.spec import Spec, SpecError, load
+from reference.spec import Spec, SpecError, check_length, load
 
 ERRORED = 2
 
@@ -60,9 +60,12 @@ def seconds(text: str) -> float:
     return value
 
 
-def load_spec(path: Path) -> Spec:
-    """The spec, or UsageError with the spec's one-line message."""
+def load_spec(path: Path, iterations: int | None = None) -> Spec:
+    """The spec, or UsageError with the spec's one-line message; also when ``--iterations`` make it too long."""
     try:
-        return load(path)
+        spec = load(path)
+        if iterations:
+            check_length(spec, iterations, "--iterations")
+        return spec
     except SpecError as error:
         raise UsageError(str(error)) from None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reference import examples, goldens
 from reference.spec import MAX_ITERATIONS
-from reference.writer import WriteError, writable_folder
+from reference.writer import WriteError, check_targets, writable_folder
 
 from .common import UsageError, add_spec, load_spec, whole
 
@@ -46,14 +46,15 @@ def run(args) -> int:
     if args.all and args.out:
         raise UsageError("--out goes with --spec, not with --all")
     paths = examples.all_specs() if args.all else [args.spec]
-    specs = [load_spec(p) for p in paths]  # every spec is validated before anything is written
+    specs = [load_spec(p, args.iterations) for p in paths]  # every spec is validated before anything is written
     outs = [args.out or Path(p).parent for p in paths]
-    if not args.check:
-        for out in outs:
-            try:
+    for out in outs:  # before the derivation, which can take minutes
+        try:
+            if not args.check:
                 writable_folder(out)
-            except WriteError as error:
-                raise UsageError(str(error)) from None
+            check_targets(out, goldens.FILES)
+        except WriteError as error:
+            raise UsageError(str(error)) from None
     problems = []
     for path, spec, out in zip(paths, specs, outs):
         started = time.perf_counter()

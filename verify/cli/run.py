@@ -34,7 +34,7 @@ def run(args) -> int:
         choices = ", ".join(n for n, p in REGISTRY.items() if p.in_process)
         raise UsageError(f"unknown implementation {args.name!r} (choose one of: {choices}; programs in other "
                          "languages are verified with `backprop-verify check` or `trace`)")
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, args.iterations)
     reason = program.supports(spec)
     if reason:
         raise UsageError(f"{args.name} cannot run {args.spec}: it {reason}")

@@ -74,7 +74,7 @@ def options(args) -> programs.Options:
                       count_from=args.count_from, every=args.every or 0)
     try:
         reading.validate()
-    except TraceError as error:
+    except TraceError as error:  # a bad name map or option: refused before the program runs
         raise UsageError(str(error)) from None
     return programs.Options(iterations=args.iterations, precision=args.precision,
                             layout=Layout(after_update=args.after_update, final=args.final), reading=reading,
@@ -91,7 +91,7 @@ def run(args) -> int:
     if not separated and ours:
         raise UsageError(f"{ours[0]} comes after the program, so it would go to the program: put backprop-verify's "
                          "options first, then --, then the program and its arguments")
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, args.iterations)
     stdin = spec_json(spec, args.iterations).encode() if args.stdin_spec else None
     verdict = programs.verify_command(command, spec, options(args), stdin=stdin, program=Path(command[0]).name)
     print_verdict(verdict, args.verbose)

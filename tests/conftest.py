@@ -52,8 +52,8 @@ def _guarded_connect(self, address):
 def pytest_configure(config) -> None:
     socket.socket.connect = _guarded_connect
     os.environ["BACKPROP_VERIFY_CACHE"] = tempfile.mkdtemp(prefix="backprop-verify-test-cache-")
-    for variable in ("NEURON_RB_CACHE",):  # a test run never reads or fills the user's copy of Neuron.rb
-        os.environ.setdefault(variable, tempfile.mkdtemp(prefix="neuron-rb-test-cache-"))
+    # A test run never reads or fills the user's cached copy of Neuron.rb (a copy given by NEURON_RB is used).
+    os.environ["NEURON_RB_CACHE"] = tempfile.mkdtemp(prefix="neuron-rb-test-cache-")
 
 
 def pytest_unconfigure(config) -> None:

@@ -451,17 +451,25 @@ def test_usage_errors():
 
 # -- memory --------------------------------------------------------------------------------------------------
 
+# VmHWM: the peak of this process image. ru_maxrss would also count what the parent (a pytest worker,
+# large or small depending on the tests it ran before) held before the exec.
+PEAK = """
+peak_mb = lambda: next(int(line.split()[1]) // 1024 for line in open("/proc/self/status")
+                       if line.startswith("VmHWM:"))
+"""
+
+
 def test_reading_a_long_output_keeps_memory_flat():
     """40 MB of chatter and trace lines, fed in 64 kB chunks: peak memory stays that of a bare interpreter."""
-    script = textwrap.dedent("""
-        import resource, sys
+    script = PEAK + textwrap.dedent("""
+        import sys
         from verify.trace import TraceReader
         reader = TraceReader(["E_total"])
         chunk = ("chatter " * 120 + "\\n") * 60 + "E_total: 0.25\\n"
         for _ in range(40_000_000 // len(chunk)):
             reader.feed(chunk)
         trace = reader.finish()
-        print(trace.records, trace.ignored_lines, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        print(trace.records, trace.ignored_lines, peak_mb())
     """)
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     records, ignored, peak_mb = map(int, out.stdout.split())

@@ -127,6 +127,9 @@ def coverage(comparison: Comparison) -> str:
     """What was compared, e.g. 'E_total at every iteration (10,000), 9 decimals, printed after each update'."""
     text = (f"{_quantities(comparison, comparison.total)} at {_iterations(comparison, comparison.run)}, "
             f"{_precision(comparison)}")
+    missing = comparison.checked.size - comparison.values_checked
+    if missing:
+        text += f" ({missing:,} of {comparison.checked.size:,} values not printed)"
     if comparison.layout.after_update:
         text += ", printed after each update"
     return text

@@ -7,7 +7,7 @@ import sys
 from importlib import metadata
 
 from . import check, derive, listing, run, trace
-from .common import ERRORED, Parser, UsageError, fail
+from .common import Parser, UsageError, fail
 
 SUBCOMMANDS = [derive, run, check, trace, listing]
 
@@ -49,5 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return fail("interrupted")
     except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`): nothing more to say
-        return ERRORED
+        # The reader went away (`| head`): what it read was right, and nothing more is wanted.
+        sys.stdout = None
+        return 0

@@ -59,7 +59,9 @@ def split_pairs(line: str, label: str = "iteration") -> list[tuple[str, str]] | 
 
     A progress counter stands for its first number ("Epoch 1000/10000 - loss: 0.0011" gives Epoch 1000 and
     loss 0.0011), and a whole number opening the line without a name is the iteration ("[1000/10000] loss: ...").
+    A counter with no value after it ("Epoch 1/100" on a line of its own, as Keras prints it) is chatter.
     """
+    counted = _PROGRESS.search(line) is not None
     line = _PROGRESS.sub(r" \1 ", line).strip()
     opening = _LEADING_COUNT.match(line)
     if opening:
@@ -71,7 +73,7 @@ def split_pairs(line: str, label: str = "iteration") -> list[tuple[str, str]] | 
             return None
         pairs.append((name, match.group()))
         start = match.end()
-    if not pairs or line[start:].strip(" \t,;"):
+    if not pairs or line[start:].strip(" \t,;") or (counted and len(pairs) == 1):
         return None
     return pairs
 

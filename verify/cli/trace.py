@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 from implementations.spec_json import dumps as spec_json
-from reference.spec import MAX_ITERATIONS
+from reference.spec import MAX_ITERATIONS, Spec
 
 from .. import programs
 from ..compare import Layout
+from ..trace.errors import TraceError
 from ..trace.reading import FORMATS, Reading
-from .common import UsageError, add_spec, load_spec, seconds, whole
+from .common import Parser, UsageError, add_spec, load_spec, seconds, whole
 from .output import print_verdict
 
 EXAMPLE = """examples:
@@ -63,19 +65,45 @@ def options(args) -> programs.Options:
     reading = Reading(format=args.format, columns=tuple(args.columns.split(",")) if args.columns else None,
                       names=tuple(args.name), names_file=args.names, strict=args.strict,
                       count_from=args.count_from)
-    reading.validate()
+    try:
+        reading.validate()
+    except TraceError as error:
+        raise UsageError(str(error)) from None
     return programs.Options(iterations=args.iterations, precision=args.precision,
                             layout=Layout(after_update=args.after_update, final=args.final), reading=reading,
                             timeout=args.timeout, cwd=str(args.cwd) if args.cwd else None,
                             diagnose=not args.no_diagnosis)
 
 
-def run(args) -> int:
+@dataclass(frozen=True)
+class Invocation:
+    """What a trace command line asks for: the program, the spec, how to verify, and its standard input."""
+    command: list[str]
+    spec: Spec
+    options: programs.Options
+    stdin: bytes | None
+
+
+def invocation(args) -> Invocation:
+    """The parsed options as an Invocation; UsageError (one line) for anything unusable."""
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         raise UsageError("no command given: put the program and its arguments after --")
     spec = load_spec(args.spec)
     stdin = spec_json(spec, args.iterations).encode() if args.stdin_spec else None
-    verdict = programs.verify_command(command, spec, options(args), stdin=stdin, program=Path(command[0]).name)
+    return Invocation(command, spec, options(args), stdin)
+
+
+def parse(argv: list[str]) -> Invocation:
+    """This subcommand's options and command, given on their own (the report's --trace 'NAME=ARGS')."""
+    commands = Parser(prog="backprop-verify").add_subparsers(parser_class=Parser)
+    add_parser(commands)
+    return invocation(commands.choices["trace"].parse_args(argv))
+
+
+def run(args) -> int:
+    found = invocation(args)
+    verdict = programs.verify_command(found.command, found.spec, found.options, stdin=found.stdin,
+                                      program=Path(found.command[0]).name)
     print_verdict(verdict, args.verbose)
     return verdict.exit_code

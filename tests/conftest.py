@@ -7,8 +7,8 @@
 - ``derived`` renders every shipped example once per test run; with several
   pytest-xdist workers the first one to ask derives, under a file lock, and
   the others read what it wrote.
-- A test marked ``ruby`` is skipped with the reason when Ruby is missing, and
-  fails under CI instead.
+- A test marked ``ruby`` (``browser``) is skipped with the reason when Ruby
+  (Chromium) is missing, and fails under CI instead.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ import pytest
 
 from reference import examples, goldens
 from reference.spec import load
+
+from . import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -65,6 +67,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if IN_CI:
             pytest.fail("ruby is not on PATH under CI: .ci/run must install it (apt-get install -y ruby)")
         pytest.skip("ruby is not on PATH (apt-get install ruby); the Ruby checks did not run")
+    if item.get_closest_marker("browser") and chromium.find() is None:
+        if IN_CI:
+            pytest.fail("Chromium is not on PATH under CI: .ci/run must install it (apt-get install -y chromium)")
+        pytest.skip("Chromium is not on PATH (apt-get install chromium); the page was not checked in a browser")
 
 
 EXAMPLES = examples.names()

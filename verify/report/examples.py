@@ -37,7 +37,7 @@ class Example:
     spec: Spec
     step1: list[dict[str, str]]
     identities: Identities
-    diagram: network.Diagram
+    diagram: network.Diagram | None
 
     @property
     def shape(self) -> str:

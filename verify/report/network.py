@@ -19,6 +19,7 @@ from reference.spec import Spec
 DX, LEFT, TOP, BOTTOM = 360, 80, 56, 80
 ROOMY, CROWDED = 120, 64  # vertical spacing of neurons; with CROWDED the edges carry no labels
 MOST_SOURCES = 3  # the edges from a layer of at most this many neurons carry labels; beyond, they would collide
+MOST_NEURONS = 40  # larger networks are not drawn: neither a page nor a phone shows them legibly
 
 
 @dataclass
@@ -161,8 +162,10 @@ def _attach(neurons: list[Neuron], edges: list[Edge], rows: list[dict[str, str]]
     return legend
 
 
-def diagram(spec: Spec, step1_rows: list[dict[str, str]]) -> Diagram:
-    """The diagram of ``spec`` from its step1.csv rows (quantity, value, symbol, description)."""
+def diagram(spec: Spec, step1_rows: list[dict[str, str]]) -> Diagram | None:
+    """The diagram of ``spec`` from its step1.csv rows (quantity, value, symbol, description); None when too large."""
+    if sum(spec.layers) > MOST_NEURONS or not step1_rows:
+        return None
     step1 = {row["quantity"]: row["value"] for row in step1_rows}
     where, height, roomy = _positions(spec)
     neurons = _neurons(spec, step1, where)

@@ -7,8 +7,9 @@
 - ``derived`` renders every shipped example once per test run; with several
   pytest-xdist workers the first one to ask derives, under a file lock, and
   the others read what it wrote.
-- A test marked ``ruby`` (or ``needs("node")``, any program) is skipped with
-  the reason when that program is missing, and fails under CI instead.
+- A test marked ``ruby``, ``browser`` (Chromium) or ``needs("node")`` (any
+  program) is skipped with the reason when that program is missing, and fails
+  under CI instead.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import pytest
 
 from reference import examples, goldens
 from reference.spec import load
+
+from . import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -69,6 +72,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             if IN_CI:
                 pytest.fail(f"{tool} is not on PATH under CI: .ci/run must install it (apt-get install -y {package})")
             pytest.skip(f"{tool} is not on PATH (apt-get install {package}); the checks that need it did not run")
+    if item.get_closest_marker("browser") and chromium.find() is None:
+        if IN_CI:
+            pytest.fail("Chromium is not on PATH under CI: .ci/run must install it (apt-get install -y chromium)")
+        pytest.skip("Chromium is not on PATH (apt-get install chromium); the page was not checked in a browser")
 
 
 EXAMPLES = examples.names()

@@ -1,196 +1,271 @@
-"""The comparison report: four distinct states, the published-figures check, a self-contained page, stable tables."""
+"""The report: four states kept apart everywhere, failures explained, a self-contained page, exit codes, options
+refused before anything runs, traced programs, the published figures explained, and the page in a real browser."""
 
 from __future__ import annotations
 
-import io
+import csv
 import json
-import os
 import re
-import subprocess
-import sys
+import shlex
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from implementations import Implementation
+from implementations import vectorized
 from implementations.frames import trajectory_frame
-from implementations.loop import Loop
-from reference.compare import read_trajectory
-from reference.diagnose import diagnose
-from reference.report import build as build_module
-from reference.report import collect, published, render
-from reference.report.__main__ import main
-from reference.report.build import TITLE, build
-from reference.report.mutants import load as load_mutants
-from reference.report.mutants import mistake
+from reference import examples
+from verify.cli.main import main
+from verify.mistakes.mutants import MUTANTS
+from verify.report import ledger, published
+from verify.truth import read_trajectory
 
-from .conftest import GOLDEN
-from .mutants import MUTANTS
+from . import chromium
+from .conftest import ROOT
 
-NUDGED = (7, "dE_dw5")  # iteration and quantity the failing trace changes
-MUTATED = "one path"  # the mutant run as a failing Python implementation
-
-
-class LearningRateDoubled(Loop):
-    """the learning rate taken twice"""
-
-    def update(self, w, dE_dw):
-        return w - 2 * self.learning_rate * dE_dw
+DOCUMENTED = examples.folder("documented")
+NUDGED = (7, "dE_dw5")  # the iteration and quantity the failing trace changes
+MUTANT = "one path"  # the mistake the second failing trace makes
+MUTANT_ITERATIONS = 40
+INT64_MAX = "9223372036854775807"
 
 
-def fixed(argv):
-    def command(spec):
-        return collect.Invocation(argv)
-    return command
-
-
-def not_here(spec):
-    raise LookupError("this fake is never applicable")
-
-
-def mutant_program(name: str) -> collect.Program:
-    """A mutant of tests/mutants as a Python implementation (its tolerance rows: the loop's)."""
-    network = MUTANTS[name].network
-    run = lambda spec, iterations=None: trajectory_frame(spec, network(spec).rows(iterations or spec.iterations))  # noqa: E731
-    implementation = Implementation("loop", "python", name, lambda spec: None, run, lambda spec: {})
-    return collect.python_program(implementation)
-
-
-@pytest.fixture(scope="module")
-def fakes(tmp_path_factory, documented):
-    """One program per state, verified for real: traces through the trace protocol, a mutant in process."""
-    folder = tmp_path_factory.mktemp("fakes")
-    golden = read_trajectory(GOLDEN / "trajectory.csv")
+def traces(folder: Path, documented) -> dict[str, str]:
+    """--trace definitions: one that passes, one nudged, one mutant, one that crashes."""
+    golden = read_trajectory(DOCUMENTED / "trajectory.csv")
     nudged = golden.copy()
     iteration, quantity = NUDGED
     nudged.loc[iteration, quantity] *= 1 + 1e-9
     nudged.to_csv(folder / "nudged.csv", index=False)
-    golden_csv = str(GOLDEN / "trajectory.csv")
-    return [collect.trace_program("exact", "trace", fixed(["cat", golden_csv]), fmt="csv"),
-            collect.trace_program("nudged", "trace", fixed(["cat", str(folder / "nudged.csv")]), fmt="csv"),
-            collect.trace_program("crashes", "trace", fixed(["false"]), fmt="csv"),
-            collect.trace_program("absent", "trace", not_here, fmt="csv"),
-            mutant_program(MUTATED)]
+    network = MUTANTS[MUTANT].network(documented)
+    trajectory_frame(documented, network.rows(MUTANT_ITERATIONS)).to_csv(folder / "mutant.csv", index=False)
+    return {"exact": f"exact=-- cat {shlex.quote(str(DOCUMENTED / 'trajectory.csv'))}",
+            "nudged": f"nudged=-- cat {shlex.quote(str(folder / 'nudged.csv'))}",
+            "mutant": f"mutant=--iterations {MUTANT_ITERATIONS} -- cat {shlex.quote(str(folder / 'mutant.csv'))}",
+            "crashes": "crashes=-- false"}
 
 
-def report(fakes, documented, out):
-    results = list(collect.collect(fakes, [documented], python_repeats=1, other_repeats=1,
-                                   progress=io.StringIO()))
-    made = build(results, [documented], published.read_ledger(GOLDEN / "published.csv"), ([], "none in tests"))
-    render.write(out, TITLE, made.sections, made.summary)
-    return made
+def report(out: Path, *options: str, traced: dict[str, str] = (), jobs: int = 1) -> int:
+    argv = ["report", "--out", str(out), "--jobs", str(jobs), *options]
+    for definition in dict(traced).values():
+        argv += ["--trace", definition]
+    return main(argv)
+
+
+FIXTURE_OPTIONS = ("--spec", "documented", "deep-tanh-softmax-adam", "--only", "loop", "vectorized", "exact",
+                   "nudged", "mutant", "crashes")
 
 
 @pytest.fixture(scope="module")
-def written(fakes, documented, tmp_path_factory):
+def written(tmp_path_factory, documented):
+    """The report of: loop (passed; skipped on the deep example), vectorized, and four traced programs."""
+    folder = tmp_path_factory.mktemp("traces")
     out = tmp_path_factory.mktemp("report")
-    return report(fakes, documented, out), out
+    code = report(out, *FIXTURE_OPTIONS, traced=traces(folder, documented))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return code, out, summary, folder
 
 
-def test_the_four_states_stay_distinct(written):
-    made, out = written
-    status = made.summary.set_index("implementation").status
-    assert status.to_dict() == {"exact": "passed", "nudged": "failed", "crashes": "errored", "absent": "skipped",
-                                "loop": "failed"}
-    reasons = made.summary.set_index("implementation").reason
-    assert "exit status" in reasons["crashes"]
-    assert "never applicable" in reasons["absent"]
-    on_disk = pd.read_csv(out / "summary.csv").set_index("implementation").status
-    assert on_disk.to_dict() == status.to_dict()
-    records = {r["implementation"]: r for r in json.loads((out / "summary.json").read_text())}
-    assert {name: r["status"] for name, r in records.items()} == status.to_dict()
-    errors = made.summary.set_index("implementation").max_abs_err
-    assert records["nudged"]["max_abs_err"] == errors["nudged"] > 0  # full precision, not rounded to zero
-    assert records["absent"]["max_abs_err"] is None
-    page = (out / "report.html").read_text()
-    for state in collect.STATES:
-        assert f'<span class="{state}">{state}</span>' in page
-    for shown in (page, (out / "report.md").read_text()):
-        assert reasons["crashes"] in shown and reasons["absent"] in shown
+def statuses(records) -> dict[tuple[str, str], str]:
+    return {(r["program"], r["example"]): r["status"] for r in records}
 
 
-def test_a_failed_program_shows_its_first_divergence_and_cause(written, documented):
-    made, _ = written
+EXPECTED = {("loop", "documented"): "passed", ("vectorized", "documented"): "passed",
+            ("loop", "deep-tanh-softmax-adam"): "skipped", ("vectorized", "deep-tanh-softmax-adam"): "passed",
+            ("exact", "documented"): "passed", ("nudged", "documented"): "failed",
+            ("mutant", "documented"): "failed", ("crashes", "documented"): "errored"}
+
+
+def test_the_four_states_stay_distinct_everywhere(written):
+    code, out, summary, _ = written
+    assert code == 1
+    assert statuses(summary["results"]) == EXPECTED
+    assert summary["counts"] == {"passed": 4, "failed": 2, "errored": 1, "skipped": 1}
+    with (out / "summary.csv").open(encoding="utf-8", newline="") as handle:
+        assert statuses(csv.DictReader(handle)) == EXPECTED
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for state in ("passed", "failed", "errored", "skipped"):
+        assert f'<td class="st {state}"' in page, state
+        assert f'<span class="state {state}">{state}</span>' in page
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in markdown.splitlines() if line.startswith("| ")}
+    assert "**errored**" in rows["crashes"] and "**failed**" in rows["nudged"]
+    assert rows["loop"].startswith("| loop | passed") and "| skipped |" in rows["loop"]
+    crashed = next(r for r in summary["results"] if r["program"] == "crashes")
+    assert crashed["reason"] in page and "exit status 1" in crashed["reason"]
+    for shown in (page, markdown, json.dumps(summary)):
+        assert INT64_MAX not in shown
+
+
+def test_a_failed_program_shows_its_first_divergence_and_cause(written):
+    _, out, summary, _ = written
+    found = {r["program"]: r for r in summary["results"] if r["example"] == "documented"}
     iteration, quantity = NUDGED
-    failed = made.summary.set_index("implementation").loc["nudged"]
-    assert f"iteration {iteration}, {quantity}" in failed.first_divergence
-    table = next(s.table for s in made.sections if s.title.startswith("6.")).set_index("implementation")
-    assert (table.loc["nudged", "iteration"], table.loc["nudged", "quantity"]) == NUDGED
-    mutant = MUTANTS[MUTATED].network(documented)
-    diagnosed = diagnose(trajectory_frame(documented, mutant.rows(documented.iterations)))
-    assert table.loc["loop", "likely cause"] == diagnosed.cause.sentence
+    nudged = found["nudged"]
+    assert (nudged["first_divergence_iteration"], nudged["first_divergence_quantity"]) == NUDGED
+    assert nudged["largest_ratio"] > 1
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"First divergence</strong>: iteration {iteration:,}, {quantity}" in page
+    mutant = found["mutant"]
+    assert mutant["cause"] and "path" in mutant["cause"], mutant["cause"]
+    assert mutant["cause"] in page.replace("&#39;", "'")
+    assert page.count('<path class="line program"') == 2  # each failure drawn against the truth
 
 
-def test_the_html_is_self_contained(written):
-    _, out = written
-    page = (out / "report.html").read_text()
+def test_the_page_is_self_contained(written):
+    _, out, _, _ = written
+    page = (out / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"https?://", page)
-    assert len(re.findall(r'src="data:image/png;base64,', page)) == 2
-    assert not re.search(r'src="(?!data:)', page)
+    assert not re.search(r"""\b(src|href)\s*=\s*["'](?!#)""", page), "only links within the page"
+    assert "<script" not in page and "<link" not in page and "@import" not in page
+    assert page.count("<svg") >= 2 * len(EXPECTED) - 4
 
 
-def test_the_tables_do_not_change_between_runs(fakes, documented, written):
-    first, _ = written
-    results = list(collect.collect(fakes, [documented], python_repeats=1, other_repeats=1, progress=io.StringIO()))
-    again = build(results, [documented], published.read_ledger(GOLDEN / "published.csv"), ([], "none in tests"),
-                  with_plots=False)
-    timing = ["seconds_10k"]
-    pd.testing.assert_frame_equal(first.summary.drop(columns=timing), again.summary.drop(columns=timing))
-    tables = [{s.title: render.markdown(TITLE, [s]) for s in made.sections if s.table is not None
-               and not s.title.startswith("7.")} for made in (first, again)]
-    assert len(tables[0]) == 6 and tables[0] == tables[1]
+def test_report_md_is_short_lined_and_links_the_page(written):
+    _, out, _, _ = written
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert max(len(line) for line in markdown.splitlines()) < 200
+    assert "[report.html](report.html)" in markdown
+    assert "| figure |" in markdown and "0.291027924" in markdown
 
 
-def ledger_row(figure, published_value, quantity, iteration):
-    return {"figure": figure, "published": published_value, "quantity": quantity, "iteration": iteration}
+def test_the_worker_processes_give_the_same_report(written, tmp_path, documented):
+    _, _, summary, folder = written
+    code = report(tmp_path, *FIXTURE_OPTIONS, traced=traces(folder, documented), jobs=2)
+    again = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert code == 1
+    for data in (summary, again):
+        data["provenance"].pop("date")
+    assert again == summary
 
 
-def test_a_perturbed_ledger_is_classified(documented):
-    golden = read_trajectory(GOLDEN / "trajectory.csv").set_index("iteration")
-    at = 5
-    wrong_rate = trajectory_frame(documented, LearningRateDoubled(documented).rows(at + 1)).E_total[at]
-    ledger = pd.DataFrame([
-        ledger_row("as published", f"{golden.at[at, 'E_total']:.9f}", "E_total", at),
-        ledger_row("one iteration late", f"{golden.at[at + 1, 'E_total']:.9f}", "E_total", at),
-        ledger_row("far off", f"{golden.at[at, 'E_total'] + 1e-4:.9f}", "E_total", at),
-        ledger_row("a mistake", f"{wrong_rate:.9f}", "E_total", at),
-    ])
-    mistakes = [mistake("rate-twice", "the learning rate was doubled", LearningRateDoubled)]
-    checked = published.check(ledger, documented, mistakes).set_index("figure")
-    assert checked.verdict.to_dict() == {"as published": "agrees", "one iteration late": "explained",
-                                         "far off": "unexplained", "a mistake": "explained"}
-    assert f"iteration {at + 1}" in checked.likely_reason["one iteration late"]
-    assert "rate-twice" in checked.likely_reason["a mistake"]
+def test_exit_codes(tmp_path, written, documented):
+    traced = traces(written[3], documented)
+    assert report(tmp_path / "skipped", "--spec", "relu-linear-momentum", "--only", "loop") == 0
+    assert report(tmp_path / "mixed", "--spec", "documented", "relu-linear-momentum", "--only", "loop",
+                  "--ledger", str(DOCUMENTED / "published.csv")) == 0
+    assert report(tmp_path / "errored", "--spec", "relu-linear-momentum", "--only", "crashes",
+                  traced={"crashes": traced["crashes"]}) == 2
+    assert report(tmp_path / "failed", "--spec", "relu-linear-momentum", "--only", "nudged", "crashes",
+                  traced=traced) == 1
 
 
-def test_the_published_figures_are_explained_by_computation(documented):
-    ledger = published.read_ledger(GOLDEN / "published.csv")
-    checked = published.check(ledger, documented, load_mutants())
-    assert (checked.verdict != "no truth").all()
-    differing = checked[checked.verdict != "agrees"]
-    assert (differing.verdict == "explained").all(), differing.to_string()
-    reasons = differing.set_index(["quantity", "iteration"]).likely_reason
-    assert "updated weights backward" in reasons[("E_total", 1)]
-    assert "counting of iterations" in reasons[("E_total", documented.iterations)]
+def bad_ledger(folder: Path, text: str) -> Path:
+    path = folder / "ledger.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
-def test_the_command_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(build_module, "known_mistakes", lambda: ([], "not run in this test"))
-    assert main(["--only", "nosuch", "--out", str(tmp_path)]) == 2
-    assert main(["--trace", "no-equals-sign", "--out", str(tmp_path)]) == 2
-    golden = GOLDEN / "trajectory.csv"
-    traced = ["--trace", f"golden-printer=cat {golden}", "--trace-format", "csv", "--only", "golden-printer"]
-    assert main([*traced, "--other-repeats", "1", "--documented-only", "--out", str(tmp_path)]) == 0
-    assert "running golden-printer on documented" in capsys.readouterr().err
-    summary = pd.read_csv(tmp_path / "summary.csv")
-    assert summary[["implementation", "status", "max_ulp"]].values.tolist() == [["golden-printer", "passed", 0]]
-    assert {"report.md", "report.html", "summary.json", "loss.png", "ulp.png"} <= {p.name for p in tmp_path.iterdir()}
+HEADER = "figure,published,quantity,iteration\n"
 
 
-def test_the_known_mistakes_load_outside_pytest():
-    """The report runs them as a plain program, outside pytest."""
-    code = "from reference.report import mutants; print(len(mutants.load()))"
-    done = subprocess.run([sys.executable, "-c", code], cwd=GOLDEN.parent, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(GOLDEN.parent)})
-    assert done.returncode == 0, done.stderr
-    assert int(done.stdout) == len(MUTANTS) > 0
+@pytest.mark.parametrize("options, message", [
+    (["--ledger", "{tmp}/missing.csv"], "no such file"),
+    (["--ledger", "{tmp}"], "a folder"),
+    (["--ledger", "LEDGER:figure,value\nx,1\n"], "no column 'published'"),
+    (["--ledger", "LEDGER:" + HEADER + "x,0.29x,E_total,0\n"], "not a plain decimal"),
+    (["--ledger", "LEDGER:" + HEADER + "x,0.29,E_total,ten\n"], "not a whole number"),
+    (["--ledger", "LEDGER:" + HEADER + "x,0.29,E_total,10001\n"], "outside 0 to 10,000"),
+    (["--ledger", "LEDGER:" + HEADER + "x,0.29,w5_new,10000\n"], "no quantity 'w5_new' after the last update"),
+    (["--ledger", "LEDGER:" + HEADER], "no figures"),
+    (["--out", "FILE"], "is a file"),
+    (["--out", "FILE/below"], "--out"),
+    (["--only", "nosuch"], "no program 'nosuch'"),
+    (["--trace", "no-equals-sign"], "expected 'NAME=ARGS'"),
+    (["--trace", "loop=-- true"], "name is taken"),
+    (["--trace", "x=--no-such-option -- true"], "--trace x: unrecognized arguments"),
+    (["--trace", "x=--names /no/such/map.toml -- true"], "no such file"),
+    (["--trace", "x='unbalanced -- true"], "--trace x"),
+    (["--spec", "/no/such/spec.toml"], "spec"),
+])
+def test_bad_options_are_refused_before_anything_runs(tmp_path, capsys, options, message):
+    marker = tmp_path / "ran"
+    (tmp_path / "FILE").write_text("not a folder", encoding="utf-8")
+    given = []
+    for option in options:
+        if option.startswith("LEDGER:"):
+            option = str(bad_ledger(tmp_path, option[len("LEDGER:"):]))
+        given.append(option.replace("{tmp}", str(tmp_path)).replace("FILE", str(tmp_path / "FILE")))
+    out = tmp_path / "out"
+    argv = ["report", "--jobs", "1", "--trace", f"toucher=-- touch {marker}", *given]
+    if "--out" not in given:
+        argv += ["--out", str(out)]
+    assert main(argv) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and error.startswith("error: ") and message in error, error
+    assert not marker.exists(), "a program ran before the options were refused"
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_trace_options_add_a_program(tmp_path, written):
+    """The loss printed after each update, under another name, as CSV: the trace subcommand's options say so."""
+    golden = read_trajectory(DOCUMENTED / "trajectory.csv")
+    after = pd.read_csv(DOCUMENTED / "after_training.csv").set_index("quantity").value
+    loss = list(golden.E_total[1:]) + [float(after["E_total"])]
+    pd.DataFrame({"iteration": golden.iteration, "loss": loss}).to_csv(tmp_path / "mine.csv", index=False)
+    definition = f"mine=--name loss=E_total --after-update --format csv -- cat {tmp_path / 'mine.csv'}"
+    assert report(tmp_path / "out", "--spec", "relu-linear-momentum", "--only", "mine",
+                  traced={"mine": definition}) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    [mine] = summary["results"]
+    assert (mine["program"], mine["example"], mine["status"]) == ("mine", "documented", "passed")
+    assert "printed after each update" in mine["line"]
+
+
+def test_the_published_figures_are_explained(documented):
+    figures = ledger.read(DOCUMENTED / "published.csv", documented)
+    checks = {(c.figure.quantity, c.figure.iteration, c.figure.published): c
+              for c in published.check(documented, figures)}
+    explained = {key: c for key, c in checks.items() if c.verdict != published.AGREES}
+    assert all(c.verdict == published.EXPLAINED for c in explained.values())
+    assert checks[("E_total", 1, "0.291027924")].candidate == "updated weights backward"
+    assert checks[("out_o1", 10000, "0.015912196")].candidate == "updated weights backward"
+    assert checks[("out_o2", 10000, "0.984065734")].candidate == "updated weights backward"
+    late = checks[("E_total", 10000, "0.0000351085")]
+    assert late.candidate == "counting" and "earlier" in late.explanation
+    assert checks[("E_total", 1, "0.280471447")].candidate == "per-neuron biases trained"
+    assert sum(c.verdict == published.AGREES for c in checks.values()) == len(checks) - len(explained) == 11
+
+
+def test_a_perturbed_ledger_is_classified(tmp_path, documented):
+    golden = read_trajectory(DOCUMENTED / "trajectory.csv").set_index("iteration")
+    rounded = {f"w{k}": Decimal(f"{golden.at[0, f'w{k}_new']:.3f}") for k in range(1, 9)}  # after the update
+    moved = [[[rounded[f"w{2 * j + i + 1 + 4 * k}"] for i in range(2)] for j in range(2)] for k in range(2)]
+    respec = replace(documented, weight_layers=tuple(tuple(tuple(row) for row in m) for m in moved))
+    recomputed = float(vectorized.run(respec, 1).E_total[0])  # another program's forward pass
+    rows = [("as published", f"{golden.at[3, 'E_total']:.9f}", "E_total", 3),
+            ("truncated", str(Decimal(repr(float(golden.at[0, 'E_total']))))[:12], "E_total", 0),
+            ("a row late", f"{golden.at[6, 'E_total']:.9f}", "E_total", 5),
+            ("far off", f"{golden.at[4, 'E_total'] + 1e-4:.9f}", "E_total", 4),
+            ("from rounded weights", f"{recomputed:.9f}", "E_total", 1)]
+    rows += [(f"{w} rounded", str(value), f"{w}_new", 0) for w, value in rounded.items()]
+    path = tmp_path / "ledger.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("figure", "published", "quantity", "iteration"), *rows])
+    found = {c.figure.figure: c for c in published.check(documented, ledger.read(path, documented))}
+    assert found["as published"].verdict == published.AGREES
+    assert found["truncated"].candidate == "truncated"
+    assert found["a row late"].candidate == "counting" and "later" in found["a row late"].explanation
+    assert found["far off"].verdict == published.UNEXPLAINED
+    assert found["from rounded weights"].candidate == "rounded weights"
+
+
+@pytest.mark.browser
+def test_the_page_in_a_browser(written):
+    """No error while loading, nothing fetched, nothing wider than a 1,400 px page; a screenshot is kept."""
+    _, out, _, _ = written
+    keep = ROOT / "reports" if (ROOT / ".git").exists() else out
+    keep.mkdir(exist_ok=True)
+    with chromium.Browser() as browser:
+        page = browser.open(out / "report.html", width=1400)
+        assert page.errors == []
+        assert [url for url in page.requests if not url.startswith("file:")] == []
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate("[...document.querySelectorAll('body *')].filter(e => "
+                             "e.getBoundingClientRect().right > 1400.5).map(e => e.tagName + '.' + e.className)"
+                             ".slice(0, 5)")
+        assert width <= 1400 and wide == [], wide
+        shot = page.screenshot(keep / "report-1400.png")
+    assert shot.stat().st_size > 10_000

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import metadata
+from importlib import import_module, metadata
 
 from . import check, derive, listing, run, trace
 from .common import Parser, UsageError, fail
 
 SUBCOMMANDS = [derive, run, check, trace, listing]
+OPTIONAL = ["report", "bench"]  # loaded one by one: a missing one leaves the other available
 
 
 def version() -> str:
@@ -28,13 +29,12 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=Parser)
     for module in SUBCOMMANDS:
         module.add_parser(commands)
-    try:
-        from . import bench, report
-    except ImportError:  # the report and the benchmarks need the plotting extras; the rest works without
-        pass
-    else:
-        report.add_parser(commands)
-        bench.add_parser(commands)
+    for name in OPTIONAL:
+        try:
+            module = import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError:  # each needs extras (Jinja2, the benchmarks' tools); the rest works without them
+            continue
+        module.add_parser(commands)
     return top
 
 

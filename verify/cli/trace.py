@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 from implementations.spec_json import dumps as spec_json
-from reference.spec import MAX_ITERATIONS
+from reference.spec import MAX_ITERATIONS, Spec
 
 from .. import programs
 from ..compare import Layout
 from ..trace.errors import TraceError
 from ..trace.reading import FORMATS, Reading
-from .common import UsageError, add_spec, load_spec, seconds, whole
+from .common import Parser, UsageError, add_spec, load_spec, seconds, whole
 from .output import print_verdict
 
 EXAMPLE = """examples:
@@ -82,7 +83,17 @@ def options(args) -> programs.Options:
                             diagnose=not args.no_diagnosis)
 
 
-def run(args) -> int:
+@dataclass(frozen=True)
+class Invocation:
+    """What a trace command line asks for: the program, the spec, how to verify, and its standard input."""
+    command: list[str]
+    spec: Spec
+    options: programs.Options
+    stdin: bytes | None
+
+
+def invocation(args) -> Invocation:
+    """The parsed options as an Invocation; UsageError (one line) for anything unusable."""
     separated = args.command[:1] == ["--"]
     command = args.command[1:] if separated else args.command
     if not command:
@@ -93,6 +104,19 @@ def run(args) -> int:
                          "options first, then --, then the program and its arguments")
     spec = load_spec(args.spec, args.iterations)
     stdin = spec_json(spec, args.iterations).encode() if args.stdin_spec else None
-    verdict = programs.verify_command(command, spec, options(args), stdin=stdin, program=Path(command[0]).name)
+    return Invocation(command, spec, options(args), stdin)
+
+
+def parse(argv: list[str]) -> Invocation:
+    """This subcommand's options and command, given on their own (the report's --trace 'NAME=ARGS')."""
+    commands = Parser(prog="backprop-verify").add_subparsers(parser_class=Parser)
+    add_parser(commands)
+    return invocation(commands.choices["trace"].parse_args(argv))
+
+
+def run(args) -> int:
+    found = invocation(args)
+    verdict = programs.verify_command(found.command, found.spec, found.options, stdin=found.stdin,
+                                      program=Path(found.command[0]).name)
     print_verdict(verdict, args.verbose)
     return verdict.exit_code

@@ -1,163 +1,175 @@
-"""The published figures (golden/published.csv) checked against the truth.
+"""The published figures beside the truth: does the truth, rounded to the published digits, give them?
 
-For each figure: does the truth, rounded to the published number of
-decimals, give the published digits? Where it does not, by how much, and
-which computed candidate does reproduce them: the truth truncated instead of
-rounded, the same quantity one iteration earlier or later (counting of
-iterations), the quantity recomputed from the published, rounded weights
-(rounded intermediates), or a known mistake run for as many iterations. The
-truth is never adjusted; a figure nothing reproduces is reported as
-unexplained, with the nearest candidate.
+When it does not, the figure is explained by the first computed candidate
+that reproduces every published digit, tried in this order:
+
+1. the truth truncated instead of rounded;
+2. the same quantity one iteration earlier or later (the counting of iterations);
+3. the quantity recomputed from the published, rounded weights of the iteration before;
+4. a variant of the catalogue (verify/mistakes/variants.py), run in float64 as far as the figure's iteration.
+
+Variants cost time in proportion to the iteration (about half a second for
+10,000), so those that explained an earlier figure of the ledger are tried
+first, and the others only when none of them does.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
-from functools import cache
-from pathlib import Path
 
-import pandas as pd
+import numpy as np
 
-from implementations.loop import Loop
-from reference.compare import read_trajectory
-from reference.names import trajectory_columns
+from reference import names
+from reference.arithmetic import Float64
 from reference.spec import Spec
+from reference.training import Training
 
-from .mutants import Mistake
+from ..mistakes import variants
+from ..truth import Truth, load
+from .ledger import Figure
 
-OFFSETS = (-1, 1)  # neighbouring iterations tried for a miscounted iteration
-COLUMNS = ["figure", "quantity", "iteration", "published", "truth", "published - truth", "verdict", "likely_reason",
-           "also"]
-
-
-def read_ledger(path: str | Path) -> pd.DataFrame:
-    """The ledger with the published values kept as written (their digits matter)."""
-    return pd.read_csv(path, dtype={"figure": str, "published": str, "quantity": str, "iteration": int})
-
-
-def decimals(published: str) -> int:
-    return len(published.partition(".")[2])
-
-
-def rounded(value: Decimal, places: int, rounding=ROUND_HALF_EVEN) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
-
-
-class Truth:
-    """The true value of a quantity at an iteration, at the best precision the goldens hold.
-
-    Iteration 0 comes from step1.csv (40 digits) where it has the quantity,
-    the iteration after the last update from after_training.csv, every other
-    from trajectory.csv (correctly rounded float64, exact to ~16 digits).
-    """
-
-    def __init__(self, spec: Spec):
-        folder = Path(spec.source).parent
-        self.iterations = spec.iterations
-        self.trajectory = read_trajectory(folder / "trajectory.csv").set_index("iteration")
-        self.step1 = _decimal_column(folder / "step1.csv", "quantity")
-        self.after = _decimal_column(folder / "after_training.csv", "quantity")
-
-    def __call__(self, quantity: str, iteration: int) -> Decimal | None:
-        if iteration == 0 and quantity in self.step1:
-            return self.step1[quantity]
-        if iteration == self.iterations:
-            return self.after.get(quantity)
-        if iteration in self.trajectory.index and quantity in self.trajectory.columns:
-            return Decimal(repr(float(self.trajectory.at[iteration, quantity])))
-        return None
-
-
-def _decimal_column(path: Path, key: str) -> dict[str, Decimal]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row[key]: Decimal(row["value"]) for row in csv.DictReader(handle)}
+AGREES, EXPLAINED, UNEXPLAINED = "agrees", "explained", "unexplained"
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A computed value that might be what was published, and the reason it would stand for."""
-    reason: str
-    value: Decimal | None
+class Check:
+    figure: Figure
+    truth: str  # the truth rounded to the published digits
+    verdict: str  # AGREES, EXPLAINED or UNEXPLAINED
+    explanation: str = ""
+    candidate: str = ""  # truncated, counting, rounded weights, or the variant's name
+
+    def record(self) -> dict:
+        f = self.figure
+        return {"figure": f.figure, "published": f.published, "quantity": f.quantity, "iteration": f.iteration,
+                "truth": self.truth, "verdict": self.verdict, "candidate": self.candidate,
+                "explanation": self.explanation}
 
 
-def candidates(figure: pd.Series, truth: Truth, ledger: pd.DataFrame, spec: Spec,
-               mistakes: list[Mistake], runs: Callable[[Mistake], pd.DataFrame | None]) -> list[Candidate]:
-    """Every alternative to the truth, in the order of likelihood used to pick the reason."""
-    quantity, iteration, places = figure.quantity, int(figure.iteration), decimals(figure.published)
-    exact = truth(quantity, iteration)
-    found = [Candidate("the truth truncated, not rounded, to the published digits",
-                       None if exact is None else rounded(exact, places, ROUND_DOWN))]
-    for offset in OFFSETS:
-        where = "earlier" if offset < 0 else "later"
-        found.append(Candidate(f"counting of iterations: the true {quantity} one iteration {where} "
-                               f"(iteration {iteration + offset})", truth(quantity, iteration + offset)))
-    found.append(Candidate("rounded intermediates: recomputed from the published, rounded weights "
-                           f"of iteration {iteration - 1}", from_published_weights(ledger, spec, quantity, iteration)))
-    for mistake in mistakes:
-        frame = runs(mistake)
-        found_there = frame is not None and iteration in frame.index and quantity in frame
-        value = frame.at[iteration, quantity] if found_there else None
-        found.append(Candidate(f"known mistake ({mistake.name}): {mistake.cause}",
-                               None if value is None else Decimal(repr(float(value)))))
-    return [c for c in found if c.value is not None]
+def rounded(value: Decimal, decimals: int, how: str = ROUND_HALF_EVEN) -> str:
+    return str(value.quantize(Decimal(1).scaleb(-decimals), rounding=how))
 
 
-def from_published_weights(ledger: pd.DataFrame, spec: Spec, quantity: str, iteration: int) -> Decimal | None:
-    """One step of the notes' network from the weights as published for the previous iteration."""
-    if not spec.is_documented_shape:
-        return None
-    previous = ledger[ledger.iteration == iteration - 1].set_index("quantity").published
-    weights = [f"w{k}_new" for k in range(1, len(spec.weights) + 1)]
-    if not set(weights) <= set(previous.index):
-        return None
-    network = Loop(spec)
-    head, new_weights, _ = network.step(tuple(float(previous[w]) for w in weights), network.biases)
-    row = dict(zip(trajectory_columns(spec)[1:], (*head, *new_weights)))
-    return Decimal(repr(row[quantity])) if quantity in row else None
+class Sources:
+    """The true value of any quantity at any iteration, at the best precision the goldens hold."""
+
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        self.truth: Truth = load(spec)
+        self.step1 = self._strings("step1.csv")
+        self.after = self._strings("after_training.csv")
+        self.forward = set(names.forward_quantities(spec))
+
+    def _strings(self, file: str) -> dict[str, str]:
+        with (self.truth.folder / file).open(encoding="utf-8", newline="") as handle:
+            return {row["quantity"]: row["value"] for row in csv.DictReader(handle)}
+
+    def exists(self, quantity: str, iteration: int) -> bool:
+        last = self.spec.iterations if quantity in self.forward else self.spec.iterations - 1
+        return 0 <= iteration <= last
+
+    def value(self, quantity: str, iteration: int) -> Decimal:
+        if iteration == self.spec.iterations:
+            return Decimal(self.after[quantity])
+        if iteration == 0 and quantity in self.step1:
+            return Decimal(self.step1[quantity])
+        return Decimal(repr(float(self.truth.trajectory[iteration, self.truth.column(quantity)])))
 
 
-def check(ledger: pd.DataFrame, spec: Spec, mistakes: list[Mistake], mistakes_note: str = "") -> pd.DataFrame:
-    """One row per published figure: the verdict (agrees, explained, unexplained), the gap, the likely reason."""
-    truth = Truth(spec)
-    needed = int(ledger.iteration.max()) + 1
+class Variants:
+    """The catalogue's variants, each run once as far as asked and kept."""
 
-    @cache
-    def runs(mistake: Mistake) -> pd.DataFrame | None:
-        try:
-            return mistake.trajectory(spec, needed).set_index("iteration")
-        except ArithmeticError:  # some mistakes blow up long before the last iteration: no candidate then
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        self.mistakes = variants.catalogue(spec)
+        self.runs: dict[str, tuple[int, list[str], np.ndarray, np.ndarray] | None] = {}
+
+    def value(self, mistake: variants.Mistake, quantity: str, iteration: int) -> float | None:
+        forward = quantity in names.forward_quantities(self.spec)
+        needed = iteration if forward else iteration + 1
+        run = self.runs.get(mistake.name)
+        if mistake.name not in self.runs or (run is not None and run[0] < needed):
+            try:
+                run = (needed, *mistake.trajectory(self.spec, needed))
+            except (ArithmeticError, ValueError):
+                run = None
+            self.runs[mistake.name] = run
+        if run is None:
             return None
+        length, own, rows, after = run
+        if quantity not in own:
+            return None
+        if forward and iteration == length:
+            return float(after[names.forward_quantities(self.spec).index(quantity)])
+        return float(rows[iteration, own.index(quantity)])
 
-    rows = [_verdict(figure, truth, candidates(figure, truth, ledger, spec, mistakes, runs), mistakes_note)
-            for figure in ledger.itertuples(index=False)]
-    return pd.DataFrame(rows, columns=COLUMNS)
+
+def _from_published_weights(spec: Spec, figure: Figure, ledger: list[Figure]) -> float | None:
+    """The figure recomputed in float64 from the published, rounded parameters of the iteration before."""
+    if figure.iteration == 0:
+        return None
+    before = {f.quantity[:-len("_new")]: Decimal(f.published) for f in ledger
+              if f.iteration == figure.iteration - 1 and f.quantity.endswith("_new")}
+    if not set(names.trained_names(spec)) <= set(before):
+        return None
+    weights, values = iter([before[w] for w in names.weight_names(spec)]), {}
+    layers = tuple(tuple(tuple(next(weights) for _ in row) for row in matrix) for matrix in spec.weight_layers)
+    if spec.train_biases:
+        biases = iter([before[b] for b in names.bias_names(spec)])
+        values["bias_layers"] = tuple(tuple(next(biases) for _ in layer) for layer in spec.bias_layers)
+    training = Training(replace(spec, weight_layers=layers, **values), Float64())
+    with training.A:
+        row = training.step().row(training.A, spec.train_biases)
+    return float(row[names.quantities(spec).index(figure.quantity)])
 
 
-def _verdict(figure, truth: Truth, found: list[Candidate], mistakes_note: str) -> dict:
-    places = decimals(figure.published)
-    published = Decimal(figure.published)
-    exact = truth(figure.quantity, int(figure.iteration))
-    row = {"figure": figure.figure, "quantity": figure.quantity, "iteration": int(figure.iteration),
-           "published": figure.published}
-    if exact is None:
-        return row | {"truth": "", "verdict": "no truth", "published - truth": "", "likely_reason":
-                      f"the goldens hold no {figure.quantity} at iteration {figure.iteration}", "also": ""}
-    unit = Decimal(1).scaleb(-places)
-    row |= {"truth": str(rounded(exact, places + 4)), "published - truth": ""}
-    if rounded(exact, places) == published:
-        return row | {"verdict": "agrees", "likely_reason": "", "also": ""}
-    gap = published - exact
-    row["published - truth"] = f"{float(gap):+.3g} ({float(gap / unit):+.1f} in the last published digit)"
-    matching = [c.reason for c in found if rounded(c.value, places) == published]
-    if matching:
-        return row | {"verdict": "explained", "likely_reason": matching[0], "also": "; ".join(matching[1:])}
-    nearest = min(found, key=lambda c: abs(c.value - published), default=None)
-    reason = "nothing computed reproduces the published digits"
-    if nearest is not None:
-        reason += f"; nearest: {nearest.reason}, {float(nearest.value - published):+.3g} away"
-    if mistakes_note:
-        reason += "; no known mistake could be tried"
-    return row | {"verdict": "unexplained", "likely_reason": reason, "also": ""}
+class Checker:
+    def __init__(self, spec: Spec, ledger: list[Figure]):
+        self.spec, self.ledger = spec, ledger
+        self.sources, self.variants = Sources(spec), Variants(spec)
+        self.explainers: list[variants.Mistake] = []
+
+    def _candidates(self, figure: Figure):
+        """(candidate, explanation, value) in the order tried; values computed only when reached."""
+        q, k, d = figure.quantity, figure.iteration, figure.decimals
+        truth = self.sources.value(q, k)
+        yield "truncated", f"the truth cut after {d} decimals instead of rounded", \
+            lambda: rounded(truth, d, ROUND_DOWN)
+        for step, word in ((-1, "earlier"), (1, "later")):
+            if self.sources.exists(q, k + step):
+                yield "counting", (f"the true {q} one iteration {word} (iteration {k + step:,} instead of "
+                                   f"{k:,}): the counting of iterations"), \
+                    lambda s=step: rounded(self.sources.value(q, k + s), d)
+        yield "rounded weights", f"{q} recomputed from the published, rounded weights of iteration {k - 1:,}", \
+            lambda: self._round(_from_published_weights(self.spec, figure, self.ledger), d)
+        others = [m for m in self.variants.mistakes if m not in self.explainers]
+        for mistake in self.explainers + others:
+            yield mistake, f"the catalogue's '{mistake.name}': {mistake.sentence}", \
+                lambda m=mistake: self._round(self.variants.value(m, q, k), d)
+
+    @staticmethod
+    def _round(value: float | None, decimals: int) -> str | None:
+        if value is None or not np.isfinite(value):
+            return None
+        return rounded(Decimal(repr(value)), decimals)
+
+    def check(self, figure: Figure) -> Check:
+        truth = rounded(self.sources.value(figure.quantity, figure.iteration), figure.decimals)
+        if truth == figure.published:
+            return Check(figure, truth, AGREES)
+        for candidate, explanation, value in self._candidates(figure):
+            if value() == figure.published:
+                if isinstance(candidate, variants.Mistake):
+                    if candidate not in self.explainers:
+                        self.explainers.append(candidate)
+                    candidate = candidate.name
+                return Check(figure, truth, EXPLAINED, explanation, candidate)
+        return Check(figure, truth, UNEXPLAINED, "no computed candidate reproduces every published digit")
+
+
+def check(spec: Spec, ledger: list[Figure]) -> list[Check]:
+    """Each figure of the ledger, in order, checked against the truth of ``spec`` and explained."""
+    checker = Checker(spec, ledger)
+    return [checker.check(figure) for figure in ledger]

@@ -171,7 +171,10 @@ def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *,
         comparison = compare(truth, trace.iterations, trace.values, trace.resolution, layout, trace.present)
     except LayoutError as error:
         hint = _labels_hint(truth, trace, options)
-        return errored(str(error) + (f" ({hint})" if hint else ""), "layout", hints=hints, **who)
+        if hint:
+            reason = (f"the labels run up to {truth.iterations:,}, one past the run's last iteration "
+                      f"({truth.iterations - 1:,}): {hint}")
+        return errored(reason if hint else str(error), "layout", hints=hints, **who)
     verdict = judge(truth, comparison, program=program, labelled=trace.labelled, diagnose=options.diagnose,
                     notes=notes)
     return replace(verdict, hints=hints + verdict.hints,
@@ -186,12 +189,12 @@ def _labels_hint(truth: Truth, trace, options: Options) -> str | None:
         layout = Layout(after_update=after)
         try:
             if compare(truth, trace.iterations - 1, trace.values, trace.resolution, layout, trace.present).passed:
-                return "the labels count from 1 and the values match with --count-from 1" + \
+                return "they count from 1, and the values match with --count-from 1" + \
                     (" --after-update" if after else "")
         except LayoutError:
             return None
-    return ("the labels run from 1 to the iteration count: they count from 1 (--count-from 1; add --after-update "
-            "when the values are printed after each update)")
+    return ("they count from 1 (--count-from 1; add --after-update when the values are printed after each update, "
+            "and --iterations when the program runs more iterations than the spec)")
 
 
 def _final_or_first(truth: Truth, trace, layout: Layout) -> Layout:

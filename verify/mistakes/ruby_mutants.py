@@ -26,7 +26,7 @@ BROKEN_VARIANTS = {
          ("delta_o1 * w6 + delta_o2 * w8", "delta_o1 * new_w6 + delta_o2 * new_w8")], "failed", (0, "dE_dw1")),
     "learning rate added": ([("w5 - rate * grad_w5", "w5 + rate * grad_w5")], "failed", (0, "w5_new")),
     "one iteration too many": ([('example.fetch("iterations").times', '(example.fetch("iterations") + 1).times')],
-                               "errored", "layout"),
+                               "errored", "too-many"),
     "a value not a number": ([('"af_E_w3:#{grad_w3}"', '"af_E_w3:#{grad_w3}x"')], "errored", "not-a-number"),
     "crash": ([("puts trace", 'raise "weights went missing"')], "errored", "exit-status"),
 }

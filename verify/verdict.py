@@ -116,7 +116,7 @@ def _precision(comparison: Comparison) -> str:
     with np.errstate(divide="ignore"):
         significant = decimals + np.floor(np.log10(np.where(value[coarse] > 0, value[coarse], 1))).astype(int) + 1
     low, high = int(decimals.min()), int(decimals.max())
-    if high - low > 1 and np.ptp(significant) <= 1:
+    if high - low > 1:  # %g-style output: a fixed count of significant digits, trailing zeros dropped
         text = f"{int(significant.max())} significant digits"
     else:
         text = f"{low} decimals" if low == high else f"{low} to {high} decimals"

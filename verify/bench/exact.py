@@ -1,0 +1,69 @@
+"""Part 2: the exact reference (MPFR), ``reference.evaluate.trajectory``, on the networks it promises and as they grow.
+
+Three promised cases: the documented example's 10,000 iterations, a 2-30-2
+network for 10 iterations, and the 2-3-3-2 Adam network with a batch of two
+(golden/deep-tanh-softmax-adam) for its 400. Then the growth: one hidden layer
+from 2 to 64 neurons wide, and 1 to 4 hidden layers 8 wide, quoted in seconds
+per iteration: a run of one iteration and one of ``GROWTH_ITERATIONS`` are
+timed side by side, and their difference shared out over the extra
+iterations, so that the set-up of a run is left out. Every case runs once
+untimed first: the reference derives each layer's formulas with SymPy once
+per process.
+"""
+
+from __future__ import annotations
+
+from reference import evaluate, examples
+from reference.spec import Spec, load
+
+from .rows import Row
+from .specs import growth_layers, network_spec
+from .timing import Stats, interleaved
+
+GROWTH_ITERATIONS = 11
+WIDTHS = (2, 8, 16, 32, 64)  # at one hidden layer
+DEPTHS = (1, 2, 3, 4)  # hidden layers, 8 neurons wide
+DEPTH_WIDTH = 8
+
+
+def promised() -> list[tuple[str, Spec, int, float]]:
+    """(case, spec, iterations, target in seconds) of the cases the project promises."""
+    documented = load(examples.spec_path(examples.DOCUMENTED))
+    deep = load(examples.spec_path("deep-tanh-softmax-adam"))
+    return [("documented example, 10,000 iterations", documented, documented.iterations, 2.0),
+            ("2-30-2 network, 10 iterations", network_spec(growth_layers(30, 1), iterations=10), 10, 2.0),
+            ("2-3-3-2 Adam network, batch of 2, 400 iterations", deep, deep.iterations, 10.0)]
+
+
+def growth() -> list[tuple[str, Spec, int, int]]:
+    """(case, spec, width, hidden layers) of the growth cases."""
+    cases = [(w, 1) for w in WIDTHS] + [(DEPTH_WIDTH, d) for d in DEPTHS if d > 1]
+    return [(f"growth: {'-'.join(map(str, growth_layers(w, d)))}", network_spec(growth_layers(w, d)), w, d)
+            for w, d in cases]
+
+
+def measure(repeats: int) -> list[Row]:
+    rows = []
+    for case, spec, iterations, limit in promised():
+        call = {case: lambda spec=spec, n=iterations: evaluate.trajectory(spec, n)}
+        next(iter(call.values()))()  # warm-up
+        stats = interleaved(call, repeats)[case]
+        rows.append(Row("reference", case, "reference.evaluate.trajectory", number=1,
+                        note=f"{spec.layers}, exact (MPFR) to correctly rounded float64").timed(stats).within(limit))
+    for case, spec, width, hidden in growth():
+        layers = f"{hidden} hidden layer{'s' if hidden > 1 else ''} of {width}"
+        rows.append(Row("reference", case, "reference.evaluate.trajectory", width=width, batch=1,
+                        number=GROWTH_ITERATIONS, note=f"seconds per iteration ({layers}; runs of 1 and "
+                        f"{GROWTH_ITERATIONS} iterations)").timed(per_iteration(spec, repeats)))
+    return rows
+
+
+def per_iteration(spec: Spec, repeats: int) -> Stats:
+    """Seconds per iteration beyond a run's set-up: per round, (t(N iterations) - t(1)) / (N - 1)."""
+    runs = {n: (lambda n=n: evaluate.trajectory(spec, n)) for n in (1, GROWTH_ITERATIONS)}
+    runs[GROWTH_ITERATIONS]()  # warm-up
+    samples = []
+    for _ in range(repeats):
+        one_round = interleaved(runs, 1)
+        samples.append((one_round[GROWTH_ITERATIONS].median - one_round[1].median) / (GROWTH_ITERATIONS - 1))
+    return Stats.of(samples)

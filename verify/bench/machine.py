@@ -1,9 +1,16 @@
-"""The machine a benchmark ran on: cores, Python, NumPy, the BLAS in use (threadpoolctl), torch if present."""
+"""The machine a benchmark ran on: cores, Python, NumPy, the BLAS in use (threadpoolctl), OpenBLAS's settings, load.
+
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, when set, choose OpenBLAS's kernels and
+blocking and can slow NumPy down; the report states them as found, and the
+benchmark never changes them.
+"""
 
 from __future__ import annotations
 
 import os
 import platform
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +53,15 @@ def bytecode() -> str:
             f"{'present' if cached else 'ABSENT: every interpreter start compiles the packages from source'}")
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: how busy the machine was besides the benchmark."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
 def describe(torch_version: str | None = None) -> dict[str, str]:
     """What the report states about the machine, as label -> text."""
     info = {
@@ -54,8 +70,13 @@ def describe(torch_version: str | None = None) -> dict[str, str]:
         "numpy": np.__version__,
         "BLAS (threadpoolctl)": "; ".join(blas()),
         "bytecode": bytecode(),
-        "OpenBLAS variables": ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in OPENBLAS_VARIABLES),
+        "OpenBLAS variables": ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in OPENBLAS_VARIABLES)
+        + (" (set: they choose OpenBLAS's kernel and blocking, and may slow NumPy; left as found)"
+           if any(os.environ.get(name) for name in OPENBLAS_VARIABLES) else ""),
     }
+    ruby = shutil.which("ruby")
+    if ruby:
+        info["ruby"] = subprocess.run([ruby, "--version"], capture_output=True, text=True).stdout.strip()
     if torch_version:
         info["torch"] = torch_version
     return info

@@ -6,7 +6,7 @@ import argparse
 import sys
 from importlib import metadata
 
-from . import check, derive, listing, run, trace
+from . import bench, check, derive, listing, run, trace
 from .common import ERRORED, Parser, UsageError, fail
 
 SUBCOMMANDS = [derive, run, check, trace, listing]
@@ -29,12 +29,12 @@ def parser() -> argparse.ArgumentParser:
     for module in SUBCOMMANDS:
         module.add_parser(commands)
     try:
-        from . import bench, report
-    except ImportError:  # the report and the benchmarks need the plotting extras; the rest works without
+        from . import report
+    except ImportError:  # the report needs the plotting extras; the rest works without
         pass
     else:
         report.add_parser(commands)
-        bench.add_parser(commands)
+    bench.add_parser(commands)  # imports what it measures only when it runs
     return top
 
 

@@ -7,12 +7,14 @@ No timing is asserted here: benchmarks are not tests.
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 
 import pytest
 
 from reference import examples, goldens
 from reference.spec import loads
+from verify.bench.machine import busy, shown
 from verify.bench.report import markdown, write_csv
 from verify.bench.rows import COLUMNS, SECTIONS, STATUSES, Row, skipped
 from verify.bench.specs import growth_layers, network_spec, network_toml, parameters, scaling_layers, step_flops
@@ -143,3 +145,10 @@ def test_bench_refuses_bad_options_in_one_line(capsys):
     assert main(["bench", "--threads", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--threads" in err
+
+
+def test_a_machine_is_busy_when_its_load_exceeds_its_cores():
+    cores = os.cpu_count() or 1
+    assert busy([cores * 0.5, float(cores)]).startswith("no")
+    assert busy([0.1, cores + 2.5]).startswith(f"yes: 1-minute load up to {cores + 2.5:.1f}")
+    assert shown((1, 0.5, 0.25)) == "1.00 / 0.50 / 0.25" and shown(None) == "unknown"

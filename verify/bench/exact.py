@@ -4,14 +4,16 @@ Three promised cases: the documented example's 10,000 iterations, a 2-30-2
 network for 10 iterations, and the 2-3-3-2 Adam network with a batch of two
 (golden/deep-tanh-softmax-adam) for its 400. Then the growth: one hidden layer
 from 2 to 64 neurons wide, and 1 to 4 hidden layers 8 wide, quoted in seconds
-per iteration: a run of one iteration and one of ``GROWTH_ITERATIONS`` are
-timed side by side, and their difference shared out over the extra
-iterations, so that the set-up of a run is left out. Every case runs once
+per iteration: a run of one iteration and one of N (enough for about
+``GROWTH_SECONDS``) are timed side by side, and their difference shared out
+over the extra iterations, so that the set-up of a run is left out. Every case runs once
 untimed first: the reference derives each layer's formulas with SymPy once
 per process.
 """
 
 from __future__ import annotations
+
+import time
 
 from reference import evaluate, examples
 from reference.spec import Spec, load
@@ -20,7 +22,8 @@ from .rows import Row
 from .specs import growth_layers, network_spec
 from .timing import Stats, interleaved
 
-GROWTH_ITERATIONS = 11
+FEWEST, MOST = 11, 1000  # iterations of a growth run
+GROWTH_SECONDS = 0.2
 WIDTHS = (2, 8, 16, 32, 64)  # at one hidden layer
 DEPTHS = (1, 2, 3, 4)  # hidden layers, 8 neurons wide
 DEPTH_WIDTH = 8
@@ -52,18 +55,28 @@ def measure(repeats: int) -> list[Row]:
                         note=f"{spec.layers}, exact (MPFR) to correctly rounded float64").timed(stats).within(limit))
     for case, spec, width, hidden in growth():
         layers = f"{hidden} hidden layer{'s' if hidden > 1 else ''} of {width}"
-        rows.append(Row("reference", case, "reference.evaluate.trajectory", width=width, batch=1,
-                        number=GROWTH_ITERATIONS, note=f"seconds per iteration ({layers}; runs of 1 and "
-                        f"{GROWTH_ITERATIONS} iterations)").timed(per_iteration(spec, repeats)))
+        stats, iterations = per_iteration(spec, repeats)
+        rows.append(Row("reference", case, "reference.evaluate.trajectory", width=width, batch=1, number=iterations,
+                        note=f"seconds per iteration ({layers}; runs of 1 and {iterations} iterations)").timed(stats))
     return rows
 
 
-def per_iteration(spec: Spec, repeats: int) -> Stats:
-    """Seconds per iteration beyond a run's set-up: per round, (t(N iterations) - t(1)) / (N - 1)."""
-    runs = {n: (lambda n=n: evaluate.trajectory(spec, n)) for n in (1, GROWTH_ITERATIONS)}
-    runs[GROWTH_ITERATIONS]()  # warm-up
+def iterations_for(spec: Spec) -> int:
+    """Enough iterations that a run lasts about ``GROWTH_SECONDS`` (a second run of a few says how long one takes;
+    the first derives the layers' formulas)."""
+    evaluate.trajectory(spec, 1)
+    started = time.perf_counter()
+    evaluate.trajectory(spec, FEWEST)
+    each = (time.perf_counter() - started) / FEWEST  # an overestimate: the set-up is in it
+    return min(MOST, max(FEWEST, round(GROWTH_SECONDS / each)))
+
+
+def per_iteration(spec: Spec, repeats: int) -> tuple[Stats, int]:
+    """Seconds per iteration beyond a run's set-up: per round, (t(N iterations) - t(1)) / (N - 1); and N."""
+    n = iterations_for(spec)
+    runs = {"1": lambda: evaluate.trajectory(spec, 1), "N": lambda: evaluate.trajectory(spec, n)}
     samples = []
     for _ in range(repeats):
         one_round = interleaved(runs, 1)
-        samples.append((one_round[GROWTH_ITERATIONS].median - one_round[1].median) / (GROWTH_ITERATIONS - 1))
-    return Stats.of(samples)
+        samples.append((one_round["N"].median - one_round["1"].median) / (n - 1))
+    return Stats.of(samples), n

@@ -53,13 +53,26 @@ def bytecode() -> str:
             f"{'present' if cached else 'ABSENT: every interpreter start compiles the packages from source'}")
 
 
-def load_average() -> str:
-    """The 1, 5 and 15 minute load averages: how busy the machine was besides the benchmark."""
+def load_average() -> tuple[float, float, float] | None:
+    """The 1, 5 and 15 minute load averages (None where the system does not say): how busy the machine was."""
     try:
-        one, five, fifteen = os.getloadavg()
+        return os.getloadavg()
     except OSError:
-        return "unknown"
-    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+        return None
+
+
+def shown(loads: tuple[float, float, float] | None) -> str:
+    return "unknown" if loads is None else " / ".join(f"{value:.2f}" for value in loads)
+
+
+def busy(one_minute_loads: list[float]) -> str:
+    """Whether other work shared the cores while the benchmark ran, judged by the 1-minute load averages seen."""
+    cores, worst = os.cpu_count() or 1, max(one_minute_loads, default=0.0)
+    if worst <= cores:
+        return f"no: the 1-minute load stayed at or below the {cores} cores"
+    return (f"yes: 1-minute load up to {worst:.1f} on {cores} cores. Other work took turns on the cores, so the "
+            "figures are slower and more spread than on an idle machine, the multithreaded ones most (BLAS and "
+            "torch wait for their descheduled threads; --threads 1 avoids that)")
 
 
 def describe(torch_version: str | None = None) -> dict[str, str]:

@@ -11,6 +11,7 @@ and within 1.25x of torch at width 1024, batch 64.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -38,10 +39,12 @@ def numpy_dot(width: int, batch: int):
 def case_rows(spec, width: int, batch: int, names: list[str], repeats: int, sample_seconds: float) -> list[Row]:
     timed = {name: steps.CONTENDERS[name](spec)[0] for name in names}
     timed["numpy dot"], dot_flops = numpy_dot(width, batch)
-    for function in timed.values():
+    numbers = {}
+    for name, function in timed.items():
+        time.sleep(SETTLE)  # the calls per sample are found as the samples are taken: after a pause
         for _ in range(3):
             function()  # warm-up: first calls set up thread pools and caches
-    numbers = {name: calls_per_sample(function, sample_seconds) for name, function in timed.items()}
+        numbers[name] = calls_per_sample(function, sample_seconds)
     stats = interleaved(timed, repeats, numbers, SETTLE)
     rows = []
     for name, s in stats.items():

@@ -64,10 +64,13 @@ def run(args) -> int:
     started, loads, rows = time.strftime("%Y-%m-%d %H:%M %Z"), [], []
     for name, measure in parts.items():
         say(f"{name} ...")
-        loads.append(f"{machine.load_average()} before {name}")
+        loads.append((f"before {name}", machine.load_average()))
         rows += measure()
+    loads.append(("at the end", machine.load_average()))
     info = machine.describe(torch_note if version else None)
-    info["load average (1 / 5 / 15 min)"] = "; ".join([*loads, f"{machine.load_average()} at the end"])
+    info["threads"] = f"capped at {args.threads} (--threads)" if args.threads else "each library's own choice"
+    info["load average (1 / 5 / 15 min)"] = "; ".join(f"{machine.shown(seen)} {when}" for when, seen in loads)
+    info["busy"] = machine.busy([seen[0] for _, seen in loads if seen is not None])
     flags = " ".join(flag for flag, on in (("--torch", args.torch), ("--quick", args.quick),
                                            (f"--threads {args.threads}", args.threads)) if on)
     heading = (f"Measured {started} by `backprop-verify bench{' ' + flags if flags else ''}`. Figures are medians "

@@ -4,11 +4,11 @@ Three promised cases: the documented example's 10,000 iterations, a 2-30-2
 network for 10 iterations, and the 2-3-3-2 Adam network with a batch of two
 (golden/deep-tanh-softmax-adam) for its 400. Then the growth: one hidden layer
 from 2 to 64 neurons wide, and 1 to 4 hidden layers 8 wide, quoted in seconds
-per iteration: a run of one iteration and one of N (enough for about
-``GROWTH_SECONDS``) are timed side by side, and their difference shared out
-over the extra iterations, so that the set-up of a run is left out. Every case runs once
-untimed first: the reference derives each layer's formulas with SymPy once
-per process.
+per iteration. A run of one iteration and one of N (enough for about
+``GROWTH_SECONDS``) are timed side by side and their difference shared out
+over the extra iterations, so that a run's set-up is left out. Every case runs
+once untimed first: the reference derives each layer's formulas with SymPy
+once per process.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def promised() -> list[tuple[str, Spec, int, float]]:
 def growth() -> list[tuple[str, Spec, int, int]]:
     """(case, spec, width, hidden layers) of the growth cases."""
     cases = [(w, 1) for w in WIDTHS] + [(DEPTH_WIDTH, d) for d in DEPTHS if d > 1]
-    return [(f"growth: {'-'.join(map(str, growth_layers(w, d)))}", network_spec(growth_layers(w, d)), w, d)
-            for w, d in cases]
+    return [(f"growth: {'-'.join(map(str, growth_layers(w, d)))}, per iteration", network_spec(growth_layers(w, d)),
+             w, d) for w, d in cases]
 
 
 def measure(repeats: int) -> list[Row]:

@@ -19,7 +19,7 @@ from verify.bench.report import markdown, write_csv
 from verify.bench.rows import COLUMNS, SECTIONS, STATUSES, Row, skipped
 from verify.bench.specs import growth_layers, network_spec, network_toml, parameters, scaling_layers, step_flops
 from verify.bench.steps import agreement
-from verify.bench.suite import differing, nox_summary, pytest_summary
+from verify.bench.suite import differing, failing_tests, nox_summary, pytest_summary
 from verify.bench.timing import Stats, interleaved
 from verify.bench.verifying import name_value
 from verify.cli.main import main
@@ -152,3 +152,12 @@ def test_a_machine_is_busy_when_its_load_exceeds_its_cores():
     assert busy([cores * 0.5, float(cores)]).startswith("no")
     assert busy([0.1, cores + 2.5]).startswith(f"yes: 1-minute load up to {cores + 2.5:.1f}")
     assert shown((1, 0.5, 0.25)) == "1.00 / 0.50 / 0.25" and shown(None) == "unknown"
+
+
+def test_failing_tests_are_named_from_pytests_short_summary():
+    output = ("FAILED tests/test_a.py::test_one - AssertionError: x\nERROR tests/test_b.py - ImportError\n"
+              "FAILED tests/test_a.py::test_one - again\n")
+    assert failing_tests(output) == "not passing: tests/test_a.py::test_one (failed), tests/test_b.py (error)"
+    assert failing_tests("5 passed") == ""
+    many = "".join(f"FAILED t.py::test_{k}\n" for k in range(6))
+    assert failing_tests(many).endswith("t.py::test_3 (failed) and 2 more")

@@ -28,6 +28,10 @@ def documented() -> Spec:
     return load(examples.spec_path(examples.DOCUMENTED))
 
 
+def how(name: str) -> str:
+    return "in this process" if name in REGISTRY and REGISTRY[name].in_process else "whole process"
+
+
 def as_process(program: Program, spec: Spec) -> tuple[Callable[[], None], str]:
     """A call that runs the program's command once (a failure raises), and which copy it runs."""
     command = program.command(spec, False)  # Missing or Unusable when it cannot be run here
@@ -47,17 +51,17 @@ def candidates(spec: Spec) -> tuple[dict[str, Callable[[], object]], dict[str, s
     for name, program in REGISTRY.items():
         if program.in_process:
             timed[name] = lambda run=program.run: run(spec)
-            notes[name] = f"in this process, run(spec) to the trajectory of {spec.iterations:,} iterations"
+            notes[name] = f"run(spec) to the trajectory of {spec.iterations:,} iterations"
             continue
         if program.runtime and shutil.which(program.runtime) is None:
-            rows.append(skipped("example", name, f"{program.runtime} is not on PATH", name))
+            rows.append(skipped("example", name, f"{program.runtime} is not on PATH", how(name)))
             continue
         try:
             timed[name], note = as_process(program, spec)
         except (Missing, Unusable) as why:
-            rows.append(skipped("example", name, str(why).split(";")[0], name))
+            rows.append(skipped("example", name, str(why).split(";")[0], how(name)))
             continue
-        notes[name] = "; ".join(filter(None, ["a whole process, its trace discarded", note]))
+        notes[name] = "; ".join(filter(None, ["its trace discarded", note]))
     ruby = shutil.which("ruby")
     if ruby is not None:
         timed[RUBY_START] = lambda: process([ruby, "-e", ""], keep=False)
@@ -72,13 +76,13 @@ def measure(repeats: int) -> list[Row]:
         try:
             function()  # warm-up: imports, caches, the first process start
         except Exception as error:  # noqa: BLE001 - a program that fails here is reported, not timed
-            rows.append(Row("example", name, name, note=notes[name]).failed(f"{type(error).__name__}: {error}"))
+            rows.append(Row("example", name, how(name), note=notes[name]).failed(f"{type(error).__name__}: {error}"))
             del timed[name]
     stats = interleaved(timed, repeats)
     ranked = [name for name in stats if name != RUBY_START]
     fastest = min(stats[name].median for name in ranked)
     for name, s in stats.items():
-        row = Row("example", name, name, number=1, note=notes[name]).timed(s)
+        row = Row("example", name, how(name), number=1, note=notes[name]).timed(s)
         if name in ranked:
             row.ratio = s.median / fastest
         if name in TARGETS:

@@ -50,6 +50,14 @@ def pytest_summary(output: str) -> str:
     return found[-1] if found else ""
 
 
+def failing_tests(output: str, most: int = 4) -> str:
+    """The tests pytest's short summary names as failed or in error (``-ra``), the first few."""
+    found = list(dict.fromkeys(f"{test} ({kind.lower()})" for kind, test in
+                               re.findall(r"^(FAILED|ERROR) (\S+)", output, re.MULTILINE)))
+    more = f" and {len(found) - most} more" if len(found) > most else ""
+    return f"not passing: {', '.join(found[:most])}{more}" if found else ""
+
+
 def last_line(output: str) -> str:
     return next(reversed(output.strip().splitlines()), "").strip("= ")
 
@@ -111,7 +119,7 @@ def nox_skipped(why: str) -> list[Row]:
 
 def summarised(row: Row, run: Process) -> Row:
     """The row with nox's sessions and pytest's closing line; failed, with the exit status, when the run failed."""
-    said = "; ".join(filter(None, [nox_summary(run.output), pytest_summary(run.output)]))
+    said = "; ".join(filter(None, [nox_summary(run.output), pytest_summary(run.output), failing_tests(run.output)]))
     if run.status != 0:
         return row.failed(f"exit status {run.status}; {said}")
     row.note = "; ".join(filter(None, [row.note, said]))

@@ -51,7 +51,10 @@ def run(args) -> int:
         writable_folder(args.out)
     except WriteError as error:
         raise UsageError(str(error)) from None
-    cap = limit_threads(args.threads) if args.threads else None
+    try:
+        cap = limit_threads(args.threads) if args.threads else None
+    except ImportError:
+        raise UsageError("--threads needs threadpoolctl: pip install 'backprop-verify[bench]'") from None
     version, torch_note = torch_version() if args.torch else (None, "--torch not given")
     repeats, sample_seconds, suite_repeats = PLANS[args.quick]
     parts = {"the documented example": lambda: example.measure(repeats),

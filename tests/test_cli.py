@@ -65,7 +65,6 @@ def test_run_takes_a_shipped_example_by_name(capsys):
     (["trace"], "no command given"),
     (["trace", "--name", "=E_total", "--", "true"], "name"),
     (["trace", "--name", "loss:E_total", "--", "true"], "PROGRAM NAME=GOLDEN_NAME"),
-    (["derive", "--all", "--out", "x"], "--out goes with --spec"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(capsys, argv, says):
     status, out, err = run_cli(capsys, *argv)

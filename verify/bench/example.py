@@ -1,79 +1,91 @@
-"""Part (a): the documented example, all its iterations, by every implementation, side by side.
+"""Part 1: the documented example, all its iterations, by every registered program, side by side.
 
-The Python implementations are timed in this process (``run(spec)`` to the
-finished trajectory); the Ruby programs as whole processes (interpreter start
-included, their trace discarded to /dev/null). The original Neuron.rb is run
-only when a copy is already at hand: this never downloads it.
+A program that runs in this process is timed from ``run(spec)`` to the
+finished trajectory; a command (the Ruby program, the original Neuron.rb) as
+a whole process, interpreter start included, its trace discarded. Neuron.rb
+runs only when a copy is at hand (NEURON_RB, or the cache folder): this never
+downloads it. Ruby's start alone is timed beside them, for context.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 
-from implementations import REGISTRY
-from implementations import neuron_rb
-from implementations.ruby_bridge import SCRIPT, example_json
-from reference.spec import DEFAULT_SPEC, load
+from implementations.registry import REGISTRY, Missing, Program, Unusable
+from implementations.spec_json import dumps as spec_json
+from reference import examples
+from reference.spec import Spec, load
 
-from .rows import Row
-from .timing import interleaved
+from .rows import Row, skipped
+from .timing import interleaved, process
+
+TARGETS = {"loop": 0.05, "vectorized": 0.2, "autograd": 3.0}  # seconds for the 10,000 iterations
+RUBY_START = "ruby start alone"
 
 
-def ruby_process(arguments: list[str], stdin: str | None = None) -> Callable[[], None]:
+def documented() -> Spec:
+    return load(examples.spec_path(examples.DOCUMENTED))
+
+
+def how(name: str) -> str:
+    return "in this process" if name in REGISTRY and REGISTRY[name].in_process else "whole process"
+
+
+def as_process(program: Program, spec: Spec) -> tuple[Callable[[], None], str]:
+    """A call that runs the program's command once (a failure raises), and which copy it runs."""
+    command = program.command(spec, False)  # Missing or Unusable when it cannot be run here
+    argv = [shutil.which(command.argv[0]) or command.argv[0], *command.argv[1:]]
+    stdin = spec_json(spec).encode() if program.stdin == "spec-json" else None
+
     def run() -> None:
-        subprocess.run(arguments, input=stdin, text=True, stdout=subprocess.DEVNULL, check=True)
-    return run
+        done = process(argv, stdin=stdin, keep=False)
+        if done.status != 0:
+            raise RuntimeError(f"{program.name} exited with status {done.status}")
+    return run, command.note
 
 
-def neuron_rb_at_hand() -> tuple[str | None, str]:
-    """The path of a verified Neuron.rb already on disk, or None and why not."""
-    cached = neuron_rb.cache_dir() / neuron_rb.FILE_NAME
-    if not os.environ.get(neuron_rb.PATH_VARIABLE) and not cached.exists():
-        return None, f"no copy at hand ({cached} absent, {neuron_rb.PATH_VARIABLE} unset); not downloaded"
-    try:
-        found = neuron_rb.locate()
-    except neuron_rb.Unavailable as error:
-        return None, str(error)
-    return str(found.path), found.describe()
-
-
-def candidates() -> tuple[dict[str, Callable[[], object]], list[Row], dict[str, str]]:
-    """What to time, the rows of what cannot be timed here, and a note per candidate."""
-    spec = load(DEFAULT_SPEC)
-    timed = {name: (lambda run=implementation.run: run(spec)) for name, implementation in REGISTRY.items()}
-    notes = {name: f"in-process run(spec), {spec.iterations} iterations" for name in REGISTRY}
-    skipped = []
+def candidates(spec: Spec) -> tuple[dict[str, Callable[[], object]], dict[str, str], list[Row]]:
+    """What to time (name -> call), a note per candidate, and the rows of the programs that cannot run here."""
+    timed, notes, rows = {}, {}, []
+    for name, program in REGISTRY.items():
+        if program.in_process:
+            timed[name] = lambda run=program.run: run(spec)
+            notes[name] = f"run(spec) to the trajectory of {spec.iterations:,} iterations"
+            continue
+        if program.runtime and shutil.which(program.runtime) is None:
+            rows.append(skipped("example", name, f"{program.runtime} is not on PATH", how(name)))
+            continue
+        try:
+            timed[name], note = as_process(program, spec)
+        except (Missing, Unusable) as why:
+            rows.append(skipped("example", name, str(why).split(";")[0], how(name)))
+            continue
+        notes[name] = "; ".join(filter(None, ["its trace discarded", note]))
     ruby = shutil.which("ruby")
-    if ruby is None:
-        skipped += [Row("example", name, name, status="skipped", note="skipped: ruby is not on PATH")
-                    for name in ("ruby (backprop.rb)", "neuron.rb (original)")]
-        return timed, skipped, notes
-    timed["ruby (backprop.rb)"] = ruby_process([ruby, str(SCRIPT)], example_json(DEFAULT_SPEC))
-    notes["ruby (backprop.rb)"] = "whole ruby process, example as JSON on stdin"
-    path, why = neuron_rb_at_hand()
-    if path is None:
-        skipped.append(Row("example", "neuron.rb (original)", "neuron.rb", status="skipped", note=f"skipped: {why}"))
-    else:
-        timed["neuron.rb (original)"] = ruby_process([ruby, path])
-        notes["neuron.rb (original)"] = f"whole ruby process; {why}"
-    timed["ruby start-up alone"] = ruby_process([ruby, "-e", ""])
-    notes["ruby start-up alone"] = "context, not ranked: ruby -e '' (part of each Ruby figure)"
-    return timed, skipped, notes
+    if ruby is not None:
+        timed[RUBY_START] = lambda: process([ruby, "-e", ""], keep=False)
+        notes[RUBY_START] = "context: ruby -e '' (part of every Ruby figure)"
+    return timed, notes, rows
 
 
 def measure(repeats: int) -> list[Row]:
-    timed, rows, notes = candidates()
-    for function in timed.values():
-        function()  # warm-up: imports, caches, the first process start
+    spec = documented()
+    timed, notes, rows = candidates(spec)
+    for name, function in list(timed.items()):
+        try:
+            function()  # warm-up: imports, caches, the first process start
+        except Exception as error:  # noqa: BLE001 - a program that fails here is reported, not timed
+            rows.append(Row("example", name, how(name), note=notes[name]).failed(f"{type(error).__name__}: {error}"))
+            del timed[name]
     stats = interleaved(timed, repeats)
-    ranked = {name: s for name, s in stats.items() if not name.startswith("ruby start-up")}
-    fastest = min(s.median for s in ranked.values())
+    ranked = [name for name in stats if name != RUBY_START]
+    fastest = min(stats[name].median for name in ranked)
     for name, s in stats.items():
-        row = Row("example", name, name.split(" ")[0], number=1, note=notes[name]).timed(s)
+        row = Row("example", name, how(name), number=1, note=notes[name]).timed(s)
         if name in ranked:
             row.ratio = s.median / fastest
+        if name in TARGETS:
+            row.within(TARGETS[name])
         rows.append(row)
     return rows

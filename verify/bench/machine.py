@@ -1,9 +1,16 @@
-"""The machine a benchmark ran on: cores, Python, NumPy, the BLAS in use (threadpoolctl), torch if present."""
+"""The machine a benchmark ran on: cores, Python, NumPy, the BLAS in use (threadpoolctl), OpenBLAS's settings, load.
+
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, when set, choose OpenBLAS's kernels and
+blocking and can slow NumPy down; the report states them as found, and the
+benchmark never changes them.
+"""
 
 from __future__ import annotations
 
 import os
 import platform
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +53,28 @@ def bytecode() -> str:
             f"{'present' if cached else 'ABSENT: every interpreter start compiles the packages from source'}")
 
 
+def load_average() -> tuple[float, float, float] | None:
+    """The 1, 5 and 15 minute load averages (None where the system does not say): how busy the machine was."""
+    try:
+        return os.getloadavg()
+    except OSError:
+        return None
+
+
+def shown(loads: tuple[float, float, float] | None) -> str:
+    return "unknown" if loads is None else " / ".join(f"{value:.2f}" for value in loads)
+
+
+def busy(one_minute_loads: list[float]) -> str:
+    """Whether other work shared the cores while the benchmark ran, judged by the 1-minute load averages seen."""
+    cores, worst = os.cpu_count() or 1, max(one_minute_loads, default=0.0)
+    if worst <= cores:
+        return f"no: the 1-minute load stayed at or below the {cores} cores"
+    return (f"yes: 1-minute load up to {worst:.1f} on {cores} cores. Other work took turns on the cores, so the "
+            "figures are slower and more spread than on an idle machine, the multithreaded ones most (BLAS and "
+            "torch wait for their descheduled threads; --threads 1 avoids that)")
+
+
 def describe(torch_version: str | None = None) -> dict[str, str]:
     """What the report states about the machine, as label -> text."""
     info = {
@@ -54,8 +83,13 @@ def describe(torch_version: str | None = None) -> dict[str, str]:
         "numpy": np.__version__,
         "BLAS (threadpoolctl)": "; ".join(blas()),
         "bytecode": bytecode(),
-        "OpenBLAS variables": ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in OPENBLAS_VARIABLES),
+        "OpenBLAS variables": ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in OPENBLAS_VARIABLES)
+        + (" (set: they choose OpenBLAS's kernel and blocking, and may slow NumPy; left as found)"
+           if any(os.environ.get(name) for name in OPENBLAS_VARIABLES) else ""),
     }
+    ruby = shutil.which("ruby")
+    if ruby:
+        info["ruby"] = subprocess.run([ruby, "--version"], capture_output=True, text=True).stdout.strip()
     if torch_version:
         info["torch"] = torch_version
     return info

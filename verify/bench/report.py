@@ -1,4 +1,8 @@
-"""Write the rows: reports/bench.csv (every figure) and reports/bench.md (a section the report can include)."""
+"""Write the rows: reports/bench.csv (every figure, one per row) and reports/bench.md (the same, for a reader).
+
+bench.md states the machine, BLAS and load first, then every target with its
+median and status, then one table per part: medians with their spread.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,14 @@ from pathlib import Path
 
 from .rows import COLUMNS, Row
 from .scaling import BATCHES, LARGE, WIDTHS
+
+TITLES = {
+    "example": "The documented example (10,000 iterations), every registered program",
+    "reference": "The exact reference (MPFR)",
+    "envelope": "The noise envelope (Monte Carlo arithmetic)",
+    "verify": "Verifying a full trace, beyond the program's own run",
+    "suite": "The suite itself",
+}
 
 
 def write_csv(rows: Iterable[Row], path: Path) -> None:
@@ -22,9 +34,9 @@ def write_csv(rows: Iterable[Row], path: Path) -> None:
 def seconds(value: float | None) -> str:
     if value is None:
         return "–"
-    if value < 1e-3:
+    if abs(value) < 1e-3:
         return f"{value * 1e6:.3g} µs"
-    return f"{value * 1e3:.3g} ms" if value < 1 else f"{value:.3g} s"
+    return f"{value * 1e3:.3g} ms" if abs(value) < 1 else f"{value:.3g} s"
 
 
 def spread(row: Row) -> str:
@@ -33,26 +45,30 @@ def spread(row: Row) -> str:
 
 def table(header: list[str], lines: Iterable[list[str]]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
-            *("| " + " | ".join(line) + " |" for line in lines), ""]
+            *("| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |" for line in lines), ""]
 
 
 def figure(row: Row) -> str:
     if row.median_s is None:
-        return row.note
-    ratio = f", {row.ratio:.2f} x torch" if row.section == "scaling" and row.ratio is not None else ""
-    return f"{seconds(row.median_s)} (min–max {spread(row)}){ratio}"
+        return "–"
+    ratio = f", {row.ratio:.3g} x torch" if row.section == "scaling" and row.ratio is not None else ""
+    return f"{seconds(row.median_s)} ({spread(row)}){ratio}"
 
 
 def targets(rows: list[Row]) -> list[str]:
     judged = [r for r in rows if r.target]
-    return table(["target", "case", "median (spread)", "status"],
-                 ([r.target, f"{r.case}: {r.implementation}", figure(r), r.status or "not judged"] for r in judged))
+    return table(["target", "case", "median (min – max)", "status"],
+                 ([r.target, f"{r.case}: {r.implementation}" if r.implementation not in ("", r.case) else r.case,
+                   figure(r),
+                   r.status or "not judged"] for r in judged))
 
 
-def example(rows: list[Row]) -> list[str]:
-    lines = ([r.case, seconds(r.median_s), spread(r), f"{seconds(r.q1_s)} – {seconds(r.q3_s)}" if r.q1_s else "–",
-              f"{r.ratio:.2f}" if r.ratio else "–", r.note] for r in rows if r.section == "example")
-    return table(["implementation", "median", "min – max", "IQR", "x fastest", "how"], lines)
+def timings(rows: list[Row], section: str) -> list[str]:
+    """The rows of one part: median, spread, runs, target and status, and how each was measured."""
+    lines = ([r.case, r.implementation, seconds(r.median_s), spread(r), str(r.repeats or "–"),
+              f"{r.ratio:.2f}" if r.ratio else "–", r.target or "–", r.status or "–", r.note]
+             for r in rows if r.section == section)
+    return table(["case", "how", "median", "min – max", "runs", "x fastest", "target", "status", "note"], lines)
 
 
 def scaling(rows: list[Row]) -> list[str]:
@@ -68,31 +84,31 @@ def scaling(rows: list[Row]) -> list[str]:
 
     def versus(width: int, batch: int) -> str:
         row = found.get((width, batch, "vectorized"))
-        return f"{row.ratio:.2f}" if row is not None and row.ratio is not None else "–"
+        if row is None or row.ratio is None:
+            return "–"
+        return f"{row.ratio:.3g}" + (f" ({row.status})" if row.status else "")
 
     lines = ([str(w), str(b), *(cell(w, b, n) for n in names), versus(w, b)] for w in WIDTHS for b in BATCHES)
     return table(["width", "batch", "vectorized", "autograd", "torch", "np.dot same shape", "vectorized / torch"],
                  lines)
 
 
-def suite(rows: list[Row]) -> list[str]:
-    lines = ([r.case, f"`{r.implementation}`", seconds(r.median_s), spread(r), str(r.repeats or "–"), r.target,
-              r.status, r.note] for r in rows if r.section == "suite")
-    return table(["what", "command", "median", "min – max", "runs", "target", "status", "note"], lines)
+def part(rows: list[Row], section: str) -> list[str]:
+    return [f"### {TITLES[section]}", "", *timings(rows, section)]
 
 
 def markdown(rows: list[Row], machine: dict[str, str], heading: str) -> str:
-    peak = [r for r in rows if r.section == "matmul"]
+    notes = [f"{r.case} ({r.implementation}): {r.status}, {r.note}" for r in rows
+             if r.section == "scaling" and r.median_s is None]
+    peak = [f"For scale, {r.case}: {seconds(r.median_s)}, {r.gflops:.1f} GFLOP/s." for r in rows
+            if r.section == "matmul" and r.median_s is not None and r.gflops is not None]
     parts = ["## Benchmarks", "", heading, "",
              *table(["machine", ""], ([k, v] for k, v in machine.items())),
              "### Targets", "", *targets(rows),
-             "### The documented example, every implementation", "",
-             "Interleaved runs; ratios are of medians to the fastest implementation.", "", *example(rows),
+             *part(rows, "example"), *part(rows, "reference"), *part(rows, "envelope"), *part(rows, "verify"),
              "### One training step as the network grows (float64)", "",
-             "Median time per step (forward, backward, update); GFLOP/s count 6 x batch x parameters flops "
-             "(np.dot: 2 x batch x width² for (batch x width) @ (width x width)), from width "
-             f"{LARGE} on.", "", *scaling(rows),
-             *(f"For scale, {r.case}: {seconds(r.median_s)}, {r.gflops:.1f} GFLOP/s." for r in peak), "",
-             *[f"torch: {r.note}\n" for r in rows if r.section == "scaling" and r.status == "skipped"],
-             "### The suite itself", "", *suite(rows)]
+             "Median time per step (forward, backward, update) of a width-width-width sigmoid network; GFLOP/s "
+             "count 6 x batch x parameters flops (np.dot: 2 x batch x width² for (batch x width) @ (width x width)), "
+             f"from width {LARGE} on.", "", *scaling(rows), *peak, "", *(f"- {n}" for n in notes), "",
+             *part(rows, "suite")]
     return "\n".join(parts).rstrip() + "\n"

@@ -1,43 +1,65 @@
-"""In-memory specs for the scaling cases: width-width-width networks with random weights and a batch of examples.
+"""Specs the benchmark makes: fully connected sigmoid networks of any shape, as TOML text read by the spec reader.
 
-The numbers are drawn from a seeded generator (the documented example's are
-never used here). Biases are per neuron and trained, so one step updates every
-parameter.
+Weights, biases, inputs and targets are drawn from a seeded generator and
+written with four significant digits (the documented example's numbers are
+never used here). Biases are per neuron and trained, so one step moves every
+parameter; the spec reader validates the text as it would a user's file.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import numpy as np
 
-from reference.spec import Example, Spec
+from reference.spec import Spec, loads
+
+DIGITS = 4
 
 
-def parameters(width: int) -> int:
-    """Weights and biases of a width-width-width network with a bias per neuron."""
-    return 2 * width * width + 2 * width
+def parameters(layers: tuple[int, ...]) -> int:
+    """Weights and biases (one per neuron) of a fully connected network of these layer sizes."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(layers, layers[1:], strict=False))
 
 
-def step_flops(width: int, batch: int) -> int:
+def step_flops(layers: tuple[int, ...], batch: int) -> int:
     """The conventional count for one forward and backward pass: 6 flops per parameter per example."""
-    return 6 * batch * parameters(width)
+    return 6 * batch * parameters(layers)
 
 
-def _decimals(values: np.ndarray) -> tuple[Decimal, ...]:
-    """The shortest decimals that read back as the same doubles, as a spec file would hold them."""
-    return tuple(Decimal(repr(v)) for v in values.tolist())
+def _array(values: np.ndarray) -> str:
+    """A TOML array of numbers (nested for a matrix)."""
+    if values.ndim > 1:
+        return "[" + ",\n ".join(_array(row) for row in values) + "]"
+    return "[" + ", ".join(f"{v:.{DIGITS}g}" for v in values.tolist()) + "]"
 
 
-def scaling_spec(width: int, batch: int, seed: int = 0) -> Spec:
-    """A valid spec of layers (width, width, width), ``batch`` examples, one iteration."""
+def network_toml(layers: tuple[int, ...], batch: int = 1, iterations: int = 1, seed: int = 0) -> str:
+    """The spec file of a sigmoid network of ``layers``, trained on ``batch`` examples (mean loss) by SGD."""
     generator = np.random.default_rng(seed)
-    scale = 1.0 / np.sqrt(width)  # keeps the sigmoids away from saturation at every width
-    weights = lambda: tuple(_decimals(row) for row in generator.uniform(-scale, scale, (width, width)))  # noqa: E731
-    examples = tuple(Example(_decimals(generator.uniform(0, 1, width)), _decimals(generator.uniform(0, 1, width)))
-                     for _ in range(batch))
-    return Spec(name=f"scaling {width}-{width}-{width}, batch {batch}", layers=(width, width, width),
-                activation="sigmoid", loss="half_squared_error", bias_mode="per_neuron", train_biases=True,
-                learning_rate=Decimal("0.5"), iterations=1, reduction="mean", examples=examples,
-                w_hidden=weights(), w_output=weights(), b_hidden=_decimals(generator.uniform(-scale, scale, width)),
-                b_output=_decimals(generator.uniform(-scale, scale, width)), source=f"<scaling w={width} b={batch}>")
+    weights, biases = [], []
+    for n_in, n_out in zip(layers, layers[1:], strict=False):
+        scale = 1.0 / np.sqrt(n_in)  # keeps the sigmoids away from saturation at every width
+        weights.append(_array(generator.uniform(-scale, scale, (n_out, n_in))))
+        biases.append(_array(generator.uniform(-scale, scale, n_out)))
+    examples = "".join(f"[[examples]]\ninputs = {_array(generator.uniform(0, 1, layers[0]))}\n"
+                       f"targets = {_array(generator.uniform(0.1, 0.9, layers[-1]))}\n" for _ in range(batch))
+    shape = "-".join(map(str, layers))
+    return (f'name = "benchmark {shape}, batch {batch}"\n'
+            f'[network]\nlayers = {list(layers)}\nactivation = "sigmoid"\nloss = "half_squared_error"\n'
+            f'biases = "per_neuron"\ntrain_biases = true\n'
+            f'[training]\nlearning_rate = 0.5\niterations = {iterations}\nreduction = "mean"\n{examples}'
+            f"[weights]\nlayers = [{', '.join(weights)}]\n[biases]\nlayers = [{', '.join(biases)}]\n")
+
+
+def network_spec(layers: tuple[int, ...], batch: int = 1, iterations: int = 1, seed: int = 0) -> Spec:
+    shape = "-".join(map(str, layers))
+    return loads(network_toml(layers, batch, iterations, seed), source=f"<benchmark {shape} batch {batch}>")
+
+
+def scaling_layers(width: int) -> tuple[int, int, int]:
+    """The scaling cases: width inputs, one hidden layer of width neurons, width outputs."""
+    return (width, width, width)
+
+
+def growth_layers(width: int, hidden: int) -> tuple[int, ...]:
+    """The reference's growth cases: two inputs, ``hidden`` layers of ``width`` neurons, two outputs."""
+    return (2, *[width] * hidden, 2)

@@ -1,10 +1,11 @@
 """One training step of a spec's network, as each contender takes it; each returns (step, parameters).
 
-``step()`` does forward pass, backward pass and update in place; ``parameters()``
-returns the current weights and biases as one float64 vector in the documented
-order, so the contenders can be checked against each other. vectorized and
-autograd are driven through their own classes, as their ``rows`` loop does,
-without the trajectory bookkeeping.
+``step()`` does the forward pass, the backward pass and the update in place;
+``parameters()`` returns the current weights and biases as one float64 vector
+in the documented order (weights layer by layer, row by row, then biases), so
+the contenders can be checked against each other. vectorized and autograd are
+driven through their own classes, as their ``rows`` loop does, without the
+trajectory's bookkeeping.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from autograd import grad_and_aux
 
 from implementations.autodiff import Autodiff
 from implementations.vectorized import Vectorized
@@ -25,38 +25,39 @@ def vectorized(spec: Spec) -> Stepper:
     network = Vectorized(spec, "float64")
 
     def step() -> None:
-        _, out_h, _, out_o = network.forward()
-        network.backward(out_h, out_o, with_biases=True)
+        nets, outs = network.forward()
+        network.backward(nets, outs, with_biases=True)
         network.update()
     return step, lambda: network.theta.copy()
 
 
 def autograd(spec: Spec) -> Stepper:
     network = Autodiff(spec)
-    gradient = grad_and_aux(network.loss_and_outputs)
-    theta, n = network.theta.copy(), network.n_trained
+    state, n = network.optimizer_state(), network.n_trained
 
     def step() -> None:
-        g, _ = gradient(theta)
-        theta[:n] -= network.learning_rate * g[:n]
-    return step, lambda: theta.copy()
+        _, _, gradient = network.gradient()
+        network.update(gradient[:n], state)
+    return step, lambda: network.theta.copy()
 
 
 def torch_autograd(spec: Spec) -> Stepper:
-    """torch.autograd on the CPU in float64, written as a torch user would; torch must be importable."""
+    """torch.autograd on the CPU in float64, written as a torch user would (sigmoid layers, half squared error)."""
     import torch
 
     start = Vectorized(spec, "float64")  # the same float64 numbers the other contenders start from
     tensor = lambda array, grad=False: torch.tensor(array, dtype=torch.float64, requires_grad=grad)  # noqa: E731
     X, T = tensor(start.X), tensor(start.T)
-    W_h, W_o, b_h, b_o = (tensor(a, grad=True) for a in (start.W_h, start.W_o, start.b_h, start.b_o))
-    trained = (W_h, W_o, b_h, b_o)
+    weights = [tensor(W, grad=True) for W in start.W]
+    biases = [tensor(b, grad=True) for b in start.b]
+    trained = weights + biases
     scale, rate = float(start.scale), float(start.learning_rate)
 
     def step() -> None:
-        out_h = torch.sigmoid(X @ W_h.T + b_h)
-        out_o = torch.sigmoid(out_h @ W_o.T + b_o)
-        loss = scale * 0.5 * ((T - out_o) ** 2).sum()
+        out = X
+        for W, b in zip(weights, biases, strict=True):
+            out = torch.sigmoid(out @ W.T + b)
+        loss = scale * 0.5 * ((T - out) ** 2).sum()
         loss.backward()
         with torch.no_grad():
             for p in trained:
@@ -65,11 +66,12 @@ def torch_autograd(spec: Spec) -> Stepper:
     return step, lambda: torch.cat([p.detach().reshape(-1) for p in trained]).numpy().copy()
 
 
-def agreement(names: list[str], steps: int = 2) -> float:
-    """Largest relative difference between the contenders' parameters after a few steps of a small network."""
-    from .specs import scaling_spec
+CONTENDERS: dict[str, Callable[[Spec], Stepper]] = {"vectorized": vectorized, "autograd": autograd,
+                                                    "torch": torch_autograd}
 
-    spec = scaling_spec(3, 2)
+
+def agreement(names: list[str], spec: Spec, steps: int = 2) -> float:
+    """Largest relative difference between the contenders' parameters after a few steps of ``spec``'s network."""
     start = np.array([float(v) for v in spec.weights + spec.biases])
     after = []
     for name in names:
@@ -87,7 +89,7 @@ def torch_version() -> tuple[str | None, str]:
     try:
         import torch
     except ImportError as error:
-        return None, f"torch not importable ({error})"
+        return None, f"torch not importable ({error}; pip install torch==2.13.0)"
     return torch.__version__, f"torch {torch.__version__}, {torch.get_num_threads()} threads"
 
 
@@ -102,7 +104,3 @@ def limit_threads(threads: int) -> object:
         return limiter
     torch.set_num_threads(threads)
     return limiter
-
-
-CONTENDERS: dict[str, Callable[[Spec], Stepper]] = {"vectorized": vectorized, "autograd": autograd,
-                                                    "torch": torch_autograd}

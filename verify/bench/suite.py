@@ -1,10 +1,15 @@
-"""Part (d): wall time of the suite itself, each command as a user types it.
+"""Part 6: wall time of the suite itself, each command as a user types it.
 
-Goldens are regenerated in a scratch copy of reference/ and golden/, so the
-committed files are never rewritten, and the copy is then compared with them.
-The whole default ``nox`` run is timed with its environments reused: if one is
-missing, an untimed first run creates it. A command that fails is reported
-"failed" with its exit code, never as a met target.
+- ``backprop-verify derive --all --out SCRATCH``: every golden regenerated into
+  a scratch folder (the committed ones are never rewritten), then compared
+  with the committed files byte for byte;
+- ``nox -s tests`` and plain ``nox``, environments reused: when one is
+  missing, an untimed first run creates it. Left out, with a row saying why,
+  when nox is not on PATH or this is not a checkout;
+- ``backprop-verify report``.
+
+A command that fails is a row "failed" with its exit status and its last
+line, never a target met.
 """
 
 from __future__ import annotations
@@ -12,93 +17,119 @@ from __future__ import annotations
 import filecmp
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from .rows import Row
-from .timing import Stats
+from reference import examples, goldens
 
-ROOT = Path(__file__).resolve().parent.parent
-NOX_DEFAULT_SESSIONS = ("check", "tests", "ruby")
+from .rows import Row, skipped
+from .timing import Process, processes
 
-
-def timed_runs(command: list[str], cwd: Path, repeats: int) -> tuple[Stats, int, str]:
-    """Seconds per run of ``command``, the first non-zero exit code (0 if none), and the output of that run or the last."""
-    seconds, failure, output = [], 0, ""
-    for _ in range(repeats):
-        started = time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-        seconds.append(time.perf_counter() - started)
-        if not failure:
-            failure, output = done.returncode, done.stdout + done.stderr
-    return Stats.of(seconds), failure, output
+ROOT = Path(__file__).resolve().parent.parent.parent
+NOX_DEFAULT_SESSIONS = ("lint", "tests", "report")
+NOX_CASES = {"nox -s tests": (["-s", "tests"], 20.0), "nox (default sessions)": ([], 25.0)}
+REPORT_TARGET = 5.0
 
 
-def nox_sessions(output: str) -> str:
-    """nox's closing summary in one line: each session's result and time."""
-    found = re.findall(r"\* (\S+): (\w+), took ([^\n]+)", output)
-    return ", ".join(f"{name} {result} in {took.strip()}" for name, result, took in found)
+def command(name: str) -> list[str]:
+    """How to start ``backprop-verify`` from this interpreter's environment."""
+    script = Path(sys.executable).parent / name
+    return [str(script)] if script.exists() else [sys.executable, "-m", "verify.cli"]
+
+
+def nox_summary(output: str) -> str:
+    """nox's closing summary in one line: each session's result (and time, where nox gives it)."""
+    found = re.findall(r"^nox > \* (\S+): (\w+)(?:, took ([^\n]+))?$", output, re.MULTILINE)
+    return ", ".join(f"{name} {result}" + (f" in {took.strip()}" if took else "") for name, result, took in found)
+
+
+def pytest_summary(output: str) -> str:
+    """pytest's closing line (``N passed, ... in S s``), if the output has one."""
+    found = re.findall(r"^=* ?(\d+ (?:passed|failed|error)[^=\n]*?) ?=*$", output, re.MULTILINE)
+    return found[-1] if found else ""
+
+
+def failing_tests(output: str, most: int = 4) -> str:
+    """The tests pytest's short summary names as failed or in error (``-ra``), the first few."""
+    found = list(dict.fromkeys(f"{test} ({kind.lower()})" for kind, test in
+                               re.findall(r"^(FAILED|ERROR) (\S+)", output, re.MULTILINE)))
+    more = f" and {len(found) - most} more" if len(found) > most else ""
+    return f"not passing: {', '.join(found[:most])}{more}" if found else ""
 
 
 def last_line(output: str) -> str:
     return next(reversed(output.strip().splitlines()), "").strip("= ")
 
 
-def suite_row(case: str, command: list[str], cwd: Path, repeats: int, limit: float, note: str,
-              summary=lambda output: "") -> Row:
-    stats, failure, output = timed_runs(command, cwd, repeats)
-    row = Row("suite", case, " ".join(Path(command[0]).name if k == 0 else a for k, a in enumerate(command)),
-              number=1, target=f"< {limit:g} s", note="; ".join(filter(None, [note, summary(output)]))).timed(stats)
-    if failure:
-        row.status, row.note = "failed", f"{row.note}; exit {failure}: {last_line(output)}"
-    else:
-        row.status = "met" if stats.median < limit else "missed"
+def timed_command(case: str, argv: list[str], shown: str, repeats: int, note: str = "", **options) -> Row:
+    """A row of ``repeats`` runs of ``argv``; failed, with the exit status, when a run failed."""
+    stats, quoted = processes(argv, repeats, **options)
+    row = Row("suite", case, shown, number=1, note=note).timed(stats)
+    if quoted.status != 0:
+        row.failed(f"exit status {quoted.status}: {last_line(quoted.output)}")
     return row
 
 
-def goldens(repeats: int) -> list[Row]:
+def differing(scratch: Path) -> list[str]:
+    """The golden files regenerated into ``scratch`` that are not byte for byte the committed ones."""
+    found = []
+    for name in examples.names():
+        compared = filecmp.cmpfiles(examples.folder(name), scratch / name, goldens.FILES, shallow=False)
+        found += [f"{name}/{file}" for file in compared[1] + compared[2]]
+    return found
+
+
+def regenerated(repeats: int) -> Row:
     with tempfile.TemporaryDirectory(prefix="bench-goldens-") as scratch:
-        scratch = Path(scratch)
-        for folder in ("reference", "golden"):
-            shutil.copytree(ROOT / folder, scratch / folder, ignore=shutil.ignore_patterns("__pycache__"))
-        rows = [suite_row("goldens: documented example", [sys.executable, "-m", "reference"], scratch, repeats, 3,
-                          "python -m reference (SymPy derivation, golden files written)"),
-                suite_row("goldens: all examples", [sys.executable, "-m", "reference", "--all"], scratch, repeats, 3,
-                          "python -m reference --all")]
-        compared = filecmp.dircmp(ROOT / "golden", scratch / "golden")
-        differing = compared.diff_files + [f"{d}/{f}" for d, sub in compared.subdirs.items() for f in sub.diff_files]
-        same = "regenerated files identical to the committed ones" if not differing else \
-            f"regenerated files DIFFER from the committed ones: {', '.join(differing)}"
-    for row in rows:
-        row.note += f"; {same}"
-    return rows
+        row = timed_command("regenerate every golden", [*command("backprop-verify"), "derive", "--all", "--out",
+                            scratch], "backprop-verify derive --all --out SCRATCH", repeats)
+        if row.status != "failed":
+            different = differing(Path(scratch))
+            row.target = "identical to the committed goldens"
+            row.status = "failed" if different else "met"
+            row.note = f"DIFFER: {', '.join(different)}" if different else \
+                f"{len(examples.names())} examples, every file identical to the committed one"
+    return row
 
 
 def nox_rows(repeats: int) -> list[Row]:
     nox = shutil.which("nox")
-    if nox is None:
-        return [Row("suite", "nox (default sessions)", "nox", target="< 30 s", status="skipped",
-                    note="skipped: nox is not on PATH")]
+    why = "nox is not on PATH" if nox is None else None
+    if not (ROOT / "noxfile.py").is_file() or not (ROOT / ".git").exists():
+        why = f"not in a checkout ({ROOT} has no noxfile.py or .git)"
+    if why:
+        return nox_skipped(why)
     note = "environments reused"
     if not all((ROOT / ".nox" / session).is_dir() for session in NOX_DEFAULT_SESSIONS):
-        subprocess.run([nox], cwd=ROOT, capture_output=True)
+        processes([nox], 1, cwd=ROOT)
         note += " (an untimed first run created the missing ones)"
-    return [suite_row("nox (default sessions)", [nox], ROOT, repeats, 30, f"plain nox, {note}, installs checked",
-                      nox_sessions),
-            suite_row("nox -R (default sessions)", [nox, "-R"], ROOT, repeats, 30, f"{note}, installs skipped",
-                      nox_sessions)]
+    rows = []
+    for case, (arguments, limit) in NOX_CASES.items():
+        stats, quoted = processes([nox, *arguments], repeats, cwd=ROOT)
+        row = Row("suite", case, " ".join(["nox", *arguments]), number=1, note=note).timed(stats)
+        rows.append(summarised(row, quoted).within(limit))
+    return rows
+
+
+def nox_skipped(why: str) -> list[Row]:
+    return [skipped("suite", case, why, " ".join(["nox", *arguments]), f"< {limit:g} s")
+            for case, (arguments, limit) in NOX_CASES.items()]
+
+
+def summarised(row: Row, run: Process) -> Row:
+    """The row with nox's sessions and pytest's closing line; failed, with the exit status, when the run failed."""
+    said = "; ".join(filter(None, [nox_summary(run.output), pytest_summary(run.output), failing_tests(run.output)]))
+    if run.status != 0:
+        return row.failed(f"exit status {run.status}; {said}")
+    row.note = "; ".join(filter(None, [row.note, said]))
+    return row
 
 
 def measure(repeats: int, with_nox: bool) -> list[Row]:
-    rows = goldens(repeats)
-    rows.append(suite_row("pytest", [sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"], ROOT, repeats,
-                          60, "the whole test suite", last_line))
-    if with_nox:
-        rows += nox_rows(1)  # each run takes about half a minute
-    else:
-        rows.append(Row("suite", "nox (default sessions)", "nox", target="< 30 s", status="skipped",
-                        note="skipped: --quick"))
+    rows = [regenerated(repeats)]
+    rows += nox_rows(repeats) if with_nox else nox_skipped("--quick")
+    report = timed_command("the report", [*command("backprop-verify"), "report"], "backprop-verify report", repeats,
+                           "every registered program on every example, into reports/", cwd=ROOT)
+    rows.append(report.within(REPORT_TARGET))
     return rows

@@ -16,7 +16,8 @@ from .common import UsageError, add_spec, load_spec, whole
 EXAMPLE = """examples:
   backprop-verify derive                          # the documented example, into its golden folder
   backprop-verify derive --all --check            # derive every shipped example and compare with its goldens
-  backprop-verify derive --spec my.toml --out g/  # any spec, into any folder"""
+  backprop-verify derive --spec my.toml --out g/  # any spec, into any folder
+  backprop-verify derive --all --out scratch/     # every example into scratch/NAME, the committed ones untouched"""
 
 
 def add_parser(commands) -> None:
@@ -26,7 +27,8 @@ def add_parser(commands) -> None:
     which = parser.add_mutually_exclusive_group()
     add_spec(which)
     which.add_argument("--all", action="store_true", help="every shipped example, each into its own folder")
-    parser.add_argument("--out", type=Path, help="folder for the goldens (default: the spec's folder)")
+    parser.add_argument("--out", type=Path, help="folder for the goldens (default: the spec's folder); "
+                        "with --all, each example goes into a folder of its name under it")
     parser.add_argument("--iterations", type=whole(1, MAX_ITERATIONS), help="default: the spec's")
     parser.add_argument("--check", action="store_true",
                         help="write nothing: compare with the goldens on disk, exit 1 where they differ")
@@ -43,11 +45,12 @@ def _progress(name: str):
 
 
 def run(args) -> int:
-    if args.all and args.out:
-        raise UsageError("--out goes with --spec, not with --all")
     paths = examples.all_specs() if args.all else [args.spec]
     specs = [load_spec(p, args.iterations) for p in paths]  # every spec is validated before anything is written
-    outs = [args.out or Path(p).parent for p in paths]
+    if args.out is None:
+        outs = [Path(p).parent for p in paths]
+    else:
+        outs = [args.out / Path(p).parent.name for p in paths] if args.all else [args.out]
     for out in outs:  # before the derivation, which can take minutes
         try:
             if not args.check:
@@ -56,7 +59,7 @@ def run(args) -> int:
         except WriteError as error:
             raise UsageError(str(error)) from None
     problems = []
-    for path, spec, out in zip(paths, specs, outs):
+    for path, spec, out in zip(paths, specs, outs, strict=True):
         started = time.perf_counter()
         files = goldens.render(spec, args.iterations, progress=_progress(spec.name))
         took = f"({time.perf_counter() - started:.2f} s)"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import import_module, metadata
+from importlib import metadata
 
-from . import check, derive, listing, run, trace
+from . import bench, check, derive, listing, report, run, trace
 from .common import Parser, UsageError, fail
 
-SUBCOMMANDS = [derive, run, check, trace, listing]
-OPTIONAL = ["report", "bench"]  # loaded one by one: a missing one leaves the other available
+SUBCOMMANDS = [derive, run, check, trace, report, bench, listing]
 
 
 def version() -> str:
@@ -28,12 +27,6 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"backprop-verify {version()}")
     commands = top.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=Parser)
     for module in SUBCOMMANDS:
-        module.add_parser(commands)
-    for name in OPTIONAL:
-        try:
-            module = import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError:  # each needs extras (Jinja2, the benchmarks' tools); the rest works without them
-            continue
         module.add_parser(commands)
     return top
 

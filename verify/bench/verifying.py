@@ -1,0 +1,82 @@
+"""Part 4: what verifying a program's full trace costs beyond the program's own run.
+
+The documented example's 10,000 iterations are 190,000 values. A stand-in
+program prints them with ``cat`` from a file, once as the golden CSV and once
+as a name:value trace (one ``name:value`` line per value, as Neuron.rb prints
+them); ``verify_command`` runs it, reads the trace as it streams in, and
+compares it with the goldens. What verifying adds is the verification's wall
+time less that of ``cat`` alone with its output captured, round by round. The
+reader alone (``read_text`` of the text in hand) is timed beside it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from reference import examples, names
+from verify import programs, truth
+from verify.status import Status
+from verify.trace import read_text
+
+from .example import documented
+from .rows import Row, skipped
+from .timing import Stats, interleaved, process
+
+TARGET = 0.5
+
+
+def name_value(golden: Path, quantities: list[str]) -> str:
+    """The golden trajectory as a name:value trace, each value's text as the CSV has it."""
+    lines = golden.read_text(encoding="utf-8").splitlines()[1:]
+    return "".join(f"{name}:{value}\n" for line in lines
+                   for name, value in zip(quantities, line.split(",")[1:], strict=True))
+
+
+def verified(argv: list[str], spec) -> None:
+    verdict = programs.verify_command(argv, spec)
+    if verdict.status is not Status.PASSED:
+        raise RuntimeError(f"the verdict is {verdict.status}: {verdict.reason}")
+
+
+def beyond_the_command(cat: str, path: Path, spec, repeats: int) -> Stats:
+    """Per round: verify_command's wall time minus that of the command alone."""
+    differences = []
+    for _ in range(repeats):
+        alone = process([cat, str(path)]).seconds
+        started = time.perf_counter()
+        verified([cat, str(path)], spec)
+        differences.append(time.perf_counter() - started - alone)
+    return Stats.of(differences)
+
+
+def measure(repeats: int) -> list[Row]:
+    cat = shutil.which("cat")
+    if cat is None:
+        return [skipped("verify", "full trace", "cat is not on PATH", target=f"< {TARGET:g} s")]
+    spec = documented()
+    quantities = names.quantities(spec)
+    golden = examples.folder(examples.DOCUMENTED) / "trajectory.csv"
+    truth.load(spec)  # warm: the goldens read once, as any run after the first finds them
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-trace-") as scratch:
+        traces = {"csv": golden, "name:value": Path(scratch) / "trace.txt"}
+        traces["name:value"].write_text(name_value(golden, quantities), encoding="utf-8")
+        values = f"{spec.iterations * len(quantities):,} values"
+        for form, path in traces.items():
+            case = f"{form} trace, {values}"
+            try:
+                verified([cat, str(path)], spec)
+            except RuntimeError as error:
+                rows.append(Row("verify", case, "verify_command").failed(str(error)).within(TARGET))
+                continue
+            rows.append(Row("verify", case, "verify_command less cat alone", number=1,
+                            note=f"cat {path.name} (fed through the runner and reader), compared with the goldens")
+                        .timed(beyond_the_command(cat, path, spec, repeats)).within(TARGET))
+            text = path.read_text(encoding="utf-8")
+            reader = interleaved({form: lambda text=text: read_text(text, quantities)}, repeats)[form]
+            rows.append(Row("verify", case, "read_text (the reader alone)", number=1,
+                            note=f"{len(text) / 1e6:.1f} MB of text in hand").timed(reader))
+    return rows

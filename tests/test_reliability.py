@@ -647,10 +647,12 @@ def test_every_subcommands_parse_errors_are_one_line(capsys, subcommand):
         assert out == ""
 
 
-def test_derive_all_with_out_is_refused(tmp_path, capsys, no_derivation):
-    code, _, err = run_cli(capsys, "derive", "--all", "--out", tmp_path / "X")
-    one_line_error(code, err, "--out", "--all")
-    assert not (tmp_path / "X").exists()
+def test_derive_all_with_out_writes_each_example_into_a_folder_of_its_own(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(goldens, "render", lambda spec, iterations=None, progress=None: {"derivation.csv": spec.name})
+    code, out, _ = run_cli(capsys, "derive", "--all", "--out", tmp_path / "X")
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "X").iterdir()) == sorted(examples.names())
+    assert (tmp_path / "X" / "documented" / "derivation.csv").read_text() == "documented 2-2-2 example"
 
 
 def test_a_spec_path_that_is_a_folder_is_refused(tmp_path, capsys, no_derivation):

@@ -211,8 +211,9 @@ def test_a_killed_derivation_leaves_no_process_and_no_partial_set(tmp_path, sig)
                              cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, start_new_session=True)
     try:
-        progress = first_line(child.stderr, limit=120)  # the derivation reports progress once it has run 2 s
-        assert "documented 2-2-2 example:" in progress, progress
+        progress = first_line(child.stderr, limit=120)  # the derivation says when it starts
+        assert "documented 2-2-2 example: deriving 200,000 iterations" in progress, progress
+        time.sleep(0.3)  # well into the work: 200,000 iterations take minutes
         assert children(child.pid) == []  # it works in this one process
         child.send_signal(sig)
         assert child.wait(timeout=60) == -sig
@@ -405,10 +406,19 @@ def test_a_golden_with_crlf_line_ends_differs(tmp_path, capsys, rendered):
 
 # --- 7. Neuron.rb: bounded reads, never a hang -----------------------------------------------------------------
 
-def check_neuron_rb(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "verify.cli", "check", "neuron.rb", "--spec", "documented"],
-                          cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL)
+ARGV = ["check", "neuron.rb", "--spec", "documented"]
+
+
+def check_neuron_rb(env: dict[str, str], monkeypatch, capsys, isolated: bool) -> subprocess.CompletedProcess:
+    """``check neuron.rb`` with ``env``: in a process of its own when a bug could hang or exhaust it (a FIFO,
+    /dev/zero), else in this one."""
+    if isolated:
+        return subprocess.run([sys.executable, "-m", "verify.cli", *ARGV], cwd=ROOT, env={**os.environ, **env},
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run_cli(capsys, *ARGV)
+    return subprocess.CompletedProcess(ARGV, code, out, err)
 
 
 def errored(result: subprocess.CompletedProcess, *words: str) -> None:
@@ -420,34 +430,35 @@ def errored(result: subprocess.CompletedProcess, *words: str) -> None:
         assert word in lines[0], lines[0]
 
 
-GIVEN = {
-    "/dev/zero": (lambda tmp: "/dev/zero", "not a regular file"),
-    "a folder": (lambda tmp: str(tmp), "is a folder"),
-    "a huge file": (lambda tmp: str(spec_file(tmp, name="Neuron.rb", data=b"#" * (1 << 20))), "larger than"),
-    "a path through a file": (lambda tmp: str(spec_file(tmp, name="file") / "Neuron.rb"), "cannot read"),
+GIVEN = {  # how to make the path, the words of the error, whether a bug could hang or exhaust the verifier
+    "/dev/zero": (lambda tmp: "/dev/zero", "not a regular file", True),
+    "a folder": (lambda tmp: str(tmp), "is a folder", False),
+    "a huge file": (lambda tmp: str(spec_file(tmp, name="Neuron.rb", data=b"#" * (1 << 20))), "larger than", False),
+    "a path through a file": (lambda tmp: str(spec_file(tmp, name="file") / "Neuron.rb"), "cannot read", False),
 }
 
 
 @pytest.mark.ruby
 @pytest.mark.parametrize("case", GIVEN)
-def test_a_given_neuron_rb_that_cannot_be_read_errors_with_one_line(tmp_path, neuron_cache, case):
-    path, words = GIVEN[case]
-    errored(check_neuron_rb({neuron_rb.PATH_VARIABLE: path(tmp_path), neuron_rb.CACHE_VARIABLE: str(neuron_cache)}),
-            words)
+def test_a_given_neuron_rb_that_cannot_be_read_errors_with_one_line(tmp_path, monkeypatch, capsys, neuron_cache,
+                                                                   case):
+    path, words, isolated = GIVEN[case]
+    env = {neuron_rb.PATH_VARIABLE: path(tmp_path), neuron_rb.CACHE_VARIABLE: str(neuron_cache)}
+    errored(check_neuron_rb(env, monkeypatch, capsys, isolated), words)
 
 
 CACHED = {
-    "a FIFO": (lambda path: os.mkfifo(path), "not a regular file"),
-    "a folder": (lambda path: path.mkdir(), "is a folder"),
+    "a FIFO": (lambda path: os.mkfifo(path), "not a regular file", True),
+    "a folder": (lambda path: path.mkdir(), "is a folder", False),
 }
 
 
 @pytest.mark.ruby
 @pytest.mark.parametrize("case", CACHED)
-def test_a_cached_neuron_rb_that_is_not_a_file_errors_with_one_line(neuron_cache, case):
-    make, words = CACHED[case]
+def test_a_cached_neuron_rb_that_is_not_a_file_errors_with_one_line(neuron_cache, monkeypatch, capsys, case):
+    make, words, isolated = CACHED[case]
     make(neuron_cache / neuron_rb.FILE_NAME)
-    errored(check_neuron_rb({neuron_rb.CACHE_VARIABLE: str(neuron_cache)}), words)
+    errored(check_neuron_rb({neuron_rb.CACHE_VARIABLE: str(neuron_cache)}, monkeypatch, capsys, isolated), words)
 
 
 @pytest.mark.ruby

@@ -61,6 +61,8 @@ def run(args) -> int:
     problems = []
     for path, spec, out in zip(paths, specs, outs, strict=True):
         started = time.perf_counter()
+        print(f"  {spec.name}: deriving {args.iterations or spec.iterations:,} iterations ...", file=sys.stderr,
+              flush=True)
         files = goldens.render(spec, args.iterations, progress=_progress(spec.name))
         took = f"({time.perf_counter() - started:.2f} s)"
         try:

@@ -7,11 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from reference import examples, goldens
+from reference import examples, goldens, names
 from reference.spec import MAX_ITERATIONS
 from reference.writer import WriteError, check_targets, writable_folder
 
 from .common import UsageError, add_spec, load_spec, whole
+
+LONG = 1_000_000  # values of a trajectory beyond which the derivation announces itself
 
 EXAMPLE = """examples:
   backprop-verify derive                          # the documented example, into its golden folder
@@ -61,8 +63,9 @@ def run(args) -> int:
     problems = []
     for path, spec, out in zip(paths, specs, outs, strict=True):
         started = time.perf_counter()
-        print(f"  {spec.name}: deriving {args.iterations or spec.iterations:,} iterations ...", file=sys.stderr,
-              flush=True)
+        iterations = args.iterations or spec.iterations
+        if iterations * len(names.quantities(spec)) >= LONG:  # minutes of work: say so before it starts
+            print(f"  {spec.name}: deriving {iterations:,} iterations ...", file=sys.stderr, flush=True)
         files = goldens.render(spec, args.iterations, progress=_progress(spec.name))
         took = f"({time.perf_counter() - started:.2f} s)"
         try:

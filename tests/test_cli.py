@@ -115,3 +115,8 @@ def test_the_installed_command_works_from_another_folder(tmp_path):
 def test_options_after_the_program_are_refused(capsys):
     status, out, err = run_cli(capsys, "trace", "cat", "trace.txt", "--name", "loss=E_total")
     assert status == 2 and "comes after the program" in err and err.count("\n") == 1
+
+
+def test_a_misspelt_example_name_gets_a_suggestion(capsys):
+    status, _, err = run_cli(capsys, "check", "loop", "--spec", "documnted")
+    assert status == 2 and "did you mean the shipped example 'documented'?" in err

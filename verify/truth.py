@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -166,9 +167,19 @@ def compute(spec: Spec, iterations: int, precision: str = "float64") -> Truth:
 
 
 def load(spec: Spec, iterations: int | None = None, precision: str = "float64") -> Truth:
-    """The truth of ``spec`` over ``iterations`` (default: the spec's), for a program computing in ``precision``."""
+    """The truth of ``spec`` over ``iterations`` (default: the spec's), for a program computing in ``precision``.
+
+    Read once per process for as long as the files stay as they are (their sizes and times are the key):
+    a report or a test run compares many programs with the same goldens.
+    """
     iterations = iterations or spec.iterations
     folder = golden_folder(spec, iterations)
+    stamps = tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.csv")))
+    return _read(spec, iterations, precision, folder, stamps)
+
+
+@lru_cache(maxsize=16)
+def _read(spec: Spec, iterations: int, precision: str, folder: Path, stamps: tuple) -> Truth:
     quantities = names.quantities(spec)
     try:
         table = read_trajectory(folder / "trajectory.csv")
@@ -186,4 +197,6 @@ def load(spec: Spec, iterations: int | None = None, precision: str = "float64") 
     trajectory = full[:iterations]
     file = "envelope.csv" if precision == "float64" else float32_envelope(spec, folder, trajectory)
     bound = _envelope(folder, file, iterations, quantities)
+    for array in (trajectory, bound):
+        array.flags.writeable = False  # shared by every caller of load()
     return Truth(spec, iterations, quantities, trajectory, after, bound, precision, folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
 import sys
 from pathlib import Path
@@ -68,4 +69,6 @@ def load_spec(path: Path, iterations: int | None = None) -> Spec:
             check_length(spec, iterations, "--iterations")
         return spec
     except SpecError as error:
-        raise UsageError(str(error)) from None
+        close = difflib.get_close_matches(str(path), examples.names(), n=1) if not path.exists() else []
+        hint = f" (did you mean the shipped example {close[0]!r}?)" if close else ""
+        raise UsageError(str(error) + hint) from None

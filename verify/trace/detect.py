@@ -120,9 +120,11 @@ class Detector:
         if self.unknown:
             seen = sorted(self.unknown.items(), key=lambda item: -item[1])[:6]
             listed = ", ".join(f"{self.lexicon.describe(n)} ({t:,}x)" for n, t in seen)
+            example = f"--name '{seen[0][0]}=E_total'" if "E_total" in self.lexicon.quantities else \
+                f"--name '{seen[0][0]}=GOLDEN_NAME'"
             return TraceError("unknown-name", f"none of the example's quantities is in the trace; it names "
                               f"{listed}: print the golden names ({', '.join(self.lexicon.quantities[:3])}, ...) "
-                              "or map yours (--name 'loss=E_total')")
+                              f"or map yours (for instance {example})")
         if self.columns is not None:
             return TraceError("garbage", f"no line is a row of {len(self.columns)} numbers, as columns= "
                               f"says ({', '.join(self.columns)}); first line: {show(example or '')}")

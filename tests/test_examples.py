@@ -109,11 +109,3 @@ def test_every_example_program_is_run_by_the_readme():
                {p.stem for p in EXAMPLES.glob("*.c")}
     assert programs <= run, f"not in examples/README.md: {sorted(programs - run)}"
 
-
-def test_the_broken_copy_fails_with_its_cause_named(tmp_path, capsys):
-    words = ["trace", "--stdin-spec", "--after-update", "--count-from", "1", "--name", "loss=E_total",
-             "--", sys.executable, str(flipped_sign(tmp_path))]
-    assert main(words) == 1
-    line = capsys.readouterr().out.splitlines()[-1]
-    assert line.startswith("FAILED: ") and "first divergence at iteration 999, E_total" in line
-    assert "likely cause: dE/dout was taken as (target - out)" in line

@@ -112,3 +112,13 @@ def derived(tmp_path_factory):
                 goldens.write(goldens.render(load(examples.spec_path(name))), out)
         return out
     return folder
+
+
+def one_line_error(caught, kind: str, *words: str) -> str:
+    """The message of a caught TraceError: of ``kind``, one line, holding every one of ``words``."""
+    message = str(caught.value)
+    assert caught.value.kind == kind, message
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+    return message

@@ -20,6 +20,8 @@ from verify.trace import NameMap, TraceError, TraceReader, read_text
 from verify.trace import names as name_maps
 from verify.trace.numbers import half_unit
 
+from .conftest import one_line_error
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTED = ROOT / "golden" / "documented"
 QUANTITIES = golden_names.quantities(spec_module.load(DOCUMENTED / "example.toml"))
@@ -38,12 +40,7 @@ def read(text: str, **options):
 def fails(text: str, kind: str, *words: str, **options) -> str:
     with pytest.raises(TraceError) as caught:
         read(text, **options)
-    message = str(caught.value)
-    assert caught.value.kind == kind, message
-    assert "\n" not in message
-    for word in words:
-        assert word in message
-    return message
+    return one_line_error(caught, kind, *words)
 
 
 def neuron_rb_trace(iterations: int | None = None) -> str:

@@ -18,6 +18,8 @@ from reference import spec as spec_module
 from verify.trace import TraceError, TraceReader
 from verify.trace.run import run
 
+from .conftest import one_line_error
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTED = ROOT / "golden" / "documented"
 QUANTITIES = golden_names.quantities(spec_module.load(DOCUMENTED / "example.toml"))
@@ -30,12 +32,7 @@ def python(code: str) -> list[str]:
 def fails(argv: list[str], kind: str, *words: str, sink=None, **options) -> str:
     with pytest.raises(TraceError) as caught:
         run(argv, sink=sink or (lambda text: None), **{"timeout": 30, **options})
-    message = str(caught.value)
-    assert caught.value.kind == kind, message
-    assert "\n" not in message
-    for word in words:
-        assert word in message
-    return message
+    return one_line_error(caught, kind, *words)
 
 
 def gone(pid: int) -> bool:

@@ -121,24 +121,12 @@ class Spec:
 
     # The notes' three-layer vocabulary, for code written for one hidden layer.
     @property
-    def n_hidden(self) -> int:
-        return self.layers[1]
-
-    @property
     def w_hidden(self) -> Matrix:
         return self.weight_layers[0]
 
     @property
     def w_output(self) -> Matrix:
         return self.weight_layers[-1]
-
-    @property
-    def b_hidden(self) -> tuple[Decimal, ...]:
-        return self.bias_layers[0]
-
-    @property
-    def b_output(self) -> tuple[Decimal, ...]:
-        return self.bias_layers[-1]
 
     @property
     def is_notes_family(self) -> bool:

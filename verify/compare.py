@@ -104,6 +104,14 @@ class Comparison:
         return Point(int(self.iterations[r]), self.quantities[c], float(self.expected[r, c]), float(self.got[r, c]),
                      float(self.allowed[r, c]), float(self.envelope[r, c]), float(self.resolution[r, c]))
 
+    def again(self, truth: Truth, iterations: np.ndarray | None = None, layout: Layout | None = None,
+              rows=slice(None)) -> Comparison:
+        """The same printed values (of ``rows``) placed anew: against another truth, at other iterations, or in
+        another layout; LayoutError when they cannot be placed so."""
+        pick = lambda array: {q: array[rows, c] for c, q in enumerate(self.quantities)}  # noqa: E731
+        return compare(truth, self.iterations[rows] if iterations is None else iterations, pick(self.got),
+                       pick(self.resolution), layout or self.layout, pick(self.checked))
+
     @property
     def first_divergence(self) -> Point | None:
         """The first value beyond its allowance, in iteration order, then column order."""

@@ -64,31 +64,24 @@ def _alternatives(comparison: Comparison, shift_labels: bool) -> list[tuple[str,
     return tries
 
 
-def _matching_alternative(truth: Truth, comparison: Comparison, shift_labels: bool) -> tuple[str, Comparison] | None:
-    """The option under which the same values pass, and that comparison; None when there is none."""
-    values = {q: comparison.got[:, c] for c, q in enumerate(comparison.quantities)}
-    present = {q: comparison.checked[:, c] for c, q in enumerate(comparison.quantities)}
-    resolution = {q: comparison.resolution[:, c] for c, q in enumerate(comparison.quantities)}
+def _realigned(truth: Truth, comparison: Comparison, shift_labels: bool):
+    """The same values placed as each other option would place them: (the option, that comparison)."""
     for option, layout, iterations in _alternatives(comparison, shift_labels):
         try:
-            other = compare(truth, iterations, values, resolution, layout, present)
+            yield option, comparison.again(truth, iterations, layout)
         except LayoutError:
             continue
-        if other.passed:
-            return option, other
-    return None
+
+
+def _matching_alternative(truth: Truth, comparison: Comparison, shift_labels: bool) -> tuple[str, Comparison] | None:
+    """The option under which the same values pass, and that comparison; None when there is none."""
+    return next(((option, other) for option, other in _realigned(truth, comparison, shift_labels) if other.passed),
+                None)
 
 
 def _cause_in_another_layout(truth: Truth, comparison: Comparison) -> tuple[object | None, tuple[str, ...]]:
     """A known mistake the values match when lined up as another option says (e.g. printed after the update)."""
-    values = {q: comparison.got[:, c] for c, q in enumerate(comparison.quantities)}
-    present = {q: comparison.checked[:, c] for c, q in enumerate(comparison.quantities)}
-    resolution = {q: comparison.resolution[:, c] for c, q in enumerate(comparison.quantities)}
-    for option, layout, iterations in _alternatives(comparison, shift_labels=False):
-        try:
-            other = compare(truth, iterations, values, resolution, layout, present)
-        except LayoutError:
-            continue
+    for option, other in _realigned(truth, comparison, shift_labels=False):
         cause = diagnosis.diagnose(truth, other)
         if cause is not None:
             return cause, (f"read with {option}, the values match a known mistake (below)",)

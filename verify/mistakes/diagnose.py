@@ -19,12 +19,11 @@ import numpy as np
 
 from reference import envelope
 
-from ..compare import FINAL, Comparison, LayoutError, compare
+from ..compare import FINAL, Comparison, LayoutError
 from ..truth import Truth
 from . import variants
 
 SLACK = 4
-NO_MATCH = "no known mistake matches"
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,6 @@ def _horizon(comparison: Comparison, truth: Truth) -> int:
 def _selected(comparison: Comparison, horizon: int) -> np.ndarray:
     iterations = np.where(comparison.iterations == FINAL, horizon, comparison.iterations)
     return iterations <= horizon
-
-
-def _recompare(comparison: Comparison, against: Truth, rows: np.ndarray) -> Comparison:
-    values = {q: comparison.got[rows, c] for c, q in enumerate(comparison.quantities)}
-    present = {q: comparison.checked[rows, c] for c, q in enumerate(comparison.quantities)}
-    resolution = {q: comparison.resolution[rows, c] for c, q in enumerate(comparison.quantities)}
-    iterations = comparison.iterations[rows]
-    if comparison.layout.final:
-        iterations = np.full(len(iterations), against.iterations - 1)
-    return compare(against, iterations, values, resolution, comparison.layout, present)
 
 
 def _variant_truth(truth: Truth, mistake: variants.Mistake, iterations: int) -> Truth | None:
@@ -105,7 +94,7 @@ def float32_envelope_holds(truth: Truth, comparison: Comparison, horizon: int) -
     single = replace(truth, iterations=iterations, trajectory=truth.trajectory[:iterations],
                      envelope=spreads * envelope.MARGIN * SLACK, precision="float32")
     try:
-        return _recompare(comparison, single, rows).passed
+        return comparison.again(single, rows=rows).passed
     except LayoutError:
         return False
 
@@ -139,7 +128,7 @@ def diagnose(truth: Truth, comparison: Comparison) -> Cause | None:
         if against is None:
             continue
         try:
-            found = _recompare(comparison, against, rows)
+            found = comparison.again(against, rows=rows)
         except LayoutError:
             continue
         if found.passed:

@@ -83,10 +83,6 @@ def _sgd(spec: Spec) -> bool:
     return spec.optimizer == "sgd"
 
 
-def _deep(spec: Spec) -> bool:
-    return len(spec.layers) >= 3
-
-
 def _elementwise(spec: Spec) -> bool:
     return all(a != "softmax" for a in spec.activations)
 

@@ -23,7 +23,6 @@ import numpy as np
 
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 NON_FINITE = r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?|(?i:inf(?:inity)?)|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*)"
-INTEGER = re.compile(r"[+-]?[0-9]+")
 
 _number = re.compile(NUMBER).fullmatch
 _non_finite = re.compile(NON_FINITE).fullmatch

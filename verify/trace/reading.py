@@ -85,7 +85,3 @@ def hints(trace: Trace) -> tuple[str, ...]:
 
 def single_unlabelled(trace: Trace) -> bool:
     return trace.records == 1 and not trace.labelled
-
-
-def labels_from_one(trace: Trace) -> bool:
-    return trace.labelled and len(trace.iterations) > 0 and int(np.min(trace.iterations)) >= 1

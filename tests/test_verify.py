@@ -222,3 +222,11 @@ def test_labels_from_one_are_pointed_out_even_for_a_wrong_program(tmp_path, docu
     text = "".join(f"Epoch {n}: loss = 0.5\n" for n in (5000, 10_000))
     verdict = verify(tmp_path, text, documented, names=("loss=E_total",))
     assert verdict.status is Status.ERRORED and "--count-from 1" in verdict.reason, verdict.line()
+
+
+def test_a_failure_no_known_mistake_explains_is_told_so(tmp_path, documented, golden):
+    text = f"E_total: {value(golden, 'E_total', 0) * 1.5!r}\n"  # no classic mistake makes the loss half again
+    verdict = verify(tmp_path, text, documented)
+    assert verdict.status is Status.FAILED and verdict.cause is None
+    assert verdict.line().endswith("no known mistake matches: the catalogue of mistakes holds none that gives "
+                                   "these values")

@@ -95,7 +95,7 @@ def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: 
     if comparison.passed:
         return Verdict(Status.PASSED, passed_reason(comparison), comparison=comparison, **who, **more)
     matching = _matching_alternative(truth, comparison, labelled and comparison.iterations.min(initial=0) > 0)
-    hints, cause = (), None
+    hints, cause, diagnosed = (), None, False
     if matching is not None:
         option, other = matching
         hints = (f"the values match with {option}: rerun with it" if not option.startswith("drop") else
@@ -103,11 +103,12 @@ def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: 
         if option == "--after-update":
             cause = diagnosis.printed_after_update(other)
     elif diagnose:
+        diagnosed = True
         cause = diagnosis.diagnose(truth, comparison)
         if cause is None:
             cause, hints = _cause_in_another_layout(truth, comparison)
     return Verdict(Status.FAILED, failed_reason(comparison), comparison=comparison, cause=cause, hints=hints,
-                   **who, **more)
+                   diagnosed=diagnosed, **who, **more)
 
 
 # --- programs run in this process ---------------------------------------------------------------------

@@ -17,6 +17,8 @@ import numpy as np
 from .compare import FINAL, Comparison
 from .status import Status
 
+NO_MATCH = "no known mistake matches: the catalogue of mistakes holds none that gives these values"
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -30,6 +32,7 @@ class Verdict:
     notes: tuple[str, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)  # "run" (the program), "verify" (everything else)
     kind: str | None = None  # for errored: a stable label of what went wrong
+    diagnosed: bool = False  # the catalogue of mistakes was searched (whether or not one matched)
 
     @property
     def exit_code(self) -> int:
@@ -60,6 +63,8 @@ class Verdict:
         text = "".join(parts)
         if self.cause is not None:
             text += f"; likely cause: {self.cause}"
+        elif self.diagnosed:
+            text += f"; {NO_MATCH}"
         return text
 
 

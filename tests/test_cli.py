@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 import pandas as pd
 import pytest
@@ -105,7 +106,8 @@ def test_derive_check_exits_1_on_a_difference_and_writes_the_obtained_file(capsy
 
 
 def test_the_installed_command_works_from_another_folder(tmp_path):
-    command = shutil.which("backprop-verify")
+    # the scripts folder of the environment running the tests, whether or not it is on PATH
+    command = shutil.which("backprop-verify", path=sysconfig.get_path("scripts"))
     if command is None:
         pytest.skip("backprop-verify is not installed in this environment (pip install -e .)")
     done = subprocess.run([command, "check", "loop"], cwd=tmp_path, capture_output=True, text=True, timeout=120)

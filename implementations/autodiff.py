@@ -20,9 +20,8 @@ import pandas as pd
 from autograd import grad, make_vjp
 from autograd.tracer import getval
 
-from reference import names
-from reference.spec import Spec
-
+from ..reference import names
+from ..reference.spec import Spec
 from .frames import refuse_options, step1_values, trajectory_frame
 
 

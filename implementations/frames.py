@@ -7,8 +7,8 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from reference import names
-from reference.spec import Spec
+from ..reference import names
+from ..reference.spec import Spec
 
 
 class OptionError(ValueError):

@@ -25,8 +25,8 @@ from math import exp
 
 import pandas as pd
 
-from reference import names
-from reference.spec import Spec
+from ..reference import names
+from ..reference.spec import Spec
 
 
 def supports(spec: Spec) -> str | None:

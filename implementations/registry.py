@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas
 
-    from reference.spec import Spec
+    from ..reference.spec import Spec
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,7 +67,7 @@ class Program:
 def _lazy(module: str, function: str) -> Callable:
     """``module.function``, imported on first call: listing the programs stays cheap."""
     def call(*args, **kwargs):
-        return getattr(import_module(f"implementations.{module}"), function)(*args, **kwargs)
+        return getattr(import_module(f".{module}", __package__), function)(*args, **kwargs)
     call.__name__ = call.__qualname__ = f"{module}.{function}"
     return call
 
@@ -84,7 +84,7 @@ def _notes_network_only(spec: Spec) -> str | None:
 
 
 def _documented_example_only(spec: Spec) -> str | None:
-    from reference import examples
+    from ..reference import examples
     if examples.name_of(spec.source) != examples.DOCUMENTED:
         return "has the documented example's numbers written into it; it runs that example only"
     return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from reference.spec import Spec
+from ..reference.spec import Spec
 
 
 def as_dict(spec: Spec, iterations: int | None = None) -> dict:

@@ -16,9 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reference import names
-from reference.spec import Spec
-
+from ..reference import names
+from ..reference.spec import Spec
 from .frames import OptionError, step1_values, trajectory_frame
 
 DTYPES = {"float64": np.float64, "float32": np.float32}

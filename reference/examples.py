@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import golden
+from .. import golden
 
 ROOT = Path(golden.__file__).resolve().parent
 SPEC_FILE = "example.toml"

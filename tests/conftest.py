@@ -23,9 +23,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from reference import examples, goldens
-from reference.spec import load
+from backprop_verify.reference import examples, goldens
+from backprop_verify.reference.spec import load
 
 from . import chromium
 

@@ -11,18 +11,24 @@ import os
 import shutil
 
 import pytest
-
-from reference import examples, goldens
-from reference.spec import loads
-from verify.bench.machine import busy, shown
-from verify.bench.report import markdown, write_csv
-from verify.bench.rows import COLUMNS, SECTIONS, STATUSES, Row, skipped
-from verify.bench.specs import growth_layers, network_spec, network_toml, parameters, scaling_layers, step_flops
-from verify.bench.steps import agreement
-from verify.bench.suite import differing, failing_tests, nox_summary, pytest_summary
-from verify.bench.timing import Stats, interleaved
-from verify.bench.verifying import name_value
-from verify.cli.main import main
+from backprop_verify.reference import examples, goldens
+from backprop_verify.reference.spec import loads
+from backprop_verify.verify.bench.machine import busy, shown
+from backprop_verify.verify.bench.report import markdown, write_csv
+from backprop_verify.verify.bench.rows import COLUMNS, SECTIONS, STATUSES, Row, skipped
+from backprop_verify.verify.bench.specs import (
+    growth_layers,
+    network_spec,
+    network_toml,
+    parameters,
+    scaling_layers,
+    step_flops,
+)
+from backprop_verify.verify.bench.steps import agreement
+from backprop_verify.verify.bench.suite import differing, failing_tests, nox_summary, pytest_summary
+from backprop_verify.verify.bench.timing import Stats, interleaved
+from backprop_verify.verify.bench.verifying import name_value
+from backprop_verify.verify.cli.main import main
 
 
 def test_flops_count_six_per_parameter_per_example():

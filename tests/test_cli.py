@@ -10,10 +10,10 @@ import sysconfig
 
 import pandas as pd
 import pytest
-
-from implementations.registry import REGISTRY
-from reference import examples
-from verify.cli.main import main
+from backprop_verify.implementations.registry import REGISTRY
+from backprop_verify.reference import examples
+from backprop_verify.reference.spec import load as load_spec
+from backprop_verify.verify.cli.main import main
 
 
 def run_cli(capsys, *argv) -> tuple[int, str, str]:
@@ -37,7 +37,7 @@ def test_version_and_help(capsys):
 def test_run_prints_the_golden_columns_in_round_trip_form(capsys, name):
     status, out, err = run_cli(capsys, "run", name, "--iterations", "25")
     assert status == 0 and err == ""
-    expected = REGISTRY[name].run(__import__("reference.spec").spec.load(examples.spec_path("documented")), 25)
+    expected = REGISTRY[name].run(load_spec(examples.spec_path("documented")), 25)
     got = pd.read_csv(io.StringIO(out))
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 

@@ -11,15 +11,14 @@ import dataclasses
 import sys
 
 import pytest
-
-from implementations.vectorized import run as vectorized
-from reference import examples
-from reference.spec import load
-from verify import programs, truth
-from verify.compare import compare, from_frame
-from verify.mistakes import variants
-from verify.mistakes.diagnose import diagnose
-from verify.status import Status
+from backprop_verify.implementations.vectorized import run as vectorized
+from backprop_verify.reference import examples
+from backprop_verify.reference.spec import load
+from backprop_verify.verify import programs, truth
+from backprop_verify.verify.compare import compare, from_frame
+from backprop_verify.verify.mistakes import variants
+from backprop_verify.verify.mistakes.diagnose import diagnose
+from backprop_verify.verify.status import Status
 
 DEEP = "deep-tanh-softmax-adam"
 

@@ -16,15 +16,14 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-
-from implementations.registry import REGISTRY
-from implementations.spec_json import dumps
-from implementations.vectorized import run as vectorized
-from reference import envelope, examples
-from reference.spec import load
-from verify import programs, truth
-from verify.compare import compare, from_frame
-from verify.status import Status
+from backprop_verify.implementations.registry import REGISTRY
+from backprop_verify.implementations.spec_json import dumps
+from backprop_verify.implementations.vectorized import run as vectorized
+from backprop_verify.reference import envelope, examples
+from backprop_verify.reference.spec import load
+from backprop_verify.verify import programs, truth
+from backprop_verify.verify.compare import compare, from_frame
+from backprop_verify.verify.status import Status
 
 SUPPORTED = [pytest.param(name, example, marks=[pytest.mark.needs(program.runtime)] if program.runtime else [])
              for example in examples.names() for name, program in REGISTRY.items()

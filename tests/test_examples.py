@@ -21,8 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from verify.cli.main import main
+from backprop_verify.verify.cli.main import main
 
 from .conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""The packages import one way only: reference <- implementations <- verify <- verify.cli.
+"""The packages import one way only: reference <- implementations <- verify <- verify.cli and the package's face.
 
 Read from the source with ``ast``, so that an import hidden in a function
 counts as much as one at the top. Also: nothing outside tests/ imports tests,
@@ -13,17 +13,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["reference", "implementations", "verify", "verify.cli"]  # each may import only those before it
-PACKAGES = ["reference", "implementations", "verify", "golden"]
+PACKAGE = "backprop_verify"
+# Each layer may import only those before it; the package's own face (backprop_verify/__init__.py, __main__.py)
+# sits on top, beside the command line.
+LAYERS = [f"{PACKAGE}.{name}" for name in ("reference", "implementations", "verify", "verify.cli")] + [PACKAGE]
+FOLDERS = ["reference", "implementations", "verify", "golden", PACKAGE]  # the repository's folders, in the package
 
 
-def modules(package: str) -> list[Path]:
-    return sorted((ROOT / package).rglob("*.py"))
+def modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
+    """The module's name in the installed package: reference/spec.py is backprop_verify.reference.spec."""
     parts = list(path.relative_to(root).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    parts = parts[:-1] if parts[-1] == "__init__" else parts
+    return ".".join(parts if parts[0] == PACKAGE else [PACKAGE, *parts])
 
 
 def imported(path: Path, root: Path = ROOT) -> list[str]:
@@ -40,22 +45,22 @@ def imported(path: Path, root: Path = ROOT) -> list[str]:
             if node.level:
                 base = package[:len(package) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
-                found += [target] + [f"{target}.{alias.name}" for alias in node.names]
+                # `from .. import golden` imports the submodule, not the package it names
+                found += ([target] if node.module else []) + [f"{target}.{alias.name}" for alias in node.names]
             else:
                 found += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
     return found
 
 
 def layer_of(name: str) -> int | None:
-    """The layer a module belongs to (the deepest matching prefix), None for third-party modules."""
-    found = None
-    for k, layer in enumerate(LAYERS):
-        if name == layer or name.startswith(layer + "."):
-            found = k
-    return found
+    """The layer a module belongs to (the longest matching prefix), None for third-party modules and golden/."""
+    matching = [layer for layer in LAYERS if name == layer or name.startswith(layer + ".")]
+    if not matching or name.startswith(f"{PACKAGE}.golden"):
+        return None
+    return LAYERS.index(max(matching, key=len))
 
 
-SOURCES = [p for package in PACKAGES for p in modules(package)]
+SOURCES = [p for folder in FOLDERS for p in modules(folder)]
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -79,13 +84,14 @@ def test_no_module_imports_tests_a_main_module_or_touches_sys_path(path):
 
 def test_the_rule_checker_sees_an_upward_import(tmp_path):
     """The checker itself: a reference module importing the harness, relatively or not, is reported."""
-    assert layer_of("verify.cli.main") == LAYERS.index("verify.cli") > layer_of("verify.compare")
-    assert layer_of("verify.compare") > layer_of("implementations.loop") > layer_of("reference.spec")
-    assert layer_of("numpy") is None
+    name = f"{PACKAGE}.%s".__mod__
+    assert layer_of(name("verify.cli.main")) == LAYERS.index(name("verify.cli")) > layer_of(name("verify.compare"))
+    assert layer_of(name("verify.compare")) > layer_of(name("implementations.loop")) > layer_of(name("reference.spec"))
+    assert layer_of("numpy") is None and layer_of(PACKAGE) == len(LAYERS) - 1
     (tmp_path / "reference" / "sub").mkdir(parents=True)
     source = tmp_path / "reference" / "sub" / "x.py"
-    source.write_text("from verify import programs\nimport implementations.loop\nfrom .. import spec\n",
-                      encoding="utf-8")
+    source.write_text("from ...verify import programs\nimport backprop_verify.implementations.loop\n"
+                      "from .. import spec\n", encoding="utf-8")
     found = imported(source, tmp_path)
-    assert found == ["verify", "verify.programs", "implementations.loop", "reference", "reference.spec"]
+    assert found == [name("verify"), name("verify.programs"), name("implementations.loop"), name("reference.spec")]
     assert max(layer_of(n) or 0 for n in found) > layer_of(module_name(source, tmp_path))

@@ -11,15 +11,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from implementations.spec_json import dumps
-from verify import programs, truth
-from verify.compare import compare, from_frame
-from verify.mistakes import variants
-from verify.mistakes.diagnose import diagnose
-from verify.mistakes.mutants import MUTANTS
-from verify.mistakes.ruby_mutants import BROKEN_VARIANTS, RUBY_MUTANTS, SCRIPT, RubyMutant
-from verify.status import Status
+from backprop_verify.implementations.spec_json import dumps
+from backprop_verify.verify import programs, truth
+from backprop_verify.verify.compare import compare, from_frame
+from backprop_verify.verify.mistakes import variants
+from backprop_verify.verify.mistakes.diagnose import diagnose
+from backprop_verify.verify.mistakes.mutants import MUTANTS
+from backprop_verify.verify.mistakes.ruby_mutants import BROKEN_VARIANTS, RUBY_MUTANTS, SCRIPT, RubyMutant
+from backprop_verify.verify.status import Status
 
 RUBY_ITERATIONS = 3
 
@@ -60,7 +59,7 @@ def test_the_catalogue_and_the_mutation_suite_cover_each_other():
 
 @pytest.mark.parametrize("name", ["loop", "vectorized"])
 def test_a_correct_program_gets_no_diagnosis(name, documented, documented_truth):
-    from implementations.registry import REGISTRY
+    from backprop_verify.implementations.registry import REGISTRY
     comparison = compare(documented_truth, *from_frame(REGISTRY[name].run(documented, 100)))
     assert comparison.passed and diagnose(documented_truth, comparison) is None
 

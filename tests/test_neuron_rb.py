@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from implementations import neuron_rb
-from implementations.registry import REGISTRY, Missing, Unusable
-from reference import examples
-from reference.spec import load
-from verify import programs
-from verify.status import Status
+from backprop_verify.implementations import neuron_rb
+from backprop_verify.implementations.registry import REGISTRY, Missing, Unusable
+from backprop_verify.reference import examples
+from backprop_verify.reference.spec import load
+from backprop_verify.verify import programs
+from backprop_verify.verify.status import Status
 
 ORIGINAL_SHA256 = "8e70a2d3f2aa494832eccb8b52cf209d1de74bb839ef0e9fde094ae023cf80e7"  # the pinned original's
 

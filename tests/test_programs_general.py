@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from implementations import autodiff, loop, spec_json, vectorized
-from reference import names
-from reference.spec import Spec, load, loads
+from backprop_verify.implementations import autodiff, loop, spec_json, vectorized
+from backprop_verify.reference import names
+from backprop_verify.reference.spec import Spec, load, loads
 
 try:
     import torch

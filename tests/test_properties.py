@@ -10,13 +10,12 @@ replayed with ``@example``. Any ``--hypothesis-seed`` gives the same runs.
 
 from __future__ import annotations
 
+from backprop_verify.implementations.registry import REGISTRY
+from backprop_verify.reference.spec import loads
+from backprop_verify.verify import truth
+from backprop_verify.verify.compare import compare, from_frame
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
-from implementations.registry import REGISTRY
-from reference.spec import loads
-from verify import truth
-from verify.compare import compare, from_frame
 
 from .test_programs_general import FEATURES, random_spec
 

@@ -9,11 +9,10 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-
-from reference import examples, finite_difference, goldens, identities, local_identities, names
-from reference.evaluate import trajectory
-from reference.network import Network
-from reference.spec import load
+from backprop_verify.reference import examples, finite_difference, goldens, identities, local_identities, names
+from backprop_verify.reference.evaluate import trajectory
+from backprop_verify.reference.network import Network
+from backprop_verify.reference.spec import load
 
 
 def read_step1(folder) -> dict[str, str]:
@@ -93,7 +92,7 @@ def test_a_false_formula_is_reported_as_not_holding(symbols, monkeypatch):
 
 
 def test_a_wrong_closed_form_of_a_layer_is_reported_as_not_holding():
-    from reference import layers
+    from backprop_verify.reference import layers
     out, derivative = layers.activation_exprs("tanh", 1)
     assert local_identities._verdict("tanh", "ok", derivative - (1 - out ** 2)).holds
     wrong = local_identities._verdict("tanh", "wrong", derivative - (1 - out))
@@ -129,8 +128,8 @@ def test_the_goldens_agree_with_pytorch(name):
     ours = torch_trajectory(spec, spec.iterations)
     scale = np.abs(golden).max(axis=0)
     assert (np.abs(ours - golden) <= 1e-9 * scale).all()
-    from verify import truth
-    from verify.compare import compare
+    from backprop_verify.verify import truth
+    from backprop_verify.verify.compare import compare
     bound = truth.load(spec)
     under = compare(bound, np.arange(len(ours)), {q: ours[:, k] for k, q in enumerate(bound.quantities)})
     assert under.passed, str(under.first_divergence)  # and torch, written its own way, is within the envelope

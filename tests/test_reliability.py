@@ -23,13 +23,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from implementations import neuron_rb
-from implementations.registry import Unusable
-from reference import examples, goldens, writer
-from reference import names as golden_names
-from reference.spec import MAX_ITERATIONS, MAX_VALUES, load
-from verify.cli import main as cli
+from backprop_verify.implementations import neuron_rb
+from backprop_verify.implementations.registry import Unusable
+from backprop_verify.reference import examples, goldens, writer
+from backprop_verify.reference import names as golden_names
+from backprop_verify.reference.spec import MAX_ITERATIONS, MAX_VALUES, load
+from backprop_verify.verify.cli import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTED = examples.spec_path(examples.DOCUMENTED)
@@ -211,7 +210,7 @@ def closed_port() -> int:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_a_killed_derivation_leaves_no_process_and_no_partial_set(tmp_path, sig):
     out = tmp_path / "X"
-    child = subprocess.Popen([sys.executable, "-m", "verify.cli", "derive", "--spec", "documented",
+    child = subprocess.Popen([sys.executable, "-m", "backprop_verify", "derive", "--spec", "documented",
                               "--iterations", "200000", "--out", str(out)],
                              cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, start_new_session=True)
@@ -277,7 +276,7 @@ def test_a_write_killed_midway_is_settled_by_the_next_run(tmp_path, rendered, ki
     script = f"""
 import os, sys
 from pathlib import Path
-from reference import writer
+from backprop_verify.reference import writer
 calls = []
 real_replace, real_unlink = os.replace, Path.unlink
 def replace(*args, **kwargs):
@@ -418,7 +417,7 @@ def check_neuron_rb(env: dict[str, str], monkeypatch, capsys, isolated: bool) ->
     """``check neuron.rb`` with ``env``: in a process of its own when a bug could hang or exhaust it (a FIFO,
     /dev/zero), else in this one."""
     if isolated:
-        return subprocess.run([sys.executable, "-m", "verify.cli", *ARGV], cwd=ROOT, env={**os.environ, **env},
+        return subprocess.run([sys.executable, "-m", "backprop_verify", *ARGV], cwd=ROOT, env={**os.environ, **env},
                               capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     for name, value in env.items():
         monkeypatch.setenv(name, value)

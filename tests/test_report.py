@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from implementations import vectorized
-from implementations.frames import trajectory_frame
-from reference import examples
-from verify.cli.main import main
-from verify.mistakes.mutants import MUTANTS
-from verify.report import ledger, published
-from verify.truth import read_trajectory
+from backprop_verify.implementations import vectorized
+from backprop_verify.implementations.frames import trajectory_frame
+from backprop_verify.reference import examples
+from backprop_verify.verify.cli.main import main
+from backprop_verify.verify.mistakes.mutants import MUTANTS
+from backprop_verify.verify.report import ledger, published
+from backprop_verify.verify.truth import read_trajectory
 
 from . import chromium
 from .conftest import ROOT

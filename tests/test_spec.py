@@ -6,9 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
-
-from reference import examples
-from reference.spec import MAX_ITERATIONS, SpecError, load, loads
+from backprop_verify.reference import examples
+from backprop_verify.reference.spec import MAX_ITERATIONS, SpecError, load, loads
 
 TEXT = examples.spec_path("documented").read_text(encoding="utf-8")
 DEEP = examples.spec_path("deep-tanh-softmax-adam").read_text(encoding="utf-8")

@@ -13,12 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from reference import names as golden_names
-from reference import spec as spec_module
-from verify.trace import NameMap, TraceError, TraceReader, read_text
-from verify.trace import names as name_maps
-from verify.trace.numbers import half_unit
+from backprop_verify.reference import names as golden_names
+from backprop_verify.reference import spec as spec_module
+from backprop_verify.verify.trace import NameMap, TraceError, TraceReader, read_text
+from backprop_verify.verify.trace import names as name_maps
+from backprop_verify.verify.trace.numbers import half_unit
 
 from .conftest import one_line_error
 
@@ -460,7 +459,7 @@ def test_reading_a_long_output_keeps_memory_flat():
     """20 MB of chatter and trace lines, fed in 64 kB chunks: the peak hardly grows once reading has begun."""
     script = PEAK + textwrap.dedent("""
         import sys
-        from verify.trace import TraceReader
+        from backprop_verify.verify.trace import TraceReader
         reader = TraceReader(["E_total"])
         chunk = ("chatter " * 120 + "\\n") * 60 + "E_total: 0.25\\n"
         reader.feed(chunk)

@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from reference import names as golden_names
-from reference import spec as spec_module
-from verify.trace import TraceError, TraceReader
-from verify.trace.run import run
+from backprop_verify.reference import names as golden_names
+from backprop_verify.reference import spec as spec_module
+from backprop_verify.verify.trace import TraceError, TraceReader
+from backprop_verify.verify.trace.run import run
 
 from .conftest import one_line_error
 
@@ -212,8 +211,8 @@ MEMORY = """
 import sys
 peak_mb = lambda: next(int(line.split()[1]) // 1024 for line in open("/proc/self/status")
                        if line.startswith("VmHWM:"))
-from verify.trace import TraceError, TraceReader
-from verify.trace.run import run
+from backprop_verify.verify.trace import TraceError, TraceReader
+from backprop_verify.verify.trace.run import run
 reader = TraceReader(["E_total"])
 try:
     run(["sh", "-c", sys.argv[1]], timeout=float(sys.argv[2]), sink=reader.feed, max_stdout_bytes=1 << 30)

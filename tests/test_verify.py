@@ -11,13 +11,12 @@ import sys
 
 import numpy as np
 import pytest
-
-from reference import examples, goldens
-from reference.spec import load, loads
-from verify import programs, truth
-from verify.compare import Layout
-from verify.status import Status
-from verify.trace.reading import Reading
+from backprop_verify.reference import examples, goldens
+from backprop_verify.reference.spec import load, loads
+from backprop_verify.verify import programs, truth
+from backprop_verify.verify.compare import Layout
+from backprop_verify.verify.status import Status
+from backprop_verify.verify.trace.reading import Reading
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +70,7 @@ def test_rounding_at_the_boundary_is_allowed(golden):
     a print a whole unit away fails."""
     import dataclasses
 
-    from verify.compare import compare
+    from backprop_verify.verify.compare import compare
     c = golden.column("E_total")
     near = golden.trajectory.copy()
     near[0, c] = 0.298371115 - 1e-17  # just below the half unit of the 8th decimal
@@ -164,7 +163,7 @@ def test_iterations_beyond_the_run_say_so(tmp_path, documented, golden):
 
 def test_a_float_printed_by_a_shortest_round_trip_printer_is_exact(tmp_path, documented, golden):
     """repr(0.25) is '0.25': few digits, yet the exact double; a column at round-trip precision is exact."""
-    from verify.compare import printed_resolution
+    from backprop_verify.verify.compare import printed_resolution
     values = np.array([0.25, 0.7513650695523157])
     assert (printed_resolution(values, np.array([0.005, 5e-17])) == 0).all()
     assert (printed_resolution(values[:1], np.array([0.005])) == 0.005).all()
@@ -177,7 +176,7 @@ def test_a_spec_outside_the_repository_with_a_mistake_gets_the_cause(tmp_path):
     spec = loads(text, source=str(tmp_path / "mine.toml"))
     import dataclasses
 
-    from implementations.vectorized import run
+    from backprop_verify.implementations.vectorized import run
     frame = run(dataclasses.replace(spec, reduction="sum"))
     verdict = verify(tmp_path, frame.to_csv(index=False), spec)
     assert verdict.status is Status.FAILED and "sum over examples instead of the mean" in str(verdict.cause)

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reference import names
-
+from ..reference import names
 from .truth import Truth
 from .ulps import describe, in_ulps, ulp_distance
 

@@ -17,11 +17,10 @@ import shutil
 import time
 from dataclasses import dataclass, replace
 
-from implementations.registry import Missing, Program, Unusable
-from implementations.spec_json import dumps as spec_json
-from reference import examples, names
-from reference.spec import Spec
-
+from ..implementations.registry import Missing, Program, Unusable
+from ..implementations.spec_json import dumps as spec_json
+from ..reference import examples, names
+from ..reference.spec import Spec
 from .compare import Comparison, Layout, LayoutError, compare, from_frame
 from .mistakes import diagnose as diagnosis
 from .status import Status

@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reference import envelope, evaluate, examples, goldens, names
-from reference.spec import Spec
-from reference.writer import WriteError
+from ..reference import envelope, evaluate, examples, goldens, names
+from ..reference.spec import Spec
+from ..reference.writer import WriteError
 
 # pandas 3 parses floats exactly by default (and deprecates the option); pandas 2 needs asking.
 _EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}

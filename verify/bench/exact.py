@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import time
 
-from reference import evaluate, examples
-from reference.spec import Spec, load
-
+from ...reference import evaluate, examples
+from ...reference.spec import Spec, load
 from .rows import Row
 from .specs import growth_layers, network_spec
 from .timing import Stats, interleaved

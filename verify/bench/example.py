@@ -12,11 +12,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from implementations.registry import REGISTRY, Missing, Program, Unusable
-from implementations.spec_json import dumps as spec_json
-from reference import examples
-from reference.spec import Spec, load
-
+from ...implementations.registry import REGISTRY, Missing, Program, Unusable
+from ...implementations.spec_json import dumps as spec_json
+from ...reference import examples
+from ...reference.spec import Spec, load
 from .rows import Row, skipped
 from .timing import interleaved, process
 

@@ -7,9 +7,8 @@ spread alone, the golden trajectory read beforehand (verify.truth).
 
 from __future__ import annotations
 
-from reference import envelope
-from verify import truth
-
+from ...reference import envelope
+from .. import truth
 from .example import documented
 from .rows import Row
 from .timing import interleaved

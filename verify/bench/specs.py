@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference.spec import Spec, loads
+from ...reference.spec import Spec, loads
 
 DIGITS = 4
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from implementations.autodiff import Autodiff
-from implementations.vectorized import Vectorized
-from reference.spec import Spec
+from ...implementations.autodiff import Autodiff
+from ...implementations.vectorized import Vectorized
+from ...reference.spec import Spec
 
 Stepper = tuple[Callable[[], None], Callable[[], np.ndarray]]
 

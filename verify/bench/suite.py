@@ -21,8 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reference import examples, goldens
-
+from ...reference import examples, goldens
 from .rows import Row, skipped
 from .timing import Process, processes
 

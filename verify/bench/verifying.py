@@ -16,11 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from reference import examples, names
-from verify import programs, truth
-from verify.status import Status
-from verify.trace import read_text
-
+from ...reference import examples, names
+from .. import programs, truth
+from ..status import Status
+from ..trace import read_text
 from .example import documented
 from .rows import Row, skipped
 from .timing import Stats, interleaved, process

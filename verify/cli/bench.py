@@ -42,10 +42,10 @@ def say(message: str) -> None:
 
 
 def run(args) -> int:
-    from reference.writer import WriteError, writable_folder
-    from verify.bench import exact, example, machine, noise, scaling, suite, verifying
-    from verify.bench.report import markdown, write_csv
-    from verify.bench.steps import limit_threads, torch_version
+    from ...reference.writer import WriteError, writable_folder
+    from ..bench import exact, example, machine, noise, scaling, suite, verifying
+    from ..bench.report import markdown, write_csv
+    from ..bench.steps import limit_threads, torch_version
 
     try:
         writable_folder(args.out)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from implementations.registry import REGISTRY
-from reference import examples
-from reference.spec import MAX_ITERATIONS
-
+from ...implementations.registry import REGISTRY
+from ...reference import examples
+from ...reference.spec import MAX_ITERATIONS
 from .. import programs
 from ..status import Status, overall
 from .common import UsageError, load_spec, seconds, spec_argument, whole

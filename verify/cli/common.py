@@ -8,8 +8,8 @@ import math
 import sys
 from pathlib import Path
 
-from reference import examples
-from reference.spec import Spec, SpecError, check_length, load
+from ...reference import examples
+from ...reference.spec import Spec, SpecError, check_length, load
 
 ERRORED = 2
 

@@ -7,10 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from reference import examples, goldens, names
-from reference.spec import MAX_ITERATIONS
-from reference.writer import WriteError, check_targets, writable_folder
-
+from ...reference import examples, goldens, names
+from ...reference.spec import MAX_ITERATIONS
+from ...reference.writer import WriteError, check_targets, writable_folder
 from .common import UsageError, add_spec, load_spec, whole
 
 LONG = 1_000_000  # values of a trajectory beyond which the derivation announces itself

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from implementations.registry import REGISTRY
-from reference import examples
-from reference.spec import load
+from ...implementations.registry import REGISTRY
+from ...reference import examples
+from ...reference.spec import load
 
 EXAMPLE = """examples:
   backprop-verify list                       # then: backprop-verify check NAME, or --spec EXAMPLE"""

@@ -13,11 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from implementations.registry import REGISTRY
-from reference import examples
-from reference.spec import Spec
-from reference.writer import WriteError, writable_folder
-
+from ...implementations.registry import REGISTRY
+from ...reference import examples
+from ...reference.spec import Spec
+from ...reference.writer import WriteError, writable_folder
 from .. import programs
 from ..report import assemble, execute
 from ..report.jobs import Job, registered

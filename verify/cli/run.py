@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from implementations.registry import REGISTRY
-from reference.spec import MAX_ITERATIONS
-
+from ...implementations.registry import REGISTRY
+from ...reference.spec import MAX_ITERATIONS
 from .common import UsageError, add_spec, load_spec, whole
 
 EXAMPLE = """examples:

@@ -6,9 +6,8 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from implementations.spec_json import dumps as spec_json
-from reference.spec import MAX_ITERATIONS, Spec
-
+from ...implementations.spec_json import dumps as spec_json
+from ...reference.spec import MAX_ITERATIONS, Spec
 from .. import programs
 from ..compare import Layout
 from ..trace.errors import TraceError

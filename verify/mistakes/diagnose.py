@@ -17,8 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from reference import envelope
-
+from ...reference import envelope
 from ..compare import FINAL, Comparison, LayoutError
 from ..truth import Truth
 from . import variants

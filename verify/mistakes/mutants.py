@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from implementations.frames import trajectory_frame
-from implementations.loop import Loop
-from implementations.vectorized import Vectorized
-from reference.spec import Spec
-
+from ...implementations.frames import trajectory_frame
+from ...implementations.loop import Loop
+from ...implementations.vectorized import Vectorized
+from ...reference.spec import Spec
 from . import variants as m
 
 

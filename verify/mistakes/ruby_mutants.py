@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from implementations.registry import HERE
-
+from ...implementations.registry import HERE
 from . import variants as m
 
 SCRIPT = HERE / "ruby" / "backprop.rb"

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from reference import names
-from reference.arithmetic import Float32, Float64
-from reference.spec import Spec
-from reference.training import Pass, Training
+from ...reference import names
+from ...reference.arithmetic import Float32, Float64
+from ...reference.spec import Spec
+from ...reference.training import Pass, Training
 
 # Categories: a stable label per kind of mistake (the mutants of the mutation suite name theirs).
 HALF_FORGOTTEN = "half-forgotten"

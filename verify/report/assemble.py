@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reference.spec import Spec
-from reference.writer import write_all
-
+from ...reference.spec import Spec
+from ...reference.writer import write_all
 from ..programs import example_name
 from ..status import Status
 from . import examples, execute, page, provenance, published

@@ -6,8 +6,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference.spec import Spec
-
+from ...reference.spec import Spec
 from ..programs import example_name
 from ..truth import golden_folder
 from . import network

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from implementations.registry import REGISTRY
-from reference.spec import Spec
-
+from ...implementations.registry import REGISTRY
+from ...reference.spec import Spec
 from .. import programs
 from . import result
 from .result import Result

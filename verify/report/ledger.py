@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference import names
-from reference.spec import Spec
+from ...reference import names
+from ...reference.spec import Spec
 
 COLUMNS = ("figure", "published", "quantity", "iteration")
 DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reference import names
-from reference.spec import Spec
+from ...reference import names
+from ...reference.spec import Spec
 
 DX, LEFT, TOP, BOTTOM = 360, 80, 56, 80
 ROOMY, CROWDED = 120, 64  # vertical spacing of neurons; with CROWDED the edges carry no labels

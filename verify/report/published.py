@@ -21,11 +21,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 
-from reference import names
-from reference.arithmetic import Float64
-from reference.spec import Spec
-from reference.training import Training
-
+from ...reference import names
+from ...reference.arithmetic import Float64
+from ...reference.spec import Spec
+from ...reference.training import Training
 from ..mistakes import variants
 from ..truth import Truth, load
 from .ledger import Figure

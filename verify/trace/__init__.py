@@ -1,6 +1,6 @@
 """Read the trace a program prints, in any language, into numbers; run the program with bounded resources.
 
-    from verify.trace import NameMap, TraceReader, run
+    from backprop_verify.verify.trace import NameMap, TraceReader, run
 
     reader = TraceReader(quantities, names=NameMap.from_options(["loss=E_total"]), max_records=10_000)
     outcome = run(["ruby", "prog.rb"], timeout=60, sink=reader.feed)

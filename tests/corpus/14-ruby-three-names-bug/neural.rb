@@ -19,7 +19,7 @@ TARGETS = [0.01, 0.99].freeze
 RATE = 0.5
 
 hidden = [Neuron.new([0.15, 0.20], 0.35), Neuron.new([0.25, 0.30], 0.35)]
-output = [Neuron.new([0.40, 0.54], 0.60), Neuron.new([0.50, 0.55], 0.60)]
+output = [Neuron.new([0.40, 0.45], 0.60), Neuron.new([0.50, 0.55], 0.60)]
 
 def total_error(hidden, output)
   h = hidden.map { |n| n.activate(INPUTS) }
@@ -30,15 +30,13 @@ def train(hidden, output)
   h = hidden.map { |n| n.activate(INPUTS) }
   o = output.map { |n| n.activate(h) }
   delta_o = o.each_with_index.map { |out, k| (out - TARGETS[k]) * out * (1 - out) }
-  delta_h = h.each_with_index.map do |out, j|
-    (delta_o[0] * output[0].weights[j] + delta_o[1] * output[1].weights[j]) * out * (1 - out)
-  end
+  delta_h2 = (delta_o[0] * output[0].weights[1] + delta_o[1] * output[1].weights[1]) * h[1] * (1 - h[1])
   output.each_with_index do |n, k|
     n.weights = n.weights.each_with_index.map { |w, j| w - RATE * delta_o[k] * h[j] }
   end
-  hidden.each_with_index do |n, j|
-    n.weights = n.weights.each_with_index.map { |w, i| w - RATE * delta_h[j] * INPUTS[i] }
-  end
+  delta_h1 = (delta_o[0] * output[0].weights[0] + delta_o[1] * output[1].weights[0]) * h[0] * (1 - h[0])
+  hidden[0].weights = hidden[0].weights.each_with_index.map { |w, i| w - RATE * delta_h1 * INPUTS[i] }
+  hidden[1].weights = hidden[1].weights.each_with_index.map { |w, i| w - RATE * delta_h2 * INPUTS[i] }
 end
 
 puts "Error before training: #{total_error(hidden, output)}"

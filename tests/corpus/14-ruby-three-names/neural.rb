@@ -30,15 +30,13 @@ def train(hidden, output)
   h = hidden.map { |n| n.activate(INPUTS) }
   o = output.map { |n| n.activate(h) }
   delta_o = o.each_with_index.map { |out, k| (out - TARGETS[k]) * out * (1 - out) }
-  delta_h = h.each_with_index.map do |out, j|
-    (delta_o[0] * output[0].weights[j] + delta_o[1] * output[1].weights[j]) * out * (1 - out)
-  end
+  delta_h2 = (delta_o[0] * output[0].weights[1] + delta_o[1] * output[1].weights[1]) * h[1] * (1 - h[1])
+  delta_h1 = (delta_o[0] * output[0].weights[0] + delta_o[1] * output[1].weights[0]) * h[0] * (1 - h[0])
   output.each_with_index do |n, k|
     n.weights = n.weights.each_with_index.map { |w, j| w - RATE * delta_o[k] * h[j] }
   end
-  hidden.each_with_index do |n, j|
-    n.weights = n.weights.each_with_index.map { |w, i| w - RATE * delta_h[j] * INPUTS[i] }
-  end
+  hidden[0].weights = hidden[0].weights.each_with_index.map { |w, i| w - RATE * delta_h1 * INPUTS[i] }
+  hidden[1].weights = hidden[1].weights.each_with_index.map { |w, i| w - RATE * delta_h2 * INPUTS[i] }
 end
 
 puts "Error before training: #{total_error(hidden, output)}"

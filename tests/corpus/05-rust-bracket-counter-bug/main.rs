@@ -28,12 +28,12 @@ fn main() {
 
         let mut delta_o = [0.0; 2];
         for k in 0..2 {
-            delta_o[k] = (o[k] - targets[k]) * net_o[k] * (1.0 - net_o[k]);
+            delta_o[k] = (o[k] - targets[k]) * o[k] * (1.0 - o[k]);
         }
         let mut delta_h = [0.0; 2];
         for j in 0..2 {
             let back = delta_o[0] * w_ho[0][j] + delta_o[1] * w_ho[1][j];
-            delta_h[j] = back * h[j] * (1.0 - h[j]);
+            delta_h[j] = back * net_h[j] * (1.0 - net_h[j]);
         }
         for k in 0..2 {
             for j in 0..2 {

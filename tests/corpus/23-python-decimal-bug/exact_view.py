@@ -2,7 +2,7 @@
 from decimal import Decimal
 from math import exp
 
-I = [0.05, 0.10]
+IN = [0.05, 0.10]
 T = [0.01, 0.99]
 Wh = [[0.15, 0.20], [0.25, 0.30]]
 Wo = [[0.40, 0.45], [0.50, 0.55]]
@@ -15,7 +15,7 @@ def act(z):
 
 
 def forward():
-    h = [act(Wh[j][0] * I[0] + Wh[j][1] * I[1] + B[0]) for j in range(2)]
+    h = [act(Wh[j][0] * IN[0] + Wh[j][1] * IN[1] + B[0]) for j in range(2)]
     o = [act(Wo[k][0] * h[0] + Wo[k][1] * h[1] + B[1]) for k in range(2)]
     return h, o
 
@@ -35,7 +35,7 @@ for step in range(10000 + 1):
             Wo[k][j] -= ALPHA * do[k] * h[j]
     for j in range(2):
         for i in range(2):
-            Wh[j][i] -= ALPHA * dh[j] * I[i]
+            Wh[j][i] -= ALPHA * dh[j] * IN[i]
 
 h, o = forward()
 print(f"Final: E = {Decimal(error(o))!r}")

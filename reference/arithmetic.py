@@ -141,3 +141,27 @@ class Float32(Float64):
     """Plain float32: every value and operation in single precision."""
 
     dtype = np.float32
+
+
+class Copies(Float64):
+    """Plain float64 on ``n`` copies of every value at once (a trailing axis, as Monte Carlo arithmetic keeps its
+    samples): one graph evaluated for many variants, starting points or learning rates in one pass."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def constant(self, value):
+        return np.full(self.n, float(_rational(value)))
+
+    def array(self, values) -> np.ndarray:
+        return np.repeat(super().array(values)[..., None], self.n, axis=-1)
+
+    def stack(self, values) -> np.ndarray:
+        return np.stack([np.broadcast_to(np.asarray(v, dtype=np.float64), (self.n,)) for v in values])
+
+    def flat(self, arrays) -> np.ndarray:
+        """The values of ``arrays`` one after the other: a row per value, a column per copy."""
+        return np.concatenate([np.reshape(np.broadcast_to(a, np.shape(a)), (-1, self.n)) for a in arrays])
+
+    def zeros_like(self, x):
+        return np.zeros(np.shape(x))

@@ -1,44 +1,88 @@
-"""Verify a program against the truth of a spec: a registered one, or any command through the trace protocol.
+"""Verify a program against the truth of a spec: read, interpret, compare, explain; one function per stage.
+
+    printout = reader.finish()                    # read       (trace/)
+    reading = interpret(records(printout), ...)   # interpret  (interpret/)
+    comparison = compare(timeline, reading.cells) # compare    (compare.py)
+    cause, where = explain(comparison, ...)       # explain    (explain/)
 
 Every path ends in one ``Verdict``:
 
 - skipped: the program does not support the spec, its runtime is not on PATH,
   or it cannot be had here (Neuron.rb without a copy and without --download);
 - errored: it could not be verified (bad spec, stale goldens, a crash, a
-  hang, an unreadable trace);
+  hang before anything checkable, nothing checkable in the output);
 - failed: a value is beyond what the envelope allows; the first divergence,
-  hints (``--after-update``, ...) and the likely cause are given;
-- passed: every value checked is within it.
+  and the cause when a known mistake reproduces the printed numbers, else
+  where the program leaves the truth, stage by stage;
+- passed: every value checked is within it, under a reading that needs no
+  mistake.
 """
 
 from __future__ import annotations
 
 import shutil
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
 
 from ..implementations.registry import Missing, Program, Unusable
 from ..implementations.spec_json import dumps as spec_json
-from ..reference import examples, names
+from ..reference import names
 from ..reference.spec import Spec
-from .compare import Comparison, Layout, LayoutError, compare, from_frame
-from .mistakes import diagnose as diagnosis
+from .compare import Cells, Comparison, compare, rounding
+from .explain import explain
+from .interpret import Options as InterpretOptions
+from .interpret import Reading, interpret
+from .interpret.names import NameMap
+from .interpret.names import load as load_names
 from .status import Status
-from .trace import reading
-from .trace.errors import TraceError
+from .timeline import Timeline
+from .trace import Printout, Reader, TraceError, records, run
 from .truth import Truth, TruthError, check_fresh, load
 from .verdict import Verdict, errored, failed_reason, passed_reason, skipped
 
 DEFAULT_TIMEOUT = 120.0
+BYTES_PER_VALUE = 64  # generous: a name, a separator and 17 digits, or chatter around them
+MIN_OUTPUT = 16 << 20
+VALUES_PER_EXPECTED = 8  # numbers held per value the run could print (chatter with numbers included)
+MIN_VALUES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Printing:
+    """What the user says about how a program prints (the command line's reading options); the rest is inferred."""
+    names: tuple[str, ...] = ()  # "PROGRAM NAME=GOLDEN_NAME"
+    names_file: Path | None = None
+    columns: tuple[str, ...] | None = None
+    strict: bool = False
+    count_from: int | None = None
+    every: int | None = None
+    after_update: bool | None = None
+    final: bool = False
+
+    def name_map(self) -> NameMap | None:
+        """The map of --names FILE and --name options together (the options win); None when neither is given."""
+        found = load_names(self.names_file) if self.names_file else None
+        if self.names:
+            given = NameMap.from_options(self.names)
+            found = given if found is None else found.merged(given)
+        return found
+
+    def validate(self, spec: Spec | None = None) -> None:
+        """Refuse bad options before anything runs (TraceError with one line)."""
+        mapping = self.name_map()
+        if mapping is not None and spec is not None:
+            mapping.checked(names.quantities(spec))
 
 
 @dataclass(frozen=True)
 class Options:
-    """How to verify: the run's length and arithmetic, how the trace lines up, and what may be done."""
+    """How to verify: the run's length and arithmetic, how it prints, and what may be done."""
     iterations: int | None = None
     precision: str = "float64"
-    layout: Layout = Layout()
-    reading: reading.Reading = reading.Reading()
+    printing: Printing = field(default_factory=Printing)
     timeout: float = DEFAULT_TIMEOUT
     cwd: str | None = None
     download: bool = False
@@ -46,158 +90,164 @@ class Options:
 
 
 def example_name(spec: Spec) -> str:
+    from ..reference import examples
+
     return examples.name_of(spec.source) or str(spec.source)
 
 
-# --- judging a comparison -----------------------------------------------------------------------------
+# --- the four stages, given what the program printed -----------------------------------------------------
 
-def _alternatives(comparison: Comparison, shift_labels: bool) -> list[tuple[str, Layout, object]]:
-    """Other ways the same records could line up: (the option that says so, layout, iterations)."""
-    if comparison.layout.final:
-        return []
-    flipped = Layout(after_update=not comparison.layout.after_update)
-    tries = [("drop --after-update" if comparison.layout.after_update else "--after-update", flipped,
-              comparison.iterations)]
-    if shift_labels:
-        tries.append(("--count-from 1", comparison.layout, comparison.iterations - 1))
-    return tries
-
-
-def _realigned(truth: Truth, comparison: Comparison, shift_labels: bool):
-    """The same values placed as each other option would place them: (the option, that comparison)."""
-    for option, layout, iterations in _alternatives(comparison, shift_labels):
-        try:
-            yield option, comparison.again(truth, iterations, layout)
-        except LayoutError:
-            continue
-
-
-def _matching_alternative(truth: Truth, comparison: Comparison, shift_labels: bool) -> tuple[str, Comparison] | None:
-    """The option under which the same values pass, and that comparison; None when there is none."""
-    return next(((option, other) for option, other in _realigned(truth, comparison, shift_labels) if other.passed),
-                None)
-
-
-def _cause_in_another_layout(truth: Truth, comparison: Comparison) -> tuple[object | None, tuple[str, ...]]:
-    """A known mistake the values match when lined up as another option says (e.g. printed after the update)."""
-    for option, other in _realigned(truth, comparison, shift_labels=False):
-        cause = diagnosis.diagnose(truth, other)
-        if cause is not None:
-            return cause, (f"read with {option}, the values match a known mistake (below)",)
-    return None, ()
-
-
-def judge(truth: Truth, comparison: Comparison, *, program: str = "", labelled: bool = False,
-          diagnose: bool = True, **more) -> Verdict:
-    """Passed or failed; a failure gets a hint (when another option makes the values match) or its likely cause."""
+def verify_printout(printout: Printout, truth: Truth, options: Options = Options(), *, program: str = "",
+                    notes: tuple[str, ...] = (), ended: str = "") -> Verdict:
+    """Interpret, compare and explain what a program printed (``ended``: how its run was cut short, if it was)."""
     who = {"program": program, "example": example_name(truth.spec)}
-    if comparison.passed:
-        return Verdict(Status.PASSED, passed_reason(comparison), comparison=comparison, **who, **more)
-    matching = _matching_alternative(truth, comparison, labelled and comparison.iterations.min(initial=0) > 0)
-    hints, cause, diagnosed = (), None, False
-    if matching is not None:
-        option, other = matching
-        hints = (f"the values match with {option}: rerun with it" if not option.startswith("drop") else
-                 "the values match the forward pass before each update: drop --after-update",)
-        if option == "--after-update":
-            cause = diagnosis.printed_after_update(other)
-    elif diagnose:
-        diagnosed = True
-        cause = diagnosis.diagnose(truth, comparison)
-        if cause is None:
-            cause, hints = _cause_in_another_layout(truth, comparison)
-    return Verdict(Status.FAILED, failed_reason(comparison), comparison=comparison, cause=cause, hints=hints,
-                   diagnosed=diagnosed, **who, **more)
-
-
-# --- programs run in this process ---------------------------------------------------------------------
-
-def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) -> Verdict:
-    started = time.perf_counter()
+    timeline = Timeline(truth)
+    printing = options.printing
     try:
-        frame = program.run(spec, truth.iterations, **program.run_options.get(options.precision, {}))
-    except Exception as error:  # noqa: BLE001 - whatever the program under test raises is its verdict
-        return errored(f"{type(error).__name__}: {error}", "exception", program=program.name,
-                       example=example_name(spec))
-    ran = time.perf_counter() - started
-    iterations, values = from_frame(frame)
-    comparison = compare(truth, iterations, values, layout=options.layout)
-    verdict = judge(truth, comparison, program=program.name, diagnose=options.diagnose)
-    return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
+        mapping = printing.name_map()
+        if mapping is not None:
+            mapping.checked(truth.quantities)
+        reading = interpret(records(printout), timeline, InterpretOptions(
+            names=mapping, count_from=printing.count_from, forward_after=printing.after_update,
+            final=printing.final, every=printing.every))
+    except TraceError as error:
+        return errored(str(error), error.kind, notes=notes, **who)
+    notes = notes + _chatter(printout) + reading.notes
+    if not len(reading.cells):
+        return errored(_nothing_read(printout, reading), "no-names", notes=notes, **who)
+    comparison = compare(timeline, reading.cells)
+    return judge(comparison, reading, program=program, notes=notes, diagnose=options.diagnose, ended=ended)
+
+
+def judge(comparison: Comparison, reading: Reading | None = None, *, program: str = "", notes: tuple[str, ...] = (),
+          diagnose: bool = True, ended: str = "") -> Verdict:
+    """Passed, failed (explained when it can be) or errored (nothing checkable, or a run cut short)."""
+    truth = comparison.truth
+    who = {"program": program, "example": example_name(truth.spec), "comparison": comparison,
+           "reading": reading.words() if reading is not None else "", "notes": notes}
+    hints = tuple(f"read equally well as: {a}" for run in (reading.runs if reading else ()) for a in run.alternatives)
+    beyond = [b for run in (reading.runs if reading else ()) for b in run.beyond]
+    if comparison.values_checked == 0:
+        return errored(f"nothing checkable: every one of the {comparison.values_coarse:,} values read was printed "
+                       "too coarsely to tell the truth from a wrong value (print more digits)", "too-coarse", **who)
+    if comparison.passed and not beyond:
+        if ended:
+            return errored(f"{passed_reason(comparison)}, then {ended}", "hang", hints=hints, **who)
+        return Verdict(Status.PASSED, passed_reason(comparison), hints=hints, **who)
+    reason = failed_reason(comparison) if not comparison.passed else \
+        f"the trace goes beyond the run's {truth.iterations:,} iterations (line {beyond[0][0]:,}: iteration " \
+        f"{beyond[0][1]:,})"
+    if ended:
+        reason += f", then {ended}"
+    cause, where = (None, "")
+    if diagnose:
+        cause, where = explain(comparison, reading, beyond)
+    return Verdict(Status.FAILED, reason, cause=cause, where=where, diagnosed=diagnose, hints=hints, **who)
+
+
+def _chatter(printout: Printout) -> tuple[str, ...]:
+    if not printout.chatter:
+        return ()
+    number, text = printout.chatter_examples[0]
+    lines = "line" if printout.chatter == 1 else "lines"
+    return (f"ignored {printout.chatter:,} {lines} without a number, first (line {number:,}): {text!r}",)
+
+
+def _nothing_read(printout: Printout, reading: Reading) -> str:
+    if printout.data_lines == 0:
+        return "the program printed no number at all" if printout.lines else "the program printed nothing"
+    seen = [f"{c.name!r} ({c.values:,}x)" for c in reading.columns if c.how != "label"][:6]
+    return ("none of the printed values could be read as a quantity of the example" +
+            (f" (it prints {', '.join(seen)})" if seen else "") +
+            ": print the golden names (E_total, out_o1, ...) or map yours (for instance --name 'loss=E_total')")
 
 
 # --- commands --------------------------------------------------------------------------------------------
 
+def reader_for(spec: Spec, iterations: int, printing: Printing) -> Reader:
+    mapping = printing.name_map()
+    watch = names.quantities(spec) + (list(mapping.to_golden) if mapping else [])
+    limit = max(MIN_VALUES, VALUES_PER_EXPECTED * iterations * (len(names.quantities(spec)) + 1))
+    return Reader(columns=printing.columns, watch=watch, max_values=limit, strict=printing.strict)
+
+
 def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *, stdin: bytes | None = None,
                    program: str = "", notes: tuple[str, ...] = ()) -> Verdict:
-    """Run ``argv`` and verify the trace it prints on standard output.
+    """Run ``argv`` and verify what it prints on standard output.
 
-    The program runs first; goldens the run needs and nobody has derived yet are derived after it, so
-    that a program that cannot be read costs no derivation.
+    The program runs first; goldens the run needs and nobody has derived yet are derived after it, so that a
+    program that cannot be read costs no derivation. What a program printed before it hung is still judged.
     """
     who = {"program": program, "example": example_name(spec), "notes": notes}
     started = time.perf_counter()
     iterations = options.iterations or spec.iterations
+    ended = ""
     try:
         check_fresh(spec)
-        trace, ran = reading.read_command(argv, names.quantities(spec), iterations, options.reading,
-                                          timeout=options.timeout, stdin=stdin, cwd=options.cwd)
+        reader = reader_for(spec, iterations, options.printing)
+        output = max(MIN_OUTPUT, 4 * BYTES_PER_VALUE * iterations * (len(names.quantities(spec)) + 1))
+        try:
+            outcome = run(argv, timeout=options.timeout, stdin=stdin, cwd=options.cwd, sink=reader.feed,
+                          max_stdout_bytes=output)
+            ran = outcome.seconds
+        except TraceError as error:
+            if error.kind != "hang":
+                raise
+            ended, ran = f"timed out after {options.timeout:g} s", options.timeout
+        try:
+            printout = reader.finish()
+        except TraceError:
+            if ended:
+                return errored(f"{program or argv[0]} {ended} (it was stopped with every process it started)",
+                               "hang", **who)
+            raise
+        if ended and printout.data_lines == 0:
+            return errored(f"{program or argv[0]} printed nothing to check and {ended} (it was stopped with every "
+                           "process it started; raise --timeout if it is only slow)", "hang", **who)
         truth = load(spec, options.iterations, options.precision)
     except TruthError as error:
         return errored(str(error), "golden", **who)
     except TraceError as error:
         return errored(str(error), error.kind, **who)
-    notes = notes + reading.notes(trace)
-    hints = reading.hints(trace)
-    if not trace.quantities:
-        seen = ", ".join(f"{name!r}" for name in list(trace.unknown_names)[:6]) or "no names"
-        return errored(f"none of the example's quantities is in the trace (it prints {seen}): print the golden "
-                       f"names ({', '.join(truth.quantities[:3])}, ...) or map yours with --name "
-                       "'PROGRAM NAME=GOLDEN_NAME'", "no-names", hints=hints, **who)
+    verdict = verify_printout(printout, truth, options, program=program, notes=notes, ended=ended)
+    return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
+
+
+# --- programs run in this process ---------------------------------------------------------------------
+
+def frame_cells(timeline: Timeline, frame) -> Cells:
+    """An in-process program's trajectory table (golden columns, an iteration per row) as cells: every value a
+    double the program held, each at its golden place; a value that is not finite is kept, and fails."""
+    quantities = timeline.quantities
+    iterations = frame["iteration"].to_numpy(np.int64) if "iteration" in frame else np.arange(len(frame))
+    parts = []
+    for column in frame.columns:
+        if column == "iteration" or column not in quantities:
+            continue
+        q = quantities.index(column)
+        got = frame[column].to_numpy(dtype=np.float64)
+        t = iterations + (1 if timeline.group[q] == 2 else 0)
+        parts.append(Cells(np.full(len(got), q), t, got, np.zeros(len(got)), np.full(len(got), q),
+                           iterations + 1))
+    return Cells.joined(parts)
+
+
+def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) -> Verdict:
+    who = {"program": program.name, "example": example_name(spec)}
+    started = time.perf_counter()
     try:
-        layout = options.layout
-        if layout.final and trace.records > 1:
-            return errored(f"--final compares one record, the state after training, but the trace has "
-                           f"{trace.records:,}: drop --final", "layout", hints=hints, **who)
-        if not layout.final and reading.single_unlabelled(trace):
-            layout = _final_or_first(truth, trace, layout)
-        comparison = compare(truth, trace.iterations, trace.values, trace.resolution, layout, trace.present)
-    except LayoutError as error:
-        hint = _labels_hint(truth, trace, options)
-        if hint:
-            reason = (f"the labels run up to {truth.iterations:,}, one past the run's last iteration "
-                      f"({truth.iterations - 1:,}): {hint}")
-        return errored(reason if hint else str(error), "layout", hints=hints, **who)
-    verdict = judge(truth, comparison, program=program, labelled=trace.labelled, diagnose=options.diagnose,
-                    notes=notes)
-    return replace(verdict, hints=hints + verdict.hints,
-                   seconds={"run": ran, "verify": time.perf_counter() - started - ran})
-
-
-def _labels_hint(truth: Truth, trace, options: Options) -> str | None:
-    """When labels run exactly one past the run, the labels count from 1: say which options line them up."""
-    if not trace.labelled or options.reading.count_from or int(trace.iterations.max()) != truth.iterations:
-        return None
-    for after in (options.layout.after_update, not options.layout.after_update):
-        layout = Layout(after_update=after)
-        try:
-            if compare(truth, trace.iterations - 1, trace.values, trace.resolution, layout, trace.present).passed:
-                return "they count from 1, and the values match with --count-from 1" + \
-                    (" --after-update" if after else "")
-        except LayoutError:
-            return None
-    return ("they count from 1 (--count-from 1; add --after-update when the values are printed after each update, "
-            "and --iterations when the program runs more iterations than the spec)")
-
-
-def _final_or_first(truth: Truth, trace, layout: Layout) -> Layout:
-    """One record without a label: iteration 0, or the final state, whichever it matches."""
-    final = Layout(after_update=layout.after_update, final=True)
-    first = compare(truth, trace.iterations, trace.values, trace.resolution, layout, trace.present)
-    if first.passed or truth.iterations == 1:
-        return layout
-    last = compare(truth, trace.iterations, trace.values, trace.resolution, final, trace.present)
-    return final if last.passed or last.max_ratio < first.max_ratio else layout
+        frame = program.run(spec, truth.iterations, **program.run_options.get(options.precision, {}))
+    except Exception as error:  # noqa: BLE001 - whatever the program under test raises is its verdict
+        return errored(f"{type(error).__name__}: {error}", "exception", **who)
+    ran = time.perf_counter() - started
+    timeline = Timeline(truth)
+    if len(frame) != truth.iterations:
+        return Verdict(Status.FAILED, f"the program stopped after {len(frame):,} of the run's {truth.iterations:,} "
+                       "iterations", **who)
+    cells = frame_cells(timeline, frame)
+    inside = timeline.valid(cells.quantity, cells.t)
+    verdict = judge(compare(timeline, cells.subset(inside)), program=program.name, diagnose=options.diagnose)
+    return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
 
 
 def verify_program(program: Program, spec: Spec, options: Options = Options()) -> Verdict:
@@ -223,6 +273,25 @@ def verify_program(program: Program, spec: Spec, options: Options = Options()) -
         return errored(str(why), "unavailable", **who)
     argv = [shutil.which(command.argv[0]) or command.argv[0], *command.argv[1:]]
     stdin = spec_json(spec, options.iterations).encode() if program.stdin == "spec-json" else None
-    reading_options = replace(options.reading, format=program.trace_format, names_file=program.names)
-    return verify_command(argv, spec, replace(options, reading=reading_options), stdin=stdin,
-                          program=program.name, notes=(command.note,) if command.note else ())
+    printing = replace(options.printing, names_file=program.names, strict=False)
+    verdict = verify_command(argv, spec, replace(options, printing=printing), stdin=stdin, program=program.name,
+                             notes=(command.note,) if command.note else ())
+    return _whole_run(verdict, spec, options)
+
+
+def _whole_run(verdict: Verdict, spec: Spec, options: Options) -> Verdict:
+    """A registered program prints every iteration: one that stops early has not run the spec."""
+    comparison = verdict.comparison
+    if verdict.status is not Status.PASSED or comparison is None:
+        return verdict
+    run_length = options.iterations or spec.iterations
+    at = comparison.timeline.iteration(comparison.cells.quantity, comparison.cells.t)
+    last = int(at.max()) if len(at) else -1
+    if last < run_length - 1:
+        return replace(verdict, status=Status.FAILED, reason=f"the program stopped after iteration {last:,} of "
+                       f"the run's {run_length:,}: {verdict.reason}")
+    return verdict
+
+
+__all__ = ["DEFAULT_TIMEOUT", "Options", "Printing", "judge", "rounding", "verify_command", "verify_printout",
+           "verify_program"]

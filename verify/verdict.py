@@ -2,22 +2,27 @@
 
 It carries the status (with its exit code), one line of reason, what was
 compared (``coverage``: which quantities, at which iterations, to how many
-digits), the comparison itself, the likely cause of a failure, hints, notes
-(which copy of a program ran, lines ignored) and timings. ``line()`` is what
-the command line prints last and what the report shows.
+digits, and what was too coarse to check), how the output was read
+(``reading``), the comparison itself, the cause of a failure when a known
+mistake reproduces the printed numbers, and otherwise where the program leaves
+the truth (``where``), the stages, hints, notes and timings. ``line()`` is what
+the command line prints last and what the report shows; ``record()`` is the
+same for machines (``--format json``).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
-from .compare import FINAL, Comparison
+from .compare import Comparison, ratio_text
+from .stages import Stage, stages
 from .status import Status
 
-NO_MATCH = "no known mistake matches: the catalogue of mistakes holds none that gives these values"
+NO_MATCH = "no known mistake matches"
+SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,9 @@ class Verdict:
     program: str = ""
     example: str = ""
     comparison: Comparison | None = None
-    cause: object | None = None  # verify.mistakes.diagnose.Cause
+    reading: str = ""  # how the output was read, in words
+    cause: Any = None  # verify.explain.Cause: a known mistake that reproduces the printed numbers
+    where: str = ""  # where the program leaves the truth, by stage (a failure no known mistake explains)
     hints: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)  # "run" (the program), "verify" (everything else)
@@ -39,13 +46,25 @@ class Verdict:
         return self.status.exit_code
 
     @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    @property
     def coverage(self) -> str:
         return coverage(self.comparison) if self.comparison is not None else ""
 
     @property
     def largest(self) -> float | None:
         """The largest error as a fraction of what is allowed at its point (above 1 fails)."""
-        return self.comparison.max_ratio if self.comparison is not None else None
+        return self.comparison.max_ratio if self.comparison is not None and self.comparison.values_checked else None
+
+    @property
+    def first_divergence(self):
+        return self.comparison.first_divergence if self.comparison is not None else None
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return stages(self.comparison) if self.comparison is not None else ()
 
     def with_note(self, note: str) -> Verdict:
         return replace(self, notes=self.notes + (note,)) if note else self
@@ -54,28 +73,49 @@ class Verdict:
         return " on ".join(filter(None, [self.program, self.example]))
 
     def line(self) -> str:
-        """STATUS: who: what was compared; the largest error or the first divergence; why."""
-        parts = [f"{self.status.value.upper()}: " + (f"{self.who()}: " if self.who() else "")]
+        """STATUS: who: what was compared; how it was read; the largest error or the first divergence; why."""
+        text = f"{self.status.value.upper()}: " + (f"{self.who()}: " if self.who() else "")
+        parts = []
         if self.comparison is not None:
-            parts.append(f"{self.coverage}; {self.reason}")
-        else:
-            parts.append(self.reason)
-        text = "".join(parts)
+            parts.append(self.coverage)
+        if self.reading:
+            parts.append(f"read as: {self.reading}")
+        parts.append(self.reason)
+        text += "; ".join(p for p in parts if p)
         if self.cause is not None:
             text += f"; likely cause: {self.cause}"
         elif self.diagnosed:
-            text += f"; {NO_MATCH}"
+            text += f"; {NO_MATCH}" + (f": {self.where}" if self.where else "")
         return text
 
+    def record(self) -> dict[str, Any]:
+        """This verdict for machines: the object `--format json` prints (schema in verify/schema/verdict.json)."""
+        first = self.first_divergence
+        return {
+            "schema": SCHEMA_VERSION, "status": self.status.value, "exit_code": self.exit_code,
+            "program": self.program, "example": self.example, "line": self.line(), "reason": self.reason,
+            "kind": self.kind, "coverage": self.coverage, "reading": self.reading,
+            "values_checked": self.comparison.values_checked if self.comparison is not None else 0,
+            "values_too_coarse": self.comparison.values_coarse if self.comparison is not None else 0,
+            "largest_ratio": _number(self.largest),
+            "first_divergence": None if first is None else {
+                "where": first.where, "quantity": first.quantity, "expected": _number(first.expected),
+                "got": _number(first.got), "ratio": _number(first.ratio), "line": first.line},
+            "cause": None if self.cause is None else str(self.cause),
+            "cause_category": getattr(self.cause, "category", None),
+            "where": self.where or None,
+            "stages": [{"name": s.name, "status": s.status, "values": s.values, "largest_ratio": _number(s.largest),
+                        "first_divergence": s.first_divergence} for s in self.stages],
+            "hints": list(self.hints), "notes": list(self.notes),
+            "seconds": {k: round(v, 6) for k, v in self.seconds.items()},
+        }
 
-def ratio_text(ratio: float) -> str:
-    """A fraction of the allowed: never rounded up to 1 when it is below (0.997, not 1)."""
-    if not math.isfinite(ratio):
-        return "not finite"
-    if ratio >= 10:
-        return f"{ratio:,.0f}"
-    text = f"{ratio:.2g}"
-    return f"{math.floor(ratio * 1000) / 1000:.3f}" if ratio < 1 <= float(text) else text
+
+def _number(value: float | None) -> float | str | None:
+    """JSON has no infinity or NaN: those are written as text."""
+    if value is None:
+        return None
+    return float(value) if np.isfinite(value) else str(value)
 
 
 def passed_reason(comparison: Comparison) -> str:
@@ -85,11 +125,16 @@ def passed_reason(comparison: Comparison) -> str:
 
 
 def failed_reason(comparison: Comparison) -> str:
-    return f"first divergence at {comparison.first_divergence}"
+    first = comparison.first_divergence
+    if first is not None and not np.isfinite(first.got):
+        word = "NaN" if np.isnan(first.got) else "infinite"
+        return f"{first.quantity} is {word} from {first.where.split(',')[0]} on (line {first.line:,})"
+    return f"first divergence at {first}"
 
 
-def _quantities(comparison: Comparison, total: int) -> str:
+def _quantities(comparison: Comparison) -> str:
     found = comparison.quantities
+    total = len(comparison.timeline.quantities)
     if len(found) == total and total > 3:
         return f"all {total} quantities"
     if len(found) <= 3:
@@ -97,23 +142,32 @@ def _quantities(comparison: Comparison, total: int) -> str:
     return f"{len(found)} of {total} quantities"
 
 
-def _iterations(comparison: Comparison, run: int) -> str:
-    iterations = comparison.iterations
-    if len(iterations) and iterations[0] == FINAL:
-        return f"the final state (after {run:,} updates)"
-    if len(iterations) == 1:
-        return f"iteration {int(iterations[0]):,}"
-    if len(iterations) == run and int(iterations[-1]) == run - 1:
-        return f"every iteration ({run:,})"
-    steps = np.diff(iterations)
-    every = f", every {int(steps[0]):,}th" if len(steps) and (steps == steps[0]).all() and steps[0] > 1 else ""
-    return f"{len(iterations):,} iterations ({int(iterations[0]):,} to {int(iterations[-1]):,}{every})"
+def _iterations(comparison: Comparison) -> str:
+    timeline = comparison.timeline
+    checked = comparison.checked
+    at = np.unique(timeline.iteration(comparison.cells.quantity[checked], comparison.cells.t[checked]))
+    T = timeline.updates
+    words = []
+    inside = at[(at >= 0) & (at < T)]
+    if len(inside) == 1:
+        words.append(f"iteration {int(inside[0]):,}")
+    elif len(inside) == T:
+        words.append(f"every iteration ({T:,})")
+    elif len(inside):
+        steps = np.diff(inside)
+        every = f", every {int(steps[0]):,}th" if (steps == steps[0]).all() and steps[0] > 1 else ""
+        words.append(f"{len(inside):,} iterations ({int(inside[0]):,} to {int(inside[-1]):,}{every})")
+    if (at < 0).any():
+        words.insert(0, "before training")
+    if (at >= T).any():
+        words.append(f"after training ({T:,} updates)")
+    return " and ".join(words) if words else "no iteration"
 
 
 def _precision(comparison: Comparison) -> str:
     """'full precision', '9 decimals', '8 to 9 decimals' or, for exponent or %g forms, '10 significant digits'."""
     checked = comparison.checked
-    half, value = comparison.resolution[checked], np.abs(comparison.got[checked])
+    half, value = comparison.resolution[checked], np.abs(comparison.cells.got[checked])
     coarse = half > np.spacing(np.abs(comparison.expected[checked])) * 2
     if not coarse.any():
         return "full precision"
@@ -121,7 +175,7 @@ def _precision(comparison: Comparison) -> str:
     with np.errstate(divide="ignore"):
         significant = decimals + np.floor(np.log10(np.where(value[coarse] > 0, value[coarse], 1))).astype(int) + 1
     low, high = int(decimals.min()), int(decimals.max())
-    if high - low > 1:  # %g-style output: a fixed count of significant digits, trailing zeros dropped
+    if high - low > 1:
         text = f"{int(significant.max())} significant digits"
     else:
         text = f"{low} decimals" if low == high else f"{low} to {high} decimals"
@@ -129,20 +183,18 @@ def _precision(comparison: Comparison) -> str:
 
 
 def coverage(comparison: Comparison) -> str:
-    """What was compared, e.g. 'E_total at every iteration (10,000), 9 decimals, printed after each update'."""
-    text = (f"{_quantities(comparison, comparison.total)} at {_iterations(comparison, comparison.run)}, "
-            f"{_precision(comparison)}")
-    missing = comparison.checked.size - comparison.values_checked
-    if missing:
-        text += f" ({missing:,} of {comparison.checked.size:,} values not printed)"
-    if comparison.layout.after_update:
-        text += ", printed after each update"
+    """What was compared: 'E_total at 10 iterations (999 to 9,999, every 1,000th), 9 decimals'."""
+    if comparison.values_checked == 0:
+        return f"nothing checkable ({comparison.values_coarse:,} values too coarse)"
+    text = f"{_quantities(comparison)} at {_iterations(comparison)}, {_precision(comparison)}"
+    if comparison.values_coarse:
+        text += f" ({comparison.values_coarse:,} values too coarse to check)"
     return text
 
 
-def errored(reason: str, kind: str, **more) -> Verdict:
+def errored(reason: str, kind: str, **more: Any) -> Verdict:
     return Verdict(Status.ERRORED, reason, kind=kind, **more)
 
 
-def skipped(reason: str, **more) -> Verdict:
+def skipped(reason: str, **more: Any) -> Verdict:
     return Verdict(Status.SKIPPED, reason, **more)

@@ -1,21 +1,28 @@
-"""The catalogue of classic mistakes and conventions, each a variant of the spec or of the training step.
+"""The catalogue of classic mistakes, each a variant of the reference's training graph, derived for any spec.
 
-A variant is the reference's own training graph (reference/training.py) with
-one method overridden, or the spec with one setting changed, evaluated in
-float64 (float32 for the precision finding). What a mistaken program would
-print is therefore derived, for any spec, not predicted by hand; the
-diagnosis (verify/mistakes/diagnose.py) matches a trace against them.
+A mistake overrides one stage of the training step (reference/training.py)
+through a *family*: one function that computes what every mistake of its
+kind computes, each copy of a value with its own parameter (which weights
+are swapped, which layer lacks its derivative, which learning rate rule). So
+one evaluation of the graph in ``Copies`` arithmetic replays every mistake at
+once (verify/explain/replay.py). A few mistakes change the spec (biases kept
+per neuron) or the structure of the step (weights updated one at a time);
+those are replayed on their own. Many mistakes come in scopes: the whole
+network, one layer, one neuron or one weight ("in h1's backward sum, w5_new
+and w7_new instead of w5 and w7"). What a mistaken program prints is
+therefore derived, never predicted by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from ...reference import names
-from ...reference.arithmetic import Float32, Float64
+from ...reference.arithmetic import Copies, Float32
 from ...reference.spec import Spec
 from ...reference.training import Pass, Training
 
@@ -30,12 +37,27 @@ ONE_PATH = "one-path-summed"
 HIDDEN_SLOPE = "hidden-derivative-from-outputs"
 WRONG_INPUT = "wrong-input-for-weight"
 BIAS_LEFT_OUT = "bias-left-out-of-net"
+BIAS_DOUBLED = "bias-doubled"
+FORWARD_SWAP = "weights-swapped-in-forward-pass"
+FORWARD_INDEX = "wrong-weight-in-net"
 LEARNING_RATE = "learning-rate-misapplied"
+LEARNING_RATE_VALUE = "learning-rate-value"
 BIASES_TRAINED = "biases-trained"
 BIASES_FIXED = "biases-not-trained"
 REDUCTION = "reduction"
+LOSS_SCALE = "loss-mis-reduced"
+ONE_AT_A_TIME = "weights-updated-one-at-a-time"
+ACCUMULATED = "gradients-accumulated"
+OPTIMIZER = "optimizer-rule"
+START_VALUE = "wrong-starting-value"
+ITERATIONS = "iteration-count"
+PRINTING = "printing"
 PRECISION = "single-precision"
 AFTER_UPDATE = "printed-after-the-update"
+
+# A family: (training, the parameter of each copy (None where a copy does not make this mistake), the
+# method's arguments) -> the mistaken value, for every copy.
+Family = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -43,173 +65,202 @@ class Mistake:
     name: str
     category: str
     sentence: str  # what the program did, for people
-    applies: Callable[[Spec], bool]
-    build: Callable[[Spec], Training]  # the variant's training, ready to step
-    kind: str = "logic"  # or "precision", or "convention" (what is printed, not how it is computed)
+    method: str = ""  # the Training method it overrides, through ``family`` with ``parameter``
+    family: Family | None = None
+    parameter: Any = None
+    respec: Callable[[Spec], Spec] | None = None  # the same graph on a changed spec
+    own: type[Training] | None = None  # a training step of another structure
+    kind: str = "logic"  # or "precision"
+    complexity: int = 1  # how much it assumes: a scoped mistake more than a whole-network one
+
+    @property
+    def alone(self) -> bool:
+        """Replayed on its own (a changed spec, another structure, float32), not among many at once."""
+        return self.respec is not None or self.own is not None or self.kind == "precision"
+
+    def training(self, spec: Spec) -> Training:
+        """This mistake's training on ``spec``, alone, in Copies(1) arithmetic (float32 for the precision one)."""
+        if self.kind == "precision":
+            return Training(spec, Float32())
+        if self.respec is not None:
+            return Training(self.respec(spec), Copies(1))
+        if self.own is not None:
+            return self.own(spec, Copies(1))
+        from ..explain.replay import mixture  # the one way many mistakes are evaluated, here with one
+
+        return mixture(spec, [self], np.zeros(1, np.int64))
 
     def trajectory(self, spec: Spec, iterations: int) -> tuple[list[str], np.ndarray, np.ndarray]:
         """The variant's quantities (its own spec's), a row of them per iteration, and its forward values after."""
-        training = self.build(spec)
+        training = self.training(spec)
         A, own = training.A, training.spec
         rows = np.empty((iterations, len(names.quantities(own))))
         with A:
             for k in range(iterations):
-                rows[k] = training.step().row(A, own.train_biases)
+                rows[k] = np.ravel(training.step().row(A, own.train_biases))
             last = training.step()
-            after = A.flat([p.outs[-1] for p in last.passes] + [last.E_total])
+            after = np.ravel(A.flat([p.outs[-1] for p in last.passes] + [last.E_total]))
         return names.quantities(own), rows, after
 
 
-def _float64(cls: type[Training]) -> Callable[[Spec], Training]:
-    return lambda spec: cls(spec, Float64())
+def _plan(t: Training, family: str, params: list, make: Callable[[], Any]) -> Any:
+    """What a family needs of its copies' parameters, worked out once per training (the parameters never change)."""
+    plans = t.__dict__.setdefault("_plans", {})
+    key = (family, id(params))
+    if key not in plans:
+        plans[key] = make()
+    return plans[key]
 
 
-def _respec(**changes) -> Callable[[Spec], Training]:
-    return lambda spec: Training(replace(spec, **changes), Float64())
+def _copies_where(params: list, test: Callable[[Any], bool]) -> np.ndarray:
+    return np.array([q is not None and bool(test(q)) for q in params])
 
 
-def _per_neuron_trained(spec: Spec) -> Training:
-    """The same starting biases, one per neuron instead of one per layer, all trained (lecture material's variant)."""
-    layers = tuple(values * size if len(values) == 1 else values for values, size in zip(spec.bias_layers,
-                                                                                       spec.layers[1:]))
-    return Training(replace(spec, bias_mode="per_neuron", bias_layers=layers, train_biases=True), Float64())
+# --- the families ----------------------------------------------------------------------------------
+# Each computes the mistaken value for every copy at once; the caller keeps it only for the copies whose
+# mistake it is (and that have switched it on).
+
+def dE_dout_scaled(t: Training, params: list, out, target):
+    """dE/dout of the output layer times a factor: 2 (the 1/2 forgotten), -1 (the sign flipped)."""
+    factor = _plan(t, "scaled", params, lambda: np.array([q if q is not None else 1.0 for q in params]))
+    return Training.dE_dout_output(t, out, target) * factor
 
 
-def _always(spec: Spec) -> bool:
-    return True
+def slope(t: Training, params: list, layer: int, p: Pass):
+    """dout/dnet taken wrongly in some layers: ``(how, layers)`` per copy, how one of SLOPES."""
+    plan = _plan(t, "slope", params, lambda: {(how, k): _copies_where(params, lambda q: q[0] == how and k in q[1])
+                                             for how in SLOPES for k in range(t.spec.depth)})
+    value = Training.dout_dnet(t, layer, p)
+    for how, wrong in SLOPES.items():
+        use = plan[(how, layer)]
+        if use.any():
+            value = np.where(use, wrong(t, layer, p), value)
+    return value
 
 
-def _sgd(spec: Spec) -> bool:
-    return spec.optimizer == "sgd"
+def _no_slope(t: Training, layer: int, p: Pass):
+    return np.ones(np.shape(p.nets[layer]))
 
 
-def _elementwise(spec: Spec) -> bool:
-    return all(a != "softmax" for a in spec.activations)
+def _slope_of_out(t: Training, layer: int, p: Pass):
+    f = t.activations[layer]
+    return f.derivative(f.out(p.outs[layer]) if f.of_out else p.outs[layer])
 
 
-# --- the backward pass ----------------------------------------------------------------------------
-
-class HalfForgotten(Training):
-    def dE_dout_output(self, out, target):
-        return 2 * super().dE_dout_output(out, target)
-
-
-class SignFlipped(Training):
-    def dE_dout_output(self, out, target):
-        return -super().dE_dout_output(out, target)
+def _sigmoid_formula_on_net(t: Training, layer: int, p: Pass):
+    if t.spec.activations[layer] != "sigmoid":
+        return Training.dout_dnet(t, layer, p)
+    return p.nets[layer] * (1 - p.nets[layer])
 
 
-class NoSlope(Training):
-    def dout_dnet(self, layer: int, p: Pass):
-        return 1
+def _hidden_slope_from_outputs(t: Training, layer: int, p: Pass):
+    last = len(p.nets) - 1
+    return Training.dout_dnet(t, last if layer < last else layer, p)
 
 
-class SlopeOfOut(Training):
-    """f'(out) instead of f'(net): e.g. sigmoid(out) * (1 - sigmoid(out))."""
-
-    def dout_dnet(self, layer: int, p: Pass):
-        f = self.activations[layer]
-        return f.derivative(f.out(p.outs[layer]) if f.of_out else p.outs[layer])
+SLOPES = {"none": _no_slope, "of out": _slope_of_out, "net formula": _sigmoid_formula_on_net,
+          "from outputs": _hidden_slope_from_outputs}
 
 
-class SlopeFormulaOnNet(Training):
-    """out * (1 - out), the sigmoid's slope in terms of its output, applied to net."""
+def backward_through(t: Training, params: list, layer: int, W, dW):
+    """The weights the backward pass goes through: ``("updated", columns or None)``, ``("transposed",)``."""
+    right = np.asarray(W[layer])
 
-    def dout_dnet(self, layer: int, p: Pass):
-        if self.spec.activations[layer] != "sigmoid":
-            return super().dout_dnet(layer, p)
-        return p.nets[layer] * (1 - p.nets[layer])
+    def make():
+        width = right.shape[1]
+        columns = np.zeros((width, len(params)), bool)
+        for j, q in enumerate(params):
+            if q is not None and q[0] == "updated":
+                columns[:, j] = True if q[1] is None else np.isin(np.arange(width), q[1])
+        return columns, _copies_where(params, lambda q: q[0] == "transposed")
 
-
-class UpdatedWeightsBackward(Training):
-    def backward_weights(self, layer: int, W, dW):
-        return W[layer] - self.rate * dW[layer]
-
-
-class TransposedBackward(Training):
-    def backward_weights(self, layer: int, W, dW):
-        square = W[layer].shape[0] == W[layer].shape[1]
-        return W[layer].T if square else W[layer]
-
-
-class FirstPathOnly(Training):
-    def paths_to_loss(self, terms: list):
-        return terms[0]
+    columns, transposed = _plan(t, f"backward{layer}", params, make)
+    value = right
+    if columns.any():
+        value = np.where(columns[None, :, :], right - t.rate * dW[layer], value)
+    if transposed.any() and right.shape[0] == right.shape[1]:
+        value = np.where(transposed, np.swapaxes(right, 0, 1), value)
+    return value
 
 
-class LastPathOnly(Training):
-    def paths_to_loss(self, terms: list):
-        return terms[-1]
+def paths(t: Training, params: list, terms: list):
+    """dE/dout of a hidden neuron from the first or the last path only."""
+    first, last = _plan(t, "paths", params, lambda: (_copies_where(params, lambda q: q == "first"),
+                                                      _copies_where(params, lambda q: q == "last")))
+    return np.where(first, terms[0], np.where(last, terms[-1], Training.paths_to_loss(t, terms)))
 
 
-class HiddenSlopeFromOutputs(Training):
-    def dout_dnet(self, layer: int, p: Pass):
-        last = len(p.nets) - 1
-        return super().dout_dnet(last, p) if layer < last else super().dout_dnet(layer, p)
+def gradient_inputs(t: Training, params: list, layer: int, delta, by_weights: list):
+    """dnet/dw with the wrong input: ``("reversed", layer)`` or ``("other", layer, neuron, k)``."""
+    def make():
+        reversed_ = _copies_where(params, lambda q: q[0] == "reversed" and q[1] == layer)
+        other = {(q[2], q[3]): _copies_where(params, lambda r, q=q: r == q)
+                 for q in params if q is not None and q[0] == "other" and q[1] == layer}
+        return reversed_, other
+
+    reversed_, other = _plan(t, f"inputs{layer}", params, make)
+    value = Training.weight_gradient(t, layer, delta, by_weights)
+    if reversed_.any():
+        value = np.where(reversed_, Training.weight_gradient(t, layer, delta, by_weights[::-1]), value)
+    if other:
+        value = np.array(value, copy=True)
+        for (neuron, k), use in other.items():
+            value[neuron, k] = np.where(use, delta[neuron] * by_weights[1 - k], value[neuron, k])
+    return value
 
 
-def inputs_reversed(at_layer: int) -> type[Training]:
-    class InputsReversed(Training):
-        def weight_gradient(self, layer: int, delta, by_weights: list):
-            return super().weight_gradient(layer, delta, by_weights[::-1] if layer == at_layer else by_weights)
-    return InputsReversed
+def forward_with(t: Training, params: list, W, b, x):
+    """The forward pass with some weights in other places, or the bias left out or doubled:
+    ``("weights", layer, index)`` (index: the layer's flat cells, the weight used in each) or ``("bias", factor)``."""
+    def make():
+        index = {}
+        for layer, w in enumerate(W):
+            cells = int(np.prod(np.shape(w)[:2]))
+            gather = np.repeat(np.arange(cells)[:, None], len(params), axis=1)
+            for j, q in enumerate(params):
+                if q is not None and q[0] == "weights" and q[1] == layer:
+                    gather[:, j] = q[2]
+            index[layer] = gather
+        factor = np.array([q[1] if q is not None and q[0] == "bias" else 1.0 for q in params])
+        return index, factor
+
+    index, factor = _plan(t, "forward", params, make)
+    used_W = [np.take_along_axis(np.reshape(w, (-1, len(params))), index[layer], axis=0).reshape(np.shape(w))
+              for layer, w in enumerate(W)]
+    return Training.forward(t, used_W, [v * factor for v in b], x)
 
 
-def one_input_swapped(at_layer: int, neuron: int, k: int) -> type[Training]:
-    """dnet_j/dw_jk taken as the other input of a two-input neuron."""
-    class OneInputSwapped(Training):
-        def weight_gradient(self, layer: int, delta, by_weights: list):
-            grad = super().weight_gradient(layer, delta, by_weights)
-            if layer == at_layer:
-                grad[neuron, k] = delta[neuron] * by_weights[1 - k]
-            return grad
-    return OneInputSwapped
+def updated_with(t: Training, params: list, W, b, dW, db):
+    """The update made wrongly: ``("rule", how, masks or None)``, ``("accumulated",)``, ``("biases",)``."""
+    def make():
+        rules = {}
+        for how in UPDATE_RULES:
+            per_layer = []
+            for layer, w in enumerate(W):
+                mask = np.zeros(np.shape(w), bool)
+                for j, q in enumerate(params):
+                    if q is not None and q[0] == "rule" and q[1] == how:
+                        mask[..., j] = True if q[2] is None else q[2].get(f"W{layer}", False)
+                per_layer.append(mask)
+            if any(m.any() for m in per_layer):
+                rules[how] = per_layer
+        return (rules, _copies_where(params, lambda q: q[0] == "accumulated"),
+                _copies_where(params, lambda q: q[0] == "biases"))
 
-
-# --- the forward pass and the update ---------------------------------------------------------------
-
-class BiasLeftOut(Training):
-    def net(self, W, x, b):
-        total = W[:, 0] * x[0]
-        for k in range(1, len(x)):
-            total = total + W[:, k] * x[k]
-        return total
-
-
-def rate_rule(rule: Callable, only: dict[str, np.ndarray] | None = None) -> type[Training]:
-    """The update by ``rule``; with ``only`` (layer array name -> mask), for the masked parameters alone."""
-    class RateMisapplied(Training):
-        def update(self, name: str, value, grad):
-            wrong = rule(value, self.rate, grad)
-            if only is None:
-                return wrong
-            mask = only.get(name)
-            return super().update(name, value, grad) if mask is None else \
-                np.where(mask, wrong, super().update(name, value, grad))
-    return RateMisapplied
-
-
-def _masks(spec: Spec, parameters: list[str]) -> dict[str, np.ndarray]:
-    """The training graph's arrays (W0, W1, ..., b0, ...) with the named parameters marked."""
-    masks, weight, bias = {}, 0, 0
-    for layer, matrix in enumerate(spec.weight_layers):
-        shape = (len(matrix), len(matrix[0]))
-        names_here = [f"w{weight + k + 1}" for k in range(shape[0] * shape[1])]
-        masks[f"W{layer}"] = np.isin(names_here, parameters).reshape(shape)
-        weight += shape[0] * shape[1]
-    for layer, values in enumerate(spec.bias_layers):
-        masks[f"b{layer}"] = np.isin([f"b{bias + k + 1}" for k in range(len(values))], parameters)
-        bias += len(values)
-    return {name: mask for name, mask in masks.items() if mask.any()}
-
-
-def update_mistakes(spec: Spec, parameters: list[str]) -> list[Mistake]:
-    """The learning rate misapplied to some parameters only (those a diagnosis found off)."""
-    which = ", ".join(parameters)
-    return [Mistake(f"learning rate {how.split(' (')[0]} for {which}", LEARNING_RATE,
-                    f"the gradients are right but the learning rate was {how} for {which}", _sgd,
-                    _float64(rate_rule(rule, _masks(spec, parameters))))
-            for how, rule in UPDATE_RULES.items() if _sgd(spec)]
+    rules, accumulated, biases = _plan(t, "updated", params, make)
+    value_W, value_b = Training.updated(t, W, b, dW, db)
+    if accumulated.any():
+        total = t.state.setdefault("accumulated", [np.zeros(np.shape(g)) for g in dW])
+        for layer, g in enumerate(dW):
+            total[layer] = total[layer] + g
+        value_W = [np.where(accumulated, W[layer] - t.rate * total[layer], value_W[layer]) for layer in range(len(W))]
+    for how, per_layer in rules.items():
+        rule = UPDATE_RULES[how]
+        value_W = [np.where(per_layer[layer], rule(W[layer], t.rate, dW[layer]), value_W[layer])
+                   for layer in range(len(W))]
+    if biases.any() and not t.spec.train_biases:
+        value_b = [np.where(biases, b[layer] - t.rate * db[layer], value_b[layer]) for layer in range(len(b))]
+    return value_W, value_b
 
 
 UPDATE_RULES = {
@@ -220,76 +271,280 @@ UPDATE_RULES = {
 }
 
 
-def _square_layers(spec: Spec) -> bool:
-    return any(a == b for a, b in zip(spec.layers[1:-1], spec.layers[2:]))
+def masks(spec: Spec, parameters: list[str]) -> dict[str, np.ndarray]:
+    """The training graph's weight arrays (W0, W1, ...) with the named parameters marked."""
+    found, weight = {}, 0
+    for layer, matrix in enumerate(spec.weight_layers):
+        shape = (len(matrix), len(matrix[0]))
+        here = [f"w{weight + k + 1}" for k in range(shape[0] * shape[1])]
+        found[f"W{layer}"] = np.isin(here, parameters).reshape(shape)
+        weight += shape[0] * shape[1]
+    return {name: mask for name, mask in found.items() if mask.any()}
 
 
-PRINTED_AFTER_UPDATE = Mistake(
-    "printed after the update", AFTER_UPDATE, "the outputs and E_total were printed after each iteration's update "
-    "(the next iteration's forward pass), not before it: rerun with --after-update if that is what the program "
-    "means to print", _always, lambda spec: Training(spec, Float64()), kind="convention")
+class OneAtATime(Training):
+    """Each weight updated in turn, its gradient from a fresh forward pass with the weights updated so far."""
+
+    def updated(self, W, b, dW, db):
+        W_new = [np.array(w, copy=True) for w in W]
+        for layer in range(len(W)):
+            for index in np.ndindex(*np.shape(W[layer])[:2]):
+                passes = [Pass(*self.forward(W_new, b, x), dE_dout=[]) for x in self.inputs]
+                grads, _ = self.backward(W_new, b, passes)
+                W_new[layer][index] = Training.update(self, f"W{layer}", W_new[layer][index], grads[layer][index])
+        return W_new, b
+
+
+def _adam(epsilon_inside: bool = False, bias_correction: bool = True, swapped: bool = False,
+          from_zero: bool = False) -> type[Training]:
+    class AdamVariant(Training):
+        def update(self, name: str, value, grad):
+            s = self.settings
+            b1, b2 = (s["beta2"], s["beta1"]) if swapped else (s["beta1"], s["beta2"])
+            m, v, step = self.state.get(name, (None, None, 0))
+            m = (1 - b1) * grad if m is None else b1 * m + (1 - b1) * grad
+            v = (1 - b2) * (grad * grad) if v is None else b2 * v + (1 - b2) * (grad * grad)
+            step += 1
+            self.state[name] = (m, v, step)
+            power = step - 1 if from_zero else step
+            m_hat, v_hat = (m / (1 - b1 ** power), v / (1 - b2 ** power)) if bias_correction and power else (m, v)
+            root = self.A.sqrt(v_hat + s["epsilon"]) if epsilon_inside else self.A.sqrt(v_hat) + s["epsilon"]
+            return value - self.rate * m_hat / root
+    return AdamVariant
+
+
+def _momentum(nesterov: bool = False, dampening: bool = False) -> type[Training]:
+    class MomentumVariant(Training):
+        def update(self, name: str, value, grad):
+            mu = self.settings["momentum"]
+            previous = self.state.get(name)
+            velocity = grad if previous is None else mu * previous + ((1 - mu) * grad if dampening else grad)
+            self.state[name] = velocity
+            return value - self.rate * (grad + mu * velocity if nesterov else velocity)
+    return MomentumVariant
+
+
+# --- the catalogue ----------------------------------------------------------------------------------
+
+def _elementwise(spec: Spec) -> bool:
+    return all(a != "softmax" for a in spec.activations)
+
+
+def _per_neuron_trained(spec: Spec) -> Spec:
+    layers = tuple(values * size if len(values) == 1 else values for values, size in zip(spec.bias_layers,
+                                                                                       spec.layers[1:]))
+    return replace(spec, bias_mode="per_neuron", bias_layers=layers, train_biases=True)
+
+
+def _layer_words(spec: Spec, layer: int) -> str:
+    if layer == spec.depth - 1:
+        return "the output layer"
+    return f"hidden layer {layer + 1}" if spec.depth > 2 else "the hidden layer"
+
+
+def _first_weight(spec: Spec, layer: int) -> int:
+    return 1 + sum(a * b for a, b in zip(spec.layers[:layer], spec.layers[1:layer + 1]))
+
+
+def _incoming(spec: Spec, layer: int, j: int) -> list[str]:
+    """The weights from neuron j of the layer below into every neuron of ``layer`` (w5 and w7 into h1)."""
+    first, n_in = _first_weight(spec, layer), spec.layers[layer]
+    return [f"w{first + i * n_in + j}" for i in range(spec.layers[layer + 1])]
 
 
 def catalogue(spec: Spec) -> list[Mistake]:
-    """Every mistake that could have been made on ``spec``."""
-    found = [
-        Mistake("forgotten half", HALF_FORGOTTEN, "the 1/2 of the loss was forgotten when differentiating: every "
-                "gradient is twice the truth", lambda s: s.loss == "half_squared_error", _float64(HalfForgotten)),
-        Mistake("flipped sign", SIGN, "dE/dout was taken as (target - out) instead of (out - target): every gradient "
-                "has the wrong sign", _always, _float64(SignFlipped)),
-        Mistake("no activation derivative", NO_SLOPE, "the activation's derivative dout/dnet was left out (taken "
-                "as 1)", _elementwise, _float64(NoSlope)),
-        Mistake("derivative of out", SLOPE_ARGUMENT, "the activation's derivative was evaluated at out instead of "
-                "net (e.g. sigmoid(out) * (1 - sigmoid(out)))", _elementwise, _float64(SlopeOfOut)),
-        Mistake("sigmoid slope of net", SLOPE_ARGUMENT, "the sigmoid derivative was computed from net, "
-                "net * (1 - net), instead of out * (1 - out)", lambda s: "sigmoid" in s.activations,
-                _float64(SlopeFormulaOnNet)),
-        Mistake("updated weights backward", UPDATED_WEIGHTS, "the gradients of the layers below used the "
-                "already-updated weights of the layer above, not those of the forward pass", _sgd,
-                _float64(UpdatedWeightsBackward)),
-        Mistake("transposed weights backward", TRANSPOSED, "the backward pass went through the weight matrix "
-                "transposed (in the notes' network: w6 and w7 swapped)", _square_layers, _float64(TransposedBackward)),
-        Mistake("first path only", ONE_PATH, "dE/dout of a hidden neuron summed only the path through the first "
-                "neuron of the layer above, not every path", _always, _float64(FirstPathOnly)),
-        Mistake("last path only", ONE_PATH, "dE/dout of a hidden neuron summed only the path through the last "
-                "neuron of the layer above, not every path", _always, _float64(LastPathOnly)),
-        Mistake("hidden slope from outputs", HIDDEN_SLOPE, "the hidden layer's activation derivative was computed "
-                "from the output layer's values instead of its own",
-                lambda s: _elementwise(s) and len(set(s.layers[1:])) == 1, _float64(HiddenSlopeFromOutputs)),
-        Mistake("bias left out", BIAS_LEFT_OUT, "the biases were left out of net (net = sum w * x, no + b)",
-                _always, _float64(BiasLeftOut)),
-    ]
+    """Every mistake that could have been made on ``spec``: whole-network ones first, then scoped ones."""
+    found: list[Mistake] = []
+    add = found.append
+    if spec.loss == "half_squared_error":
+        add(Mistake("forgotten half", HALF_FORGOTTEN, "the 1/2 of the loss was forgotten when differentiating: "
+                    "every gradient is twice the truth", "dE_dout_output", dE_dout_scaled, 2.0))
+    add(Mistake("flipped sign", SIGN, "dE/dout was taken as (target - out) instead of (out - target): every "
+                "gradient has the wrong sign", "dE_dout_output", dE_dout_scaled, -1.0))
+    found += _slope_mistakes(spec)
+    if spec.optimizer == "sgd" and spec.depth > 1:
+        add(Mistake("updated weights backward", UPDATED_WEIGHTS, "the gradients of the layers below used the "
+                    "already-updated weights of the layer above, not those of the forward pass",
+                    "backward_weights", backward_through, ("updated", None)))
+    if any(a == b for a, b in zip(spec.layers[1:-1], spec.layers[2:])):
+        add(Mistake("transposed weights backward", TRANSPOSED, "the backward pass went through the weight matrix "
+                    "transposed (in the notes' network: w6 and w7 swapped)", "backward_weights", backward_through,
+                    ("transposed",)))
+    if spec.depth > 1:
+        add(Mistake("first path only", ONE_PATH, "dE/dout of a hidden neuron summed only the path through the first "
+                    "neuron of the layer above, not every path", "paths_to_loss", paths, "first"))
+        add(Mistake("last path only", ONE_PATH, "dE/dout of a hidden neuron summed only the path through the last "
+                    "neuron of the layer above, not every path", "paths_to_loss", paths, "last"))
+    add(Mistake("bias left out", BIAS_LEFT_OUT, "the biases were left out of net (net = sum w * x, no + b)",
+                "forward", forward_with, ("bias", 0.0)))
+    add(Mistake("bias doubled", BIAS_DOUBLED, "the bias was added twice to net", "forward", forward_with,
+                ("bias", 2.0)))
+    if spec.optimizer == "sgd":
+        for how in UPDATE_RULES:
+            add(Mistake(f"learning rate {how.split(' (')[0]}", LEARNING_RATE, f"the gradients are right but the "
+                        f"learning rate was {how}", "updated", updated_with, ("rule", how, None)))
+        if not spec.train_biases:
+            add(Mistake("biases trained", BIASES_TRAINED, "the biases were updated by their gradients too, "
+                        "although the spec keeps them fixed", "updated", updated_with, ("biases",)))
+        add(Mistake("gradients accumulated", ACCUMULATED, "the gradients were added up from iteration to "
+                    "iteration without a reset, each update using their sum", "updated", updated_with,
+                    ("accumulated",), complexity=2))
+    found += _input_mistakes(spec)
+    if spec.optimizer == "sgd" and spec.depth > 1:
+        for layer in range(1, spec.depth):
+            below = names.layer_neurons(spec)[layer - 1]
+            for j, neuron in enumerate(below if len(below) > 1 else []):
+                weights = _incoming(spec, layer, j)
+                add(Mistake(f"updated weights backward into {neuron}", UPDATED_WEIGHTS, f"in {neuron}'s backward "
+                            f"sum, {' and '.join(w + '_new' for w in weights)} instead of {' and '.join(weights)} "
+                            "(the already-updated weights)", "backward_weights", backward_through,
+                            ("updated", [j]), complexity=2))
+    found += _forward_index_mistakes(spec)
+    found += _whole_step_mistakes(spec)
+    return found
+
+
+def _slope_mistakes(spec: Spec) -> list[Mistake]:
+    if not _elementwise(spec):
+        return []
+    found = []
+    layers = list(range(spec.depth))
+    scopes = [(tuple(layers), "", 1)] + ([((layer,), f" in {_layer_words(spec, layer)} only", 2) for layer in layers]
+                                         if spec.depth > 1 else [])
+    for which, scope, complexity in scopes:
+        found.append(Mistake(f"no activation derivative{scope}", NO_SLOPE, f"the activation's derivative dout/dnet "
+                             f"was left out (taken as 1){scope}", "dout_dnet", slope, ("none", which),
+                             complexity=complexity))
+        found.append(Mistake(f"derivative of out{scope}", SLOPE_ARGUMENT, "the activation's derivative was "
+                             f"evaluated at out instead of net (e.g. sigmoid(out) * (1 - sigmoid(out))){scope}",
+                             "dout_dnet", slope, ("of out", which), complexity=complexity))
+        if any(spec.activations[layer] == "sigmoid" for layer in which):
+            found.append(Mistake(f"sigmoid slope of net{scope}", SLOPE_ARGUMENT, "the sigmoid derivative was "
+                                 f"computed from net, net * (1 - net), instead of out * (1 - out){scope}",
+                                 "dout_dnet", slope, ("net formula", which), complexity=complexity))
+    if len(set(spec.layers[1:])) == 1 and spec.depth > 1:
+        found.append(Mistake("hidden slope from outputs", HIDDEN_SLOPE, "the hidden layer's activation derivative "
+                             "was computed from the output layer's values instead of its own", "dout_dnet", slope,
+                             ("from outputs", tuple(layers))))
+    return found
+
+
+def _input_mistakes(spec: Spec) -> list[Mistake]:
+    found = []
     for layer, (n_in, n_out) in enumerate(zip(spec.layers, spec.layers[1:])):
-        found.append(Mistake(f"inputs reversed in layer {layer + 1}", WRONG_INPUT, f"in layer {layer + 1} each "
-                             "weight was paired with the wrong input in dnet/dw (the inputs in reverse order)",
-                             lambda s, n=n_in: n > 1, _float64(inputs_reversed(layer))))
+        first = _first_weight(spec, layer)
+        if n_in > 1:
+            found.append(Mistake(f"inputs reversed in layer {layer + 1}", WRONG_INPUT, f"in layer {layer + 1} each "
+                                 "weight was paired with the wrong input in dnet/dw (the inputs in reverse order)",
+                                 "weight_gradient", gradient_inputs, ("reversed", layer)))
         if n_in == 2 and n_out <= 4:
-            first = 1 + sum(a * b for a, b in zip(spec.layers[:layer], spec.layers[1:layer + 1]))
             for j in range(n_out):
                 for k in range(2):
                     w = first + 2 * j + k
-                    found.append(Mistake(f"w{w} paired with the other input", WRONG_INPUT,
-                                         f"dnet/dw{w} was taken as the other input of its neuron", _always,
-                                         _float64(one_input_swapped(layer, j, k))))
-    for how, rule in UPDATE_RULES.items():
-        found.append(Mistake(f"learning rate {how.split(' (')[0]}", LEARNING_RATE,
-                             f"the gradients are right but the learning rate was {how}", _sgd,
-                             _float64(rate_rule(rule))))
-    found += [
-        Mistake("biases trained", BIASES_TRAINED, "the biases were updated by their gradients too, although the "
-                "spec keeps them fixed", lambda s: not s.train_biases, _respec(train_biases=True)),
+                    found.append(Mistake(f"w{w} paired with the other input", WRONG_INPUT, f"dnet/dw{w} was taken "
+                                         "as the other input of its neuron", "weight_gradient", gradient_inputs,
+                                         ("other", layer, j, k), complexity=2))
+    return found
+
+
+def _forward_index_mistakes(spec: Spec) -> list[Mistake]:
+    """Two weights of a layer swapped in the forward pass, or one used in another's place."""
+    found = []
+    for layer, (n_in, n_out) in enumerate(zip(spec.layers, spec.layers[1:])):
+        cells = n_in * n_out
+        if cells > 16:
+            continue
+        first = _first_weight(spec, layer)
+        for a in range(cells):
+            for b in range(a + 1, cells):
+                index = list(range(cells))
+                index[a], index[b] = b, a
+                found.append(Mistake(f"w{first + a} and w{first + b} swapped in the forward pass", FORWARD_SWAP,
+                                     f"the forward pass used w{first + b} where w{first + a} belongs and w{first + a} "
+                                     f"where w{first + b} belongs", "forward", forward_with,
+                                     ("weights", layer, tuple(index)), complexity=2))
+        for source in range(cells):
+            for target in range(cells):
+                if source != target:
+                    index = list(range(cells))
+                    index[target] = source
+                    found.append(Mistake(f"w{first + source} used for w{first + target} in the forward pass",
+                                         FORWARD_INDEX, f"net used w{first + source} where w{first + target} belongs "
+                                         "(a wrong index)", "forward", forward_with, ("weights", layer, tuple(index)),
+                                         complexity=3))
+    return found
+
+
+def _whole_step_mistakes(spec: Spec) -> list[Mistake]:
+    """Mistakes that change the spec or the structure of the step: replayed one by one."""
+    found = [
         Mistake("per-neuron biases trained", BIASES_TRAINED, "each neuron had a bias of its own, started at its "
                 "layer's value, and the biases were trained (a widely printed variant of the notes' example)",
-                lambda s: s.bias_mode == "shared" and not s.train_biases, _per_neuron_trained),
+                respec=_per_neuron_trained),
         Mistake("biases not trained", BIASES_FIXED, "the biases were kept fixed, although the spec trains them",
-                lambda s: s.train_biases, _respec(train_biases=False)),
-        Mistake("sum instead of mean", REDUCTION, "the losses of the examples were summed instead of averaged "
-                "(sum over examples instead of the mean)", lambda s: s.reduction == "mean" and len(s.examples) > 1,
-                _respec(reduction="sum")),
-        Mistake("mean instead of sum", REDUCTION, "the losses of the examples were averaged instead of summed "
-                "(the mean over examples instead of the sum)",
-                lambda s: s.reduction == "sum" and len(s.examples) > 1, _respec(reduction="mean")),
-        Mistake("float32", PRECISION, "the arithmetic is float32 instead of float64: a precision finding, not a "
-                "logic mistake", _always, lambda s: Training(s, Float32()), kind="precision"),
+                respec=lambda s: replace(s, train_biases=False)),
+        Mistake("sum instead of mean", REDUCTION, "the losses of the examples were summed instead of averaged",
+                respec=lambda s: replace(s, reduction="sum")),
+        Mistake("mean instead of sum", REDUCTION, "the losses of the examples were averaged instead of summed",
+                respec=lambda s: replace(s, reduction="mean")),
+        Mistake("mean over outputs", LOSS_SCALE, "the loss was the mean of the squared errors over the outputs "
+                "instead of half their sum", respec=lambda s: replace(s, loss="mean_squared_error")),
+        Mistake("half the sum over outputs", LOSS_SCALE, "the loss was half the sum of the squared errors instead "
+                "of their mean over the outputs", respec=lambda s: replace(s, loss="half_squared_error")),
+        Mistake("weights updated one at a time", ONE_AT_A_TIME, "the weights were updated one at a time, each "
+                "from a fresh forward pass with the weights updated before it", own=OneAtATime, complexity=2),
     ]
-    return [m for m in found if m.applies(spec)]
+    if spec.train_biases and spec.optimizer != "sgd":
+        found.append(Mistake("biases trained", BIASES_TRAINED, "the biases were updated by their gradients too, "
+                             "although the spec keeps them fixed", respec=lambda s: replace(s, train_biases=True)))
+    if spec.optimizer == "adam":
+        found += [
+            Mistake("epsilon inside the square root", OPTIMIZER, "Adam's epsilon was put inside the square root",
+                    own=_adam(epsilon_inside=True)),
+            Mistake("no bias correction", OPTIMIZER, "Adam's moments were used without bias correction",
+                    own=_adam(bias_correction=False)),
+            Mistake("beta1 and beta2 swapped", OPTIMIZER, "Adam's beta1 and beta2 were swapped", own=_adam(swapped=True)),
+            Mistake("step counted from 0", OPTIMIZER, "Adam's step count t started at 0, so the bias correction "
+                    "lags one step", own=_adam(from_zero=True)),
+        ]
+    if spec.optimizer == "momentum":
+        found += [
+            Mistake("Nesterov momentum", OPTIMIZER, "Nesterov's momentum was used where the spec has plain momentum",
+                    own=_momentum(nesterov=True)),
+            Mistake("dampening", OPTIMIZER, "the velocity was dampened (mu * v + (1 - mu) * g), which the spec's "
+                    "momentum does not do", own=_momentum(dampening=True)),
+        ]
+    if spec.optimizer != "sgd":
+        found.append(Mistake("plain gradient descent", OPTIMIZER, f"plain gradient descent was used instead of "
+                             f"{spec.optimizer}", respec=lambda s: replace(s, optimizer="sgd", optimizer_settings=())))
+    return [m for m in found if _changes(spec, m)]
+
+
+def _changes(spec: Spec, mistake: Mistake) -> bool:
+    """A changed spec that is the same spec, or says nothing new, is no mistake."""
+    if mistake.respec is None:
+        return True
+    if mistake.category == LOSS_SCALE and (spec.n_outputs == 2 or spec.loss not in ("half_squared_error",
+                                                                                     "mean_squared_error")):
+        return False  # for two outputs the mean is half the sum: nothing to tell apart
+    if mistake.category == REDUCTION and len(spec.examples) < 2:
+        return False
+    if mistake.name == "per-neuron biases trained" and (spec.bias_mode != "shared" or spec.train_biases):
+        return False
+    try:
+        return mistake.respec(spec) != spec
+    except (ValueError, TypeError):
+        return False
+
+
+def update_mistakes(spec: Spec, parameters: list[str]) -> list[Mistake]:
+    """The learning rate misapplied to some parameters only (those the explain stage found off)."""
+    which = ", ".join(parameters)
+    return [Mistake(f"learning rate {how.split(' (')[0]} for {which}", LEARNING_RATE,
+                    f"the gradients are right but the learning rate was {how} for {which}", "updated", updated_with,
+                    ("rule", how, masks(spec, parameters)), complexity=2)
+            for how in UPDATE_RULES if spec.optimizer == "sgd"]
+
+
+FLOAT32 = Mistake("float32", PRECISION, "the arithmetic is float32 instead of float64: a precision finding, not a "
+                  "logic mistake", kind="precision")

@@ -1,18 +1,17 @@
-"""Read the trace a program prints, in any language, into numbers; run the program with bounded resources.
+"""The read stage: run any program with bounded resources, and read what it prints into records of numbers.
 
-    from backprop_verify.verify.trace import NameMap, TraceReader, run
+    from backprop_verify.verify.trace import read_text, records
 
-    reader = TraceReader(quantities, names=NameMap.from_options(["loss=E_total"]), max_records=10_000)
-    outcome = run(["ruby", "prog.rb"], timeout=60, sink=reader.feed)
-    trace = reader.finish()
+    printout = read_text(text)          # lines of known shapes, and their numbers (reader.py)
+    found = records(printout)           # runs of records, labels, what came before and after (records.py)
 
-The reading rules are in TRACE_PROTOCOL.md. Every problem is a ``TraceError``
-with a stable ``kind`` and a one-line message.
+Nothing here knows the truth. The rules are in TRACE_PROTOCOL.md; every problem
+is a ``TraceError`` with a stable ``kind`` and a one-line message.
 """
 
 from .errors import TraceError
-from .names import NameMap
-from .reader import Trace, TraceReader, read_text
+from .reader import Printout, Reader, read_text
+from .records import Records, records
 from .run import Outcome, run
 
-__all__ = ["NameMap", "Outcome", "Trace", "TraceError", "TraceReader", "read_text", "run"]
+__all__ = ["Outcome", "Printout", "Reader", "Records", "TraceError", "read_text", "records", "run"]

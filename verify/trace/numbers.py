@@ -89,11 +89,49 @@ def _half_exponents(texts: list[str], count: int) -> np.ndarray:
     after = (mark[scaled] + 1).tolist()
     powers = [texts[k][a:] for k, a in zip(scaled.tolist(), after)]
     exponent = np.zeros(count, np.int64)
-    if max(map(len, powers)) > 7:  # beyond +-10**6 the half unit is 0 or infinite anyway
-        powers = [p if len(p) <= 7 else ("-" if p.startswith("-") else "") + "1000000" for p in powers]
+    if max(map(len, powers)) > 7:  # the exponent's value, not its length: +00000000 is 0
+        powers = [_bounded(p) for p in powers]
     exponent[scaled] = np.fromiter(map(int, powers), np.int64, len(powers))
     end = np.where(mark >= 0, mark, length)
     return exponent + np.where(point >= 0, point - end, -1)
+
+
+def _bounded(power: str) -> str:
+    """An exponent's text, its leading zeros dropped; beyond +-10**6 (where the half unit is 0 or infinite
+    anyway) clamped there."""
+    sign = "-" if power.startswith("-") else ""
+    digits = power.lstrip("+-").lstrip("0") or "0"
+    return sign + ("1000000" if len(digits) > 7 else digits)
+
+
+# Spellings of NaN and infinity that float() does not take, as C libraries print them.
+_ODD = {"nan(ind)": "nan", "#ind": "nan", "#qnan": "nan", "#snan": "nan", "#inf": "inf"}
+
+
+def _non_finite_value(text: str) -> float:
+    lowered = text.lower()
+    sign = -1.0 if lowered.startswith("-") else 1.0
+    return sign * np.inf if "inf" in lowered else np.nan
+
+
+def parse(texts: list[str], first: int = 1, lines: list[str] | None = None,
+          counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each number text's value (NaN or infinity for the non-finite ones, and for a number beyond float64)
+    and the exponent of half a unit of its last printed digit (0 for a non-finite one)."""
+    count = len(texts)
+    try:
+        values = np.fromiter(map(float, texts), np.float64, count)
+    except ValueError:
+        values = np.fromiter((_non_finite_value(t) if is_non_finite(t) else float(t) for t in texts), np.float64,
+                             count)
+    finite = np.isfinite(values)
+    half = np.zeros(count, np.int64)
+    if finite.all():
+        half = _half_exponents(texts, count)
+    elif finite.any():
+        kept = np.flatnonzero(finite)
+        half[kept] = _half_exponents([texts[k] for k in kept.tolist()], len(kept))
+    return values, np.clip(half, -9999, 9999).astype(np.int16)
 
 
 def half_units(half_exponents: np.ndarray) -> np.ndarray:

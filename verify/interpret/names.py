@@ -1,10 +1,7 @@
-"""Which golden quantity each name printed by a program stands for.
+"""A name map: the user's word on which quantity a printed name stands for, over what is inferred.
 
-By default a program prints the golden names (``out_o1``, ``E_total``,
-``dE_dw5``, ``w5_new``, ... see reference/names.py), matched exactly, and
-labels its iterations with ``iteration``, ``epoch``, ``iter`` or ``step`` (any
-case). A ``NameMap`` adds other names: program name -> golden quantity (or
-``iteration``). It comes from a TOML file with a ``[names]`` table::
+A ``NameMap`` maps a program's names to golden quantities (or ``iteration``).
+It comes from a TOML file with a ``[names]`` table::
 
     [names]
     af_E_total_w5 = "dE_dw5"
@@ -21,10 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import TraceError
+from ..trace.errors import TraceError
 
 LABEL = "iteration"
-LABEL_ALIASES = ("iteration", "epoch", "iter", "step")
 NEURON_RB = Path(__file__).resolve().parents[2] / "implementations" / "ruby" / "neuron_rb_names.toml"
 
 
@@ -123,40 +119,3 @@ def suggest(name: str, candidates: list[str]) -> str | None:
 
 def _did_you_mean(hint: str | None) -> str:
     return f" (did you mean {hint!r}?)" if hint else ""
-
-
-class Lexicon:
-    """The names a reader recognises: column index of each golden quantity, the label, and the map's names."""
-
-    def __init__(self, quantities: list[str], names: NameMap | None):
-        self.quantities = [q for q in quantities if q != LABEL]
-        if len(set(self.quantities)) != len(self.quantities):
-            raise TraceError("usage", "the list of quantities names one twice")
-        self.label = len(self.quantities)  # the column index of the iteration label
-        index = {q: k for k, q in enumerate(self.quantities)}
-        exact = dict(index)
-        for alias in LABEL_ALIASES:
-            for spelling in (alias, alias.capitalize(), alias.upper()):
-                exact[spelling] = self.label
-        if names is not None:
-            names.checked(self.quantities)
-            for name, target in names.to_golden.items():
-                exact[name] = self.label if target == LABEL else index[target]
-        self.exact = exact  # printed name -> column; the fast paths look names up here
-        self.columns = [*self.quantities, LABEL]
-        self._hints: dict[str, str | None] = {}
-
-    def column(self, name: str) -> int | None:
-        found = self.exact.get(name)
-        if found is None and name.lower() in LABEL_ALIASES:
-            return self.label
-        return found
-
-    def hint(self, name: str) -> str | None:
-        """The quantity an unknown name probably misspells (cached: the same names come back every iteration)."""
-        if name not in self._hints:
-            self._hints[name] = suggest(name, self.columns) if len(self._hints) < 1000 else None
-        return self._hints[name]
-
-    def describe(self, name: str) -> str:
-        return repr(name) + _did_you_mean(self.hint(name))

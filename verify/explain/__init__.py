@@ -1,0 +1,292 @@
+"""The explain stage: the known mistake that reproduces what a failing program printed, or where it goes wrong.
+
+    cause, where = explain(comparison, reading, beyond)
+
+Local: before its first divergence a program agrees with the truth, so its
+state there is the truth's. Each candidate is replayed from the last state
+the program agreed on (replay.py), switched on at any iteration between that
+state and the first divergence, and kept when it reproduces every printed
+value from there through the next records, under the same rule as the truth
+(the envelope, times ``SLACK`` for the replay's own rounding, plus the printed
+rounding). Candidates, in the order they are tried:
+
+1. the printout wrong while the training is right (old weights printed as
+   new, values truncated, a value printed as 0 throughout);
+2. an iteration count that is off ("10,001 updates, not 10,000");
+3. the catalogue (verify/mistakes/variants.py): whole network, one layer, one
+   neuron or one weight;
+4. a learning rate other than the spec's, estimated from the printed numbers;
+5. a starting weight other than the spec's, solved from the first record;
+6. float32 arithmetic, only when the error is float32's from the first
+   records on and within the float32 envelope throughout.
+
+Candidates that reproduce as many values are ranked simplest first; two
+equally simple are both named. When none reproduces the numbers, the answer is
+where the program leaves the truth, by stage (where.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..compare import Cells, Comparison, compare
+from ..mistakes import variants
+from ..mistakes.variants import Mistake
+from ..timeline import FORWARD, GRADIENT, PARAMETER, Timeline
+from . import replay as replays
+from .where import localise
+
+SLACK = 4
+STARTS = 12  # iterations a mistake is tried to begin at, between the last agreement and the first divergence
+CONFIRM = 2  # records after the first divergence a cause must also reproduce
+MAX_STEPS = 3000  # iterations replayed at the most
+LONG_ALONE = 400  # beyond this many iterations, the slowest mistakes to replay are not tried
+
+
+@dataclass(frozen=True)
+class Cause:
+    name: str  # the catalogue's name, or what was found ("learning rate 0.05")
+    category: str
+    sentence: str
+    kind: str = "logic"  # "logic", "printing", "iterations", "precision"
+    start: int = 0  # the iteration it begins at
+    window: tuple[int, int] = (0, 0)  # the iterations over which it reproduces the printed values
+    digits: int = 0  # significant digits it agrees to, at the least
+    printed: bool = False  # it agrees to every digit printed
+    also: tuple[str, ...] = ()  # other causes that reproduce the numbers equally well
+
+    def __str__(self) -> str:
+        text = self.sentence
+        if self.start > 0 and self.kind == "logic":
+            text = f"from iteration {self.start:,}, {text}"
+        if self.kind == "precision":
+            return f"{text} (every value within the float32 envelope)"
+        agree = "to every printed digit" if self.printed else f"to {self.digits} digits"
+        text += f" (reproduces the printed values {agree}"
+        if self.window[1] > self.window[0]:
+            text += f", iterations {self.window[0]:,} to {self.window[1]:,}"
+        text += ")"
+        if self.also:
+            text += f"; equally: {'; '.join(self.also)}"
+        return text
+
+
+def explain(comparison: Comparison, reading=None, beyond=()) -> tuple[Cause | None, str]:
+    """The cause of a failed comparison and, when no known mistake reproduces it, where it goes wrong."""
+    if comparison.first_divergence is None and not beyond:
+        return None, ""
+    cause = (_printing(comparison) or _iteration_count(comparison, beyond) or _catalogue(comparison)
+             or _precision(comparison))
+    return cause, "" if cause is not None else localise(comparison)
+
+
+# --- agreement -------------------------------------------------------------------------------------------
+
+def _agreement(comparison: Comparison, expected: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate (columns of ``expected``): the cells it reproduces and the digits it agrees to."""
+    cells = comparison.cells
+    got = cells.got[keep][:, None]
+    envelope = comparison.envelope[keep][:, None]
+    resolution = comparison.resolution[keep][:, None]
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs(got - expected)
+        allowed = SLACK * envelope + resolution * 1.000001
+        ok = np.where(np.isfinite(expected), error <= allowed, False)
+        relative = np.where(expected != 0, error / np.abs(expected), error)
+    worst = np.max(np.where(comparison.checked[keep][:, None], relative, 0), axis=0, initial=0.0)
+    digits = np.where(worst == 0, 17, np.clip(np.floor(-np.log10(np.maximum(worst, 1e-17))), 0, 17)).astype(int)
+    return ok & comparison.checked[keep][:, None], digits
+
+
+def _printed_fully(comparison: Comparison, keep: np.ndarray, expected: np.ndarray) -> bool:
+    resolution = comparison.resolution[keep]
+    return bool(resolution.max(initial=0) > 0 and np.all(np.abs(comparison.cells.got[keep] - expected)
+                                                         <= resolution * 1.000001))
+
+
+# --- 1. the printout -------------------------------------------------------------------------------------
+
+def _printing(comparison: Comparison) -> Cause | None:
+    timeline, cells = comparison.timeline, comparison.cells
+    first = comparison.first_divergence
+    if first is None:
+        return None
+    column = cells.column == cells.column[comparison.beyond[0]]
+    printed = cells.got[column]
+    if len(printed) > 1 and np.all(printed == 0) and np.all(comparison.resolution[column] == 0):
+        return Cause("printed as zero", variants.PRINTING, f"{first.quantity} is printed as 0 throughout: the value "
+                     "is exactly zero (integer arithmetic, such as an integer division, or a value never set), or "
+                     "it was rounded to too few digits", kind="printing", printed=True)
+    failing = comparison.beyond
+    group = timeline.group[cells.quantity]
+    parameters = failing[group[failing] == PARAMETER]
+    if len(parameters) == len(failing):
+        moved = comparison.subset(group == PARAMETER)
+        earlier = compare(timeline, moved.cells.moved(np.maximum(moved.cells.t - 1, 0)))
+        if earlier.passed:
+            return Cause("old weights printed as new", variants.PRINTING, "the training is right, but the weights "
+                         "printed as the new ones are those before the update", kind="printing", printed=True)
+    error = np.abs(cells.got[failing] - comparison.expected[failing])
+    toward_zero = np.abs(cells.got[failing]) <= np.abs(comparison.expected[failing])
+    if np.all(comparison.resolution[failing] > 0) and np.all(toward_zero) and \
+            np.all(error <= 2 * comparison.resolution[failing] + comparison.envelope[failing]):
+        return Cause("truncated", variants.PRINTING, "the values were cut off (truncated) at the last digit printed "
+                     "instead of rounded to it", kind="printing", printed=True)
+    return None
+
+
+# --- 2. the iteration count ------------------------------------------------------------------------------
+
+def _iteration_count(comparison: Comparison, beyond) -> Cause | None:
+    """The printed values are the truth's, at other iteration counts: the run was longer or shorter."""
+    timeline, cells = comparison.timeline, comparison.cells
+    T = timeline.updates
+    first = comparison.first_divergence
+    end = (cells.t >= T - 2) & (timeline.group[cells.quantity] == FORWARD)
+    if not beyond and (first is None or first.t < T - 2 or not end[comparison.beyond].all()):
+        return None
+    # The forward pass at the end of runs a few updates shorter or longer: the truth's rows, and a replay on.
+    tail = replays.replay(timeline.truth, [None], np.zeros(1, np.int64), T - 1, T + 2)
+    forward = [timeline.quantities.index(q) for q in tail.forward]
+    for extra in (1, -1, 2, -2):
+        moved = cells.t + extra
+        keep = end & (moved <= T + 2) & (moved >= 0)
+        if not keep.any() or not np.array_equal(keep & end, end):
+            continue
+        expected = np.empty(int(keep.sum()))
+        for i, (q, t) in enumerate(zip(cells.quantity[keep], moved[keep])):
+            if t <= T:
+                expected[i] = timeline.at(np.array([q]), np.array([t]))[0][0]
+            else:
+                row = t - 1 - tail.first if t - 1 - tail.first < len(tail.rows) else None
+                expected[i] = tail.rows[row, q, 0] if row is not None else tail.after[forward.index(q), 0]
+        ok, digits = _agreement(comparison, expected[:, None], keep)
+        if ok.all():
+            return Cause(f"{T + extra:,} updates", variants.ITERATIONS, f"the program ran {T + extra:,} updates, not "
+                         f"{T:,} (if it is meant to, give --iterations {T + extra})", kind="iterations",
+                         digits=int(digits[0]), printed=_printed_fully(comparison, keep, expected))
+    return None
+
+
+# --- 3. the catalogue -------------------------------------------------------------------------------------
+
+def _catalogue(comparison: Comparison) -> Cause | None:
+    timeline = comparison.timeline
+    truth = timeline.truth
+    cells = comparison.cells
+    T = timeline.updates
+    iteration = timeline.iteration(cells.quantity, cells.t)
+    first = int(comparison.beyond[0])
+    diverge = int(min(iteration[first], T - 1))
+    earlier = iteration[comparison.checked & (iteration < diverge)]
+    agreed = int(earlier.max()) if len(earlier) else -1
+    start = max(agreed, 0)
+    later = np.unique(iteration[comparison.checked & (iteration > diverge)])
+    horizon = int(later[min(CONFIRM, len(later)) - 1]) if len(later) else diverge
+    horizon = min(horizon, diverge + MAX_STEPS, T - 1)
+    # The cells the candidates must reproduce: every one from the state they start from to the horizon.
+    keep = comparison.checked & (iteration >= start) & (iteration <= horizon) & \
+        ~((timeline.group[cells.quantity] == PARAMETER) & (cells.t <= start))
+    keep |= comparison.checked & (timeline.group[cells.quantity] == FORWARD) & (cells.t == horizon + 1)
+    if not keep.any():
+        return None
+    starts = np.unique(np.linspace(start, diverge, min(STARTS, diverge - start + 1)).round().astype(np.int64))
+    mistakes = [m for m in variants.catalogue(truth.spec) if not m.alone]
+    mistakes += _partial_updates(comparison)
+    copies: list[Mistake | None] = [None] + [m for m in mistakes for _ in starts]
+    begins = np.concatenate(([0], np.tile(starts, len(mistakes))))
+    found = replays.replay(truth, copies, begins, start, horizon)
+    results = _score(comparison, keep, found, copies, begins)
+    for mistake in (m for m in variants.catalogue(truth.spec) if m.alone):
+        if mistake.own is not None and horizon - start > LONG_ALONE:
+            continue
+        alone = replays.replay_alone(truth, mistake, start, horizon)
+        if alone is not None:
+            results += _score(comparison, keep, alone, [mistake], np.array([start]))
+    matches = [r for r in results if r[0]]
+    if not matches:
+        return None
+    matches.sort(key=lambda r: (r[4].complexity, -r[2], r[3]))
+    best = matches[0]
+    starts_found = [r[3] for r in matches if r[4] is best[4]]
+    ties = [r for r in matches if r[4] is not best[4] and r[4].complexity == best[4].complexity
+            and r[4].category != best[4].category]
+    mistake = best[4]
+    window = (int(iteration[keep].min()), int(iteration[keep].max()))
+    return Cause(mistake.name, mistake.category, mistake.sentence, start=min(starts_found), window=window,
+                 digits=best[2], printed=best[5], also=tuple(dict.fromkeys(r[4].sentence for r in ties))[:2])
+
+
+def _score(comparison: Comparison, keep: np.ndarray, found: replays.Replay, copies: list, begins: np.ndarray):
+    """For each copy: (reproduces every cell, cells reproduced, digits, start, mistake, to every printed digit)."""
+    expected = _replayed(comparison, keep, found)
+    ok, digits = _agreement(comparison, expected, keep)
+    results = []
+    for j, mistake in enumerate(copies):
+        if mistake is None:
+            continue
+        column = expected[:, j]
+        results.append((bool(ok[:, j].all()), int(ok[:, j].sum()), int(digits[j]), int(begins[j]), mistake,
+                        _printed_fully(comparison, keep, column)))
+    return results
+
+
+def _replayed(comparison: Comparison, keep: np.ndarray, found: replays.Replay) -> np.ndarray:
+    """The replay's values at the kept cells: cells x copies."""
+    timeline, cells = comparison.timeline, comparison.cells
+    q, t = cells.quantity[keep], cells.t[keep]
+    group = timeline.group[q]
+    row = np.where(group == PARAMETER, t - 1, t) - found.first
+    copies = found.rows.shape[2]
+    out = np.full((len(q), copies), np.nan)
+    inside = (row >= 0) & (row < len(found.rows))
+    out[inside] = found.rows[row[inside], q[inside], :]
+    after = (group == FORWARD) & (row == len(found.rows))
+    if after.any():
+        forward = [timeline.quantities.index(name) for name in found.forward]
+        out[after] = found.after[[forward.index(k) for k in q[after]], :]
+    return out
+
+
+def _partial_updates(comparison: Comparison) -> list[Mistake]:
+    """When only some new parameter values are off at the first divergence, the update of just those."""
+    timeline, cells = comparison.timeline, comparison.cells
+    first = int(comparison.beyond[0])
+    if timeline.group[cells.quantity[first]] != PARAMETER:
+        return []
+    same = (cells.t == cells.t[first]) & (timeline.group[cells.quantity] == PARAMETER) & comparison.checked
+    ratio = np.nan_to_num(comparison.ratio, nan=0.0)
+    off = sorted({timeline.quantities[q].removesuffix("_new") for q in cells.quantity[same & (ratio > 1)]})
+    printed = {timeline.quantities[q] for q in cells.quantity[same]}
+    return variants.update_mistakes(timeline.truth.spec, off) if 0 < len(off) < len(printed) else []
+
+
+# --- 6. precision -----------------------------------------------------------------------------------------
+
+def _precision(comparison: Comparison) -> Cause | None:
+    """float32, only when the error is float32's from the first records on and within its envelope throughout."""
+    timeline, cells = comparison.timeline, comparison.cells
+    first = comparison.first_divergence
+    if first is None:
+        return None
+    iteration = timeline.iteration(cells.quantity, cells.t)
+    early = comparison.checked & (iteration <= max(2, int(iteration[comparison.checked].min())))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.abs(cells.got - comparison.expected) / np.abs(comparison.expected)
+    if not early.any() or not np.any(relative[early] > 1e-9) or np.nanmax(relative[early]) > 1e-5:
+        return None
+    from ..truth import load
+
+    try:
+        single = load(timeline.truth.spec, timeline.updates, "float32")
+    except Exception:  # noqa: BLE001 - no float32 envelope, no float32 finding
+        return None
+    if compare(Timeline(single), cells).passed:
+        return Cause("float32", variants.PRECISION, variants.FLOAT32.sentence, kind="precision")
+    return None
+
+
+__all__ = ["Cause", "explain", "math", "Cells"]

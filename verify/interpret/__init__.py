@@ -1,0 +1,305 @@
+"""The interpret stage: which quantity each printed column is, and where each record sits in the truth.
+
+    reading = interpret(found, timeline, Options())     # found: the read stage's Records
+
+A reading is a hypothesis about how the program printed, never about what it
+computes: the names of its columns (mapping.py) and its printing conventions
+(conventions.py). Every convention the options allow is tried; the one whose
+placement explains the most printed values (within their allowance) is the
+reading, the simplest first where several explain as many. A failing program
+is read the same way: its forward pass at the first records is still right,
+which is where its conventions show. The reading says itself in words, and
+names any other reading that fits as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..compare import Cells, compare, rounding
+from ..timeline import FORWARD, PARAMETER, Timeline
+from ..trace.errors import TraceError
+from ..trace.records import Block, Records, Run
+from . import conventions as conv
+from .mapping import Read, read_columns
+from .names import NameMap
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user says about how the program prints; None where it is to be inferred."""
+    names: NameMap | None = None
+    count_from: int | None = None
+    forward_after: bool | None = None
+    final: bool = False
+    every: int | None = None
+
+
+@dataclass(frozen=True)
+class ColumnRead:
+    name: str
+    quantity: str | None
+    how: str
+    values: int
+
+
+@dataclass(frozen=True)
+class RunRead:
+    convention: conv.Convention | None  # None when the run has no records, only values printed on their own
+    records: int
+    labelled: bool
+    label_name: str
+    groups: frozenset[int]
+    singles: tuple[tuple[str, str, str], ...]  # (printed name, quantity, moment) of values printed on their own
+    alternatives: tuple[str, ...]  # other readings that fit as well, in words
+    beyond: tuple[tuple[int, int], ...]  # (line, label) of records beyond the run
+
+
+@dataclass(frozen=True, eq=False)
+class Reading:
+    cells: Cells
+    runs: tuple[RunRead, ...]
+    columns: tuple[ColumnRead, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def words(self) -> str:
+        """The reading, in words: how names were read, and the printing conventions."""
+        parts = [f"{c.name!r} as {c.quantity}" + (" (by value)" if c.how == "value" else "")
+                 for c in self.columns if c.quantity is not None and c.how not in ("golden name", "--name")
+                 and c.name != c.quantity]
+        said = [f"read {', '.join(parts[:4])}{', ...' if len(parts) > 4 else ''}"] if parts else []
+        many = len(self.runs) > 1
+        for k, run in enumerate(self.runs):
+            found = []
+            if run.convention is not None and run.records:
+                found += run.convention.words(set(run.groups), run.labelled)
+            found += [f"{name!r} {conv.MOMENT_WORDS[moment]}" + ("" if moment == "last-iteration" else "")
+                      for name, _, moment in run.singles]
+            if found:
+                said.append((f"run {k + 1}: " if many else "") + ", ".join(found))
+        return "; ".join(said)
+
+
+def interpret(found: Records, timeline: Timeline, options: Options = Options()) -> Reading:
+    """The reading of a printout's records (see the module's docstring); TraceError (one line) when the records
+    cannot be placed at all (labels below 0, --final with several records)."""
+    printout = found.printout
+    ids: dict[tuple[int, int, int], int] = {}
+    reads_by_id: dict[int, tuple[str, Read, int]] = {}
+    prepared = []
+    for run in found.runs:
+        _check_labels(run, printout)
+        body_reads = read_columns(printout, run.body, timeline, options.names, _first_moments(run, timeline)) \
+            if run.body.records else []
+        alone = "alone" if not run.body.records else None
+        singles = [(block, alone or position, read_columns(printout, block, timeline, options.names,
+                                                           _single_moments(alone or position, timeline)))
+                   for position, blocks in (("before", run.before), ("after", run.after)) for block in blocks]
+        for block, reads in [(run.body, body_reads)] + [(b, r) for b, _, r in singles]:
+            for column, read in zip(block.columns, reads):
+                key = (column.kind, column.slot, column.occurrence)
+                column_id = ids.setdefault(key, len(ids))
+                count = int(np.sum(block.cells[:, block.columns.index(column)] >= 0))
+                old = reads_by_id.get(column_id)
+                reads_by_id[column_id] = (column.name, read, count + (old[2] if old else 0))
+        prepared.append((run, body_reads, singles))
+    _only_series(prepared, printout, timeline, reads_by_id, ids)
+    resolution = _resolutions(found, ids)
+    cells, runs = [], []
+    for run, body_reads, singles in prepared:
+        if options.final and (run.body.records > 1 or len(found.runs) > 1):
+            raise TraceError("layout", f"--final compares one record, the state after training, but the trace has "
+                             f"{run.body.records:,} records: drop --final")
+        placed, described = _place_run(run, body_reads, singles, timeline, options, ids, resolution, printout)
+        cells += placed
+        runs.append(described)
+    columns = tuple(ColumnRead(name, timeline.quantities[read.quantity] if read.quantity is not None else None,
+                               read.how, count) for name, read, count in reads_by_id.values())
+    return Reading(Cells.joined(cells), tuple(runs), columns, _notes(columns))
+
+
+def _only_series(prepared: list, printout, timeline: Timeline, reads_by_id: dict, ids: dict) -> None:
+    """Nothing read, and one series of plain values printed, of the loss's size: read it as the loss, as a
+    person would ("the only thing it prints is the loss"), and say so."""
+    if any(read.quantity is not None for _, read, _ in reads_by_id.values()):
+        return
+    plain = [(k, name) for k, (name, read, _) in reads_by_id.items() if read.how == ""]
+    if len(plain) != 1 or "E_total" not in timeline.quantities:
+        return
+    column_id, name = plain[0]
+    loss = timeline.quantities.index("E_total")
+    for run, body_reads, singles in prepared:
+        for block, reads in [(run.body, body_reads)] + [(b, r) for b, _, r in singles]:
+            for c, column in enumerate(block.columns):
+                if ids[(column.kind, column.slot, column.occurrence)] != column_id:
+                    continue
+                first = block.cells[np.flatnonzero(block.cells[:, c] >= 0)[0], c]
+                value = float(printout.values[first])
+                places = np.array([0, 1, timeline.updates - 1, timeline.updates])
+                truth, _ = timeline.at(np.full(4, loss), places)
+                if np.isfinite(value) and value > 0 and np.any((value / truth > 1 / 3) & (value / truth < 3)):
+                    reads[c] = Read(loss, "the only series printed", reads[c].moment)
+                    reads_by_id[column_id] = (name, reads[c], reads_by_id[column_id][2])
+
+
+def _check_labels(run: Run, printout) -> None:
+    if run.labels is not None and len(run.labels) and run.labels.min() < 0:
+        k = int(np.flatnonzero(run.labels < 0)[0])
+        raise TraceError("layout", f"line {int(run.body.lines[k]):,} labels an iteration {int(run.labels[k]):,}: "
+                         "iterations are labelled from 0 or 1, never below")
+
+
+def _first_moments(run: Run, timeline: Timeline) -> list[int]:
+    """Where the first record of a run may sit, for matching its values to quantities."""
+    if run.labels is not None:
+        first = int(run.labels[0])
+        return sorted({t for t in (first - 1, first, first + 1) if 0 <= t <= timeline.updates})
+    steps = {c.every for c in conv.unlabelled_conventions(run.body.records, timeline.updates, None, None, None)}
+    return sorted({0, 1} | {t for n in steps for t in (n - 1, n)})
+
+
+def _single_moments(position: str, timeline: Timeline) -> list[int]:
+    T = timeline.updates
+    return sorted({0, 1} if position == "before" else {T - 1, T} if position == "after" else {0, 1, T - 1, T})
+
+
+def _resolutions(found: Records, ids: dict[tuple[int, int, int], int]) -> dict[int, np.ndarray]:
+    """Half a unit of each printed value's rounding, read over the whole column (compare.rounding): value index
+    -> resolution, gathered per column id."""
+    printout = found.printout
+    per_column: dict[int, list[np.ndarray]] = {}
+    for run in found.runs:
+        for block in (run.body, *run.before, *run.after):
+            for c, column in enumerate(block.columns):
+                column_id = ids[(column.kind, column.slot, column.occurrence)]
+                index = block.cells[:, c]
+                per_column.setdefault(column_id, []).append(index[index >= 0])
+    out = {}
+    for column_id, parts in per_column.items():
+        index = np.concatenate(parts)
+        out[column_id] = (index, rounding(printout.values[index], printout.half[index], printout.scientific[index]))
+    return out
+
+
+def _lookup(resolution: dict, column_id: int, index: np.ndarray) -> np.ndarray:
+    where, found = resolution[column_id]
+    order = np.argsort(where)
+    return found[order][np.searchsorted(where[order], index)]
+
+
+def _block_cells(block: Block, reads: list[Read], printout, ids, resolution, timeline: Timeline):
+    """The body's mapped cells, before placing: (value index, quantity, group, record, column id, resolution)."""
+    parts = []
+    for c, (column, read) in enumerate(zip(block.columns, reads)):
+        if read.quantity is None:
+            continue
+        rows = np.flatnonzero(block.cells[:, c] >= 0)
+        index = block.cells[rows, c]
+        column_id = ids[(column.kind, column.slot, column.occurrence)]
+        parts.append((index, np.full(len(rows), read.quantity), rows, np.full(len(rows), column_id),
+                      _lookup(resolution, column_id, index), np.full(len(rows), c)))
+    if not parts:
+        return None
+    index, quantity, record, column, res, source = (np.concatenate([p[j] for p in parts]) for j in range(6))
+    order = np.argsort(index, kind="stable")
+    index, quantity, record, column, res, source = (a[order] for a in (index, quantity, record, column, res, source))
+    line = printout.line[np.searchsorted(printout.start, index, side="right") - 1]
+    return index, quantity, timeline.group[quantity], record, column, res, line, source
+
+
+def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Options, ids, resolution, printout):
+    T = timeline.updates
+    placed: list[Cells] = []
+    convention, alternatives, beyond = None, (), ()
+    groups: set[int] = set()
+    body = _block_cells(run.body, body_reads, printout, ids, resolution, timeline) if run.body.records else None
+    if body is not None and not options.final:
+        index, quantity, group, record, column, res, line, _ = body
+        groups = set(np.unique(group).tolist())
+        got = printout.values[index]
+        if run.labels is not None:
+            if options.every:
+                raise TraceError("usage", "--every N places unlabelled records, but this trace labels its "
+                                 "iterations: drop --every")
+            candidates = conv.labelled_conventions(options.count_from, options.forward_after)
+            if conv.counts_updates(run.label_name):  # "weights after iteration 5": the state after 5 updates
+                candidates = [c for c in candidates if conv.label_is_updates(c)] or candidates
+        else:
+            candidates = conv.unlabelled_conventions(run.body.records, T, options.every, options.count_from,
+                                                     options.forward_after)
+        scored = []
+        for k, candidate in enumerate(candidates):
+            iterations = candidate.iterations(run.body.records, run.labels)
+            t = conv.body_places(candidate, iterations, record, group)
+            inside = timeline.valid(quantity, t)
+            cells = Cells(quantity[inside], t[inside], got[inside], res[inside], column[inside], line[inside])
+            explained = compare(timeline, cells).explained() if len(cells) else 0
+            natural = bool(np.all((iterations >= 0) & (iterations <= T - 1)))
+            scored.append(((bool(inside.all()), explained, natural, -k), candidate, cells, inside, t))
+        scored.sort(key=lambda s: s[0], reverse=True)
+        best = scored[0]
+        convention, cells, inside = best[1], best[2], best[3]
+        placed.append(cells)
+        if not inside.all():
+            records_beyond = sorted(set(record[~inside].tolist()))
+            labels = run.labels if run.labels is not None else best[1].iterations(run.body.records, None)
+            beyond = tuple((int(run.body.lines[r]), int(labels[r])) for r in records_beyond[:3])
+        alternatives = tuple(", ".join(s[1].words(groups, run.labels is not None)) for s in scored[1:]
+                             if s[0][:2] == best[0][:2] and not np.array_equal(s[4], best[4]))[:2]
+    elif body is not None:  # --final: the one record is the state after training
+        singles = [(run.body, "after", body_reads)] + list(singles)
+    reaches_end = True
+    if convention is not None and run.body.records:
+        iterations = convention.iterations(run.body.records, run.labels)
+        step = int(np.median(np.diff(iterations))) if len(iterations) > 1 else 1
+        reaches_end = int(iterations[-1]) + max(step, 1) > T - 1
+    found_singles = []
+    for block, position, reads in singles:
+        made = _block_cells(block, reads, printout, ids, resolution, timeline)
+        if made is None:
+            continue
+        index, quantity, group, _, column, res, line, source = made
+        got = printout.values[index]
+        for j in range(len(index)):
+            read = reads[int(source[j])]
+            moments = ["final"] if options.final else conv.single_moments(position, read.moment,
+                                                                        bool(run.body.records))
+            if not reaches_end:  # the records stop short of the run's end: the run may have, too
+                moments = [m for m in moments if m != "last-iteration"]
+            options_ = []
+            for moment in moments:
+                t = conv.single_places(moment, group[j:j + 1], T)
+                if not timeline.valid(quantity[j:j + 1], t).all():
+                    continue
+                cell = Cells(quantity[j:j + 1], t, got[j:j + 1], res[j:j + 1], column[j:j + 1], line[j:j + 1])
+                options_.append((moment, cell, compare(timeline, cell).explained()))
+            if not options_:
+                continue
+            moment, cell, _ = next((o for o in options_ if o[2]), options_[0])
+            placed.append(cell)
+            name = block.columns[int(source[j])].name
+            found_singles.append((name, timeline.quantities[int(quantity[j])], moment))
+    described = RunRead(convention, run.body.records, run.labels is not None, run.label_name, frozenset(groups),
+                        tuple(found_singles), alternatives, beyond)
+    return placed, described
+
+
+def _notes(columns: tuple[ColumnRead, ...]) -> tuple[str, ...]:
+    unread = [c for c in columns if c.quantity is None and c.how not in ("label", "a remark")]
+    notes = []
+    hidden = [c.name for c in unread if c.how.startswith("a hidden")]
+    if hidden:
+        notes.append(f"not checked, not in the trajectory: {', '.join(hidden[:6])}")
+    constants = [c.name for c in unread if c.how == "a constant of the spec"]
+    if constants:
+        notes.append(f"not checked, constants of the spec: {', '.join(constants[:6])}")
+    other = [f"{c.name} ({c.values:,}x)" for c in unread if not c.how]
+    if other:
+        notes.append(f"ignored, not a quantity of the example: {', '.join(other[:8])}"
+                     + (" ..." if len(other) > 8 else ""))
+    return tuple(notes)
+
+
+__all__ = ["ColumnRead", "Options", "Reading", "RunRead", "interpret", "FORWARD", "PARAMETER"]

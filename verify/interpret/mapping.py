@@ -1,0 +1,136 @@
+"""Which quantity each printed column is: the user's map first, then the names people use, then the values.
+
+In that order of strength: a ``--name``/``--names`` map; a golden name in any
+spelling; a usual name (vocabulary.py), a list or a repeated name by position;
+and, for a column nothing names, its values: the first printed values are
+matched against every quantity at the first moments a run prints (even a
+buggy program's forward pass is right there), and the column is read as the
+one quantity they match, if exactly one does. A value-matched column must
+change from record to record, carry three significant digits at least, and
+not equal one of the spec's own constants (a target or the learning rate).
+Constant columns that equal such a constant are never read as quantities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...reference import names as golden_names
+from ..compare import rounding
+from ..timeline import Timeline
+from ..trace.records import Block, Column
+from ..trace.reader import Printout
+from .names import LABEL, NameMap
+from .vocabulary import candidates, is_hidden, moment
+
+MIN_DIGITS = 3
+
+
+@dataclass(frozen=True)
+class Read:
+    """How one printed column is read."""
+    quantity: int | None  # index in the truth's quantities, None when not compared
+    how: str  # "--name", "golden name", "usual name", "position", "value", or why it is not read
+    moment: str | None  # a word of its name saying when it was printed: initial, first-update, final
+
+
+def _constants(timeline: Timeline) -> np.ndarray:
+    spec = timeline.truth.spec
+    numbers = [float(spec.learning_rate)] + [float(v) for e in spec.examples for v in e.inputs + e.targets]
+    return np.array(numbers)
+
+
+def _base(name: str) -> str:
+    return re.sub(r"\[\d+\]", "", name).strip()
+
+
+def _user(name: str, base: str, mapping: NameMap | None, quantities: list[str]) -> int | str | None:
+    if mapping is None:
+        return None
+    for key in (name, base):
+        target = mapping.to_golden.get(key)
+        if target is not None:
+            return LABEL if target == LABEL else quantities.index(target)
+    return None
+
+
+def read_columns(printout: Printout, block: Block, timeline: Timeline, mapping: NameMap | None,
+                 first_moments: list[int]) -> list[Read]:
+    """How each column of ``block`` is read; ``first_moments`` are the timeline places the block's first record
+    may hold (for matching values)."""
+    quantities = timeline.quantities
+    spec = timeline.truth.spec
+    outputs = golden_names.output_columns(spec)
+    trained = golden_names.trained_names(spec)
+    sizes: dict[str, int] = {}
+    for column in block.columns:
+        sizes[_base(column.name)] = sizes.get(_base(column.name), 0) + 1
+    values = _values(printout, block)
+    reads = []
+    for c, column in enumerate(block.columns):
+        reads.append(_read_one(column, values[:, c], printout, block, c, timeline, mapping, outputs, trained,
+                               sizes.get(_base(column.name), 1), first_moments, quantities))
+    return reads
+
+
+def _values(printout: Printout, block: Block) -> np.ndarray:
+    cells = block.cells
+    return np.where(cells >= 0, printout.values[np.maximum(cells, 0)], np.nan)
+
+
+def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Block, c: int, timeline: Timeline,
+              mapping: NameMap | None, outputs: list[str], trained: list[str], size: int, first_moments: list[int],
+              quantities: list[str]) -> Read:
+    name, base = column.name, _base(column.name)
+    when = moment(name)
+    user = _user(name, base, mapping, quantities)
+    if user == LABEL or column.role in ("label", "total", "counter"):
+        return Read(None, "label", None)
+    if isinstance(user, int):
+        return Read(user, "--name", when)
+    printed = series[~np.isnan(series)]
+    found = candidates(name, quantities, outputs, trained)
+    if found and found[0].how == "golden name":
+        return Read(quantities.index(found[0].quantity), found[0].how, when)
+    constant = len(printed) > 1 and bool(np.all(printed == printed[0]))
+    if constant and bool(np.all(np.isin(printed, _constants(timeline)))):
+        return Read(None, "a constant of the spec", None)
+    if column.role == "remark":
+        return Read(None, "a remark", None)
+    if found and (found[0].how != "position" or size in (len(outputs), len(trained))):
+        return Read(quantities.index(found[0].quantity), found[0].how, when)
+    if is_hidden(base):
+        return Read(None, "a hidden neuron's value (not in the trajectory)", None)
+    return _by_value(printed, printout, block, c, timeline, first_moments, constant, when)
+
+
+def _by_value(printed: np.ndarray, printout: Printout, block: Block, c: int, timeline: Timeline,
+              first_moments: list[int], constant: bool, when: str | None) -> Read:
+    if not len(printed) or (constant and block.records > 2) or not np.isfinite(printed[0]):
+        return Read(None, "", when)
+    first = int(block.cells[np.flatnonzero(block.cells[:, c] >= 0)[0], c])
+    value, half = printout.values[first], printout.half[first]
+    resolution = float(rounding(np.array([value]), np.array([half]))[0])  # this one value's own rounding
+    digits = _digits(value, int(half))
+    if digits < MIN_DIGITS and resolution > 0:
+        return Read(None, "", when)
+    quantities = np.arange(len(timeline.quantities))
+    matches = set()
+    for t in first_moments:
+        valid = timeline.valid(quantities, np.full(len(quantities), t))
+        q = quantities[valid]
+        expected, envelope = timeline.at(q, np.full(len(q), t))
+        allowed = np.maximum(envelope, timeline.truth.floor(expected)) + resolution
+        matches.update(q[np.abs(expected - value) <= allowed].tolist())
+    if len(matches) == 1:
+        return Read(matches.pop(), "value", when)
+    return Read(None, "", when)
+
+
+def _digits(value: float, half: int) -> int:
+    if value == 0:
+        return 0
+    return int(-(half + 1) + np.floor(np.log10(abs(value))) + 1)

@@ -1,0 +1,108 @@
+"""The names people print, and the quantities of the truth they can stand for.
+
+A printed name is read the way a person reads it: the golden names
+(``E_total``, ``out_o1``, ``dE_dw5``, ``w5_new``) in any spelling of case,
+blanks and underscores; ``loss``, ``error``, ``cost``, ``E``, ``mse`` or any
+phrase holding one (``Total Error``, ``the loss is``, ``误差``) for the loss;
+``o1``, ``y1``, ``output1`` for an output; ``w5``, ``W5``, ``weight 5`` for a
+parameter; ``dE/dw5``, ``grad_w5``, ``dw5`` for a gradient; a list after
+``output``, ``out``, ``y`` or ``weights``, and a name repeated down a record
+(``Weight`` eight times), by position. Words like ``before``, ``initial``,
+``final`` or ``after one update`` say when a value was printed. Nothing here
+decides: ``candidates`` proposes, and the interpretation checks the proposal
+against the printed values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LOSS_WORDS = frozenset({"loss", "error", "err", "cost", "e", "mse", "etotal", "e_total", "total", "objective",
+                        "误差", "损失", "代价", "总误差"})
+OUTPUT_LISTS = frozenset({"output", "outputs", "out", "outs", "o", "y", "yhat", "y_hat", "ŷ", "pred", "preds",
+                          "prediction", "predictions", "a", "activation", "activations", "result", "results",
+                          "输出", "预测"})
+WEIGHT_LISTS = frozenset({"weights", "weight", "w", "params", "parameters", "权重"})
+HIDDEN = re.compile(r"^(?:out_?)?h(?:idden)?_?\d+$|^(?:net|net_h|net_o)_?\w*$", re.I)
+_OUTPUT = re.compile(r"^(?:out_?o|o|y|yhat|y_hat|output|out|pred|prediction|a_?o)_?(\d+)$", re.I)
+_WEIGHT = re.compile(r"^(?:w|weight|weight_|w_)\s*_?(\d+)(?:_?(new|old|updated|after))?$", re.I)
+_BIAS = re.compile(r"^(?:b|bias)_?(\d+)(?:_?(new|old|updated))?$", re.I)
+_GRADIENT = re.compile(r"^(?:de_?d|de/d|∂e/∂|grad_?|gradient_?|d|g_?|dl_?d|dl/d|dedw_?)\s*_?(w|b)_?(\d+)$", re.I)
+_MOMENTS = (
+    ("first-update", re.compile(r"after (?:the )?(?:first|one|1|a single) (?:update|step|iteration|epoch|round)"
+                                r"|after 1st", re.I)),
+    ("initial", re.compile(r"\b(?:before|initial|init|start|starting|untrained|original)\b|训练前|初始", re.I)),
+    ("final", re.compile(r"\b(?:final|after training|trained|end|finished|last|result)\b|训练后|最终", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    quantity: str
+    how: str  # "golden name", "usual name", "position"
+
+
+def squeezed(name: str) -> str:
+    return "".join(c for c in name.lower() if c not in "_- .:/\\'\"")
+
+
+def moment(name: str) -> str | None:
+    """When the words of a name say the value was printed: initial, first-update or final (None: no word)."""
+    for which, pattern in _MOMENTS:
+        if pattern.search(name):
+            return which
+    return None
+
+
+def _base(name: str) -> tuple[str, int | None]:
+    """A column's name without its index (``Output[2]`` gives ``Output`` and 2)."""
+    found = re.fullmatch(r"(.*?)\[(\d+)\](?:\[(\d+)\])?", name)
+    if found:
+        return found.group(1).strip(), int(found.group(2))
+    return name.strip(), None
+
+
+def candidates(name: str, quantities: list[str], outputs: list[str], weights: list[str]) -> list[Candidate]:
+    """The quantities a printed column name can stand for, strongest first (empty: the name says nothing).
+
+    ``quantities`` are the truth's, ``outputs`` its output columns in order (out_o1, out_o2, ...), ``weights``
+    its trained parameters in order (w1, ..., b1, ...).
+    """
+    base, index = _base(name)
+    squeeze = squeezed(base)
+    golden = {squeezed(q): q for q in quantities}
+    if index is None and squeeze in golden:
+        return [Candidate(golden[squeeze], "golden name")]
+    if index is None:
+        for pattern, kind in ((_OUTPUT, "output"), (_WEIGHT, "weight"), (_BIAS, "bias"), (_GRADIENT, "gradient")):
+            found = pattern.match(base.replace(" ", ""))
+            if found:
+                return _numbered(kind, found, quantities)
+        words = re.findall(r"[a-z_]+|[\u4e00-\u9fff]+", base.lower())
+        if words and (any(w in LOSS_WORDS for w in words) or squeeze in LOSS_WORDS) and "E_total" in quantities:
+            if not any(w in ("lr", "rate", "learning", "target", "targets") for w in words):
+                return [Candidate("E_total", "usual name")]
+        return []
+    lowered = base.lower().strip()
+    if lowered in OUTPUT_LISTS and 1 <= index <= len(outputs):
+        return [Candidate(outputs[index - 1], "position")]
+    if lowered in WEIGHT_LISTS and 1 <= index <= len(weights):
+        return [Candidate(f"{weights[index - 1]}_new", "position")]
+    return []
+
+
+def _numbered(kind: str, found: re.Match, quantities: list[str]) -> list[Candidate]:
+    if kind == "output":
+        q = f"out_o{found.group(1)}"
+        return [Candidate(q, "usual name")] if q in quantities else []
+    if kind in ("weight", "bias"):
+        q = f"{'w' if kind == 'weight' else 'b'}{found.group(1)}_new"
+        return [Candidate(q, "usual name")] if q in quantities else []
+    q = f"dE_d{found.group(1).lower()}{found.group(2)}"
+    return [Candidate(q, "usual name")] if q in quantities else []
+
+
+def is_hidden(name: str) -> bool:
+    """A hidden neuron's value (h1, out_h1, net_h2): printed by many programs, not part of the trajectory."""
+    return HIDDEN.match(_base(name)[0].replace(" ", "")) is not None

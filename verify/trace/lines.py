@@ -1,0 +1,71 @@
+"""A line as a person reads it: text with numbers in it. Each line becomes its shape and its numbers.
+
+The shape of a line is its text with every number replaced by a slot mark, runs
+of blanks squeezed, progress bars and terminal colours taken out: lines of one
+shape (the same text, other numbers) are records of one kind. ``shapes`` does
+this for a whole batch of lines at once, with a few passes of compiled regular
+expressions over the batch's text, so that a long trace or a flood of chatter
+costs little per line.
+
+A number stands on its own: not inside a word (``w1``, ``float64``, ``out_o1``
+hold no number), an optional sign, digits with an optional point, an optional
+exponent (``-0.5``, ``.5``, ``5.``, ``1e-5``, ``1E+05``). It may carry a unit
+right after it (``2ms/step``, ``900.00it/s``, ``29%``). ``nan``, ``inf``,
+``-Infinity`` and the like are values too, not finite ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import repeat
+
+SLOT = "\x00"  # the mark of a number in a shape; a NUL the program printed is taken out first
+
+_FINITE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NON_FINITE = (r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?(?![A-Za-z])|(?i:inf(?:inity)?)(?![A-Za-z])"
+               r"|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*)")
+# Not after an ASCII word character or a point: w1, float64, 1.2.3 hold no number after their first part
+# (after other letters they do: 第1000次 holds 1000).
+NUMBER = re.compile(rf"(?<![A-Za-z0-9_.])(?:{_NON_FINITE}|{_FINITE})")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x00\x07\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+# Progress bars: a run of bar characters in brackets or between bars (tqdm, Keras, hand-made).
+_BAR = re.compile(r"\[[#=>.\-*~_ \u2580-\u259f\u2500-\u257f]*\]"
+                  r"|\| *[#=\u2580-\u259f\u2500-\u257f][#=>.\- \u2580-\u259f\u2500-\u257f]*\|"
+                  r"|(?<=%)\| *\|")  # tqdm's bar, empty at the start
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def clean(text: str) -> str:
+    """Terminal colours and control characters taken out (tabs, newlines and carriage returns kept)."""
+    return _ANSI.sub("", text) if ("\x1b" in text or _has_controls(text)) else text
+
+
+def _has_controls(text: str) -> bool:
+    return any(c in text for c in "\x00\x07\x08\x0b\x0c\x7f") or re.search(r"[\x0e-\x1a\x1c-\x1f]", text) is not None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The shapes of a batch of lines and their numbers, in order: line k has ``counts[k]`` numbers."""
+    shapes: list[str]  # stripped, blanks squeezed, bars as "[]"
+    counts: list[int]
+    numbers: list[str]  # every number's text, line after line
+
+
+def shapes(lines: list[str]) -> Batch:
+    """The shape of each line (as above) and its numbers' texts."""
+    text = clean("\n".join(lines))
+    if "|" in text or "[" in text:
+        text = _BAR.sub(lambda m: "[]" if m.group().startswith("[") else "|", text)
+    numbers = NUMBER.findall(text)
+    marked = NUMBER.sub(SLOT, text) if numbers else text
+    if "\t" in marked or "  " in marked:
+        marked = _BLANKS.sub(" ", marked)
+    found = list(map(str.strip, marked.split("\n")))
+    return Batch(found, list(map(str.count, found, repeat(SLOT))), numbers)
+
+
+def numbers_of(line: str) -> list[str]:
+    """The numbers' texts of one line, as ``shapes`` finds them."""
+    return NUMBER.findall(clean(line))

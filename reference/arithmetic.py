@@ -157,11 +157,14 @@ class Copies(Float64):
         return np.repeat(super().array(values)[..., None], self.n, axis=-1)
 
     def stack(self, values) -> np.ndarray:
+        found = np.array(values, dtype=np.float64)
+        if found.shape == (len(values), self.n):
+            return found
         return np.stack([np.broadcast_to(np.asarray(v, dtype=np.float64), (self.n,)) for v in values])
 
     def flat(self, arrays) -> np.ndarray:
         """The values of ``arrays`` one after the other: a row per value, a column per copy."""
-        return np.concatenate([np.reshape(np.broadcast_to(a, np.shape(a)), (-1, self.n)) for a in arrays])
+        return np.concatenate([np.reshape(a, (-1, self.n)) for a in arrays])
 
     def zeros_like(self, x):
         return np.zeros(np.shape(x))

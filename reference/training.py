@@ -129,8 +129,9 @@ class Training:
             total = total + term
         return total
 
-    def paths_to_loss(self, terms: list):
-        """dE/dout of a neuron: the sum over every path from it to the loss, one per neuron of the layer above."""
+    def paths_to_loss(self, terms: list, layer: int = 0, neuron: int = 0):
+        """dE/dout of ``neuron`` of ``layer``: the sum over every path from it to the loss, one per neuron of the
+        layer above."""
         return self.path_sum(terms)
 
     def partials(self, layer: int, W, x, b):
@@ -176,7 +177,8 @@ class Training:
             for p, delta in zip(passes, deltas):
                 _, by_x, _ = self.partials(layer, through, p.outs[layer - 1], b[layer])
                 p.dE_dout[layer - 1] = self.A.stack(
-                    [self.paths_to_loss([delta[j] * by_x[k][j] for j in range(len(delta))]) for k in range(len(by_x))])
+                    [self.paths_to_loss([delta[j] * by_x[k][j] for j in range(len(delta))], layer - 1, k)
+                     for k in range(len(by_x))])
         return dW, db
 
     # --- the optimizer ---------------------------------------------------------------------------

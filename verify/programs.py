@@ -134,14 +134,20 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
         if ended:
             return errored(f"{passed_reason(comparison)}, then {ended}", "hang", hints=hints, **who)
         return Verdict(Status.PASSED, passed_reason(comparison), hints=hints, **who)
+    cause, where = None, ""
+    if diagnose:
+        variants = reading.variants() if reading is not None else [(None, comparison.cells)]
+        comparisons = [comparison] + [compare(comparison.timeline, cells) for _, cells in variants[1:]]
+        found = explain(comparisons, beyond)
+        cause, where = found.cause, found.where
+        if found.reading:  # the cause shows under another reading that fits as well: report under that one
+            comparison = comparisons[found.reading]
+            who.update(comparison=comparison, reading=variants[found.reading][0].words())
     reason = failed_reason(comparison) if not comparison.passed else \
         f"the trace goes beyond the run's {truth.iterations:,} iterations (line {beyond[0][0]:,}: iteration " \
         f"{beyond[0][1]:,})"
     if ended:
         reason += f", then {ended}"
-    cause, where = (None, "")
-    if diagnose:
-        cause, where = explain(comparison, reading, beyond)
     return Verdict(Status.FAILED, reason, cause=cause, where=where, diagnosed=diagnose, hints=hints, **who)
 
 

@@ -27,12 +27,11 @@ where the program leaves the truth, by stage (where.py).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..compare import Cells, Comparison, compare
+from ..compare import Comparison, compare
 from ..mistakes import variants
 from ..mistakes.variants import Mistake
 from ..timeline import FORWARD, GRADIENT, PARAMETER, Timeline
@@ -74,13 +73,32 @@ class Cause:
         return text
 
 
-def explain(comparison: Comparison, reading=None, beyond=()) -> tuple[Cause | None, str]:
-    """The cause of a failed comparison and, when no known mistake reproduces it, where it goes wrong."""
-    if comparison.first_divergence is None and not beyond:
-        return None, ""
-    cause = (_printing(comparison) or _iteration_count(comparison, beyond) or _catalogue(comparison)
-             or _precision(comparison))
-    return cause, "" if cause is not None else localise(comparison)
+@dataclass(frozen=True)
+class Explanation:
+    cause: Cause | None
+    where: str  # by stage, when no cause is found
+    reading: int  # which of the readings weighed the cause was found under (0: the first)
+
+
+def explain(comparisons: list[Comparison], beyond=()) -> Explanation:
+    """The cause of a failed comparison and, when no known mistake reproduces it, where it goes wrong.
+
+    ``comparisons`` are the same printed values under each reading that fits them equally well (the first is
+    the reading's own): the cause may show under one of them only, and is looked for under each.
+    """
+    failing = [(k, c) for k, c in enumerate(comparisons) if c.first_divergence is not None]
+    if not failing:
+        return Explanation(_iteration_count(comparisons[0], beyond) if beyond else None, "", 0)
+    for k, comparison in failing:
+        cause = _printing(comparison) or _iteration_count(comparison, beyond)
+        if cause is not None:
+            return Explanation(cause, "", k)
+    found = _catalogue([c for _, c in failing])
+    if found is not None:
+        return Explanation(found[0], "", failing[found[1]][0])
+    k, first = failing[0]
+    cause = _precision(first)
+    return Explanation(cause, "" if cause is not None else localise(first), k)
 
 
 # --- agreement -------------------------------------------------------------------------------------------
@@ -91,9 +109,12 @@ def _agreement(comparison: Comparison, expected: np.ndarray, keep: np.ndarray) -
     got = cells.got[keep][:, None]
     envelope = comparison.envelope[keep][:, None]
     resolution = comparison.resolution[keep][:, None]
-    with np.errstate(invalid="ignore", over="ignore"):
+    truth = np.abs(comparison.expected[keep])[:, None]
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         error = np.abs(got - expected)
-        allowed = SLACK * envelope + resolution * 1.000001
+        # the envelope scaled to the mistake's own values: a mistaken run may sit far from the truth's size
+        relative = np.where(truth > 0, envelope / truth, 0.0) * np.abs(expected)
+        allowed = SLACK * np.maximum(envelope, np.nan_to_num(relative)) + resolution * 1.000001
         ok = np.where(np.isfinite(expected), error <= allowed, False)
         relative = np.where(expected != 0, error / np.abs(expected), error)
     worst = np.max(np.where(comparison.checked[keep][:, None], relative, 0), axis=0, initial=0.0)
@@ -120,6 +141,9 @@ def _printing(comparison: Comparison) -> Cause | None:
         return Cause("printed as zero", variants.PRINTING, f"{first.quantity} is printed as 0 throughout: the value "
                      "is exactly zero (integer arithmetic, such as an integer division, or a value never set), or "
                      "it was rounded to too few digits", kind="printing", printed=True)
+    loss = _loss_scaled(comparison)
+    if loss is not None:
+        return loss
     failing = comparison.beyond
     group = timeline.group[cells.quantity]
     parameters = failing[group[failing] == PARAMETER]
@@ -138,86 +162,137 @@ def _printing(comparison: Comparison) -> Cause | None:
     return None
 
 
+def _loss_scaled(comparison: Comparison) -> Cause | None:
+    """E_total printed as a constant multiple of the truth, everything else right: the loss mis-reduced when it
+    is printed (the mean over the outputs, the full sum), the training right."""
+    timeline, cells = comparison.timeline, comparison.cells
+    if "E_total" not in timeline.quantities:
+        return None
+    loss = cells.quantity == timeline.quantities.index("E_total")
+    failing = np.zeros(len(cells), bool)
+    failing[comparison.beyond] = True
+    if not (failing <= loss).all() or not (loss & comparison.checked).any():
+        return None
+    mine = loss & comparison.checked
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = cells.got[mine] / comparison.expected[mine]
+    k = timeline.truth.spec.n_outputs
+    for factor, words in ((2.0, "the full sum of the squared errors instead of half of it"),
+                          (0.5, "a quarter of the sum of the squared errors (half of the mean over the outputs)"),
+                          (2.0 / k, "the mean of the squared errors over the outputs instead of half their sum"),
+                          (1.0 / k, "the mean of half the squared errors over the outputs")):
+        if factor == 1.0:
+            continue
+        expected = comparison.expected[mine] * factor
+        allowed = SLACK * comparison.envelope[mine] * factor + comparison.resolution[mine]
+        if np.all(np.abs(cells.got[mine] - expected) <= allowed) and np.all(np.isfinite(ratio)):
+            return Cause("loss mis-reduced", variants.LOSS_SCALE, f"the training is right, but the loss printed is "
+                         f"{words}", kind="printing", printed=True)
+    return None
+
+
 # --- 2. the iteration count ------------------------------------------------------------------------------
 
 def _iteration_count(comparison: Comparison, beyond) -> Cause | None:
-    """The printed values are the truth's, at other iteration counts: the run was longer or shorter."""
+    """The failing values are the truth's at the end of a run a few updates longer or shorter, and every other
+    value is right where it is: the program ran that many updates."""
     timeline, cells = comparison.timeline, comparison.cells
     T = timeline.updates
-    first = comparison.first_divergence
-    end = (cells.t >= T - 2) & (timeline.group[cells.quantity] == FORWARD)
-    if not beyond and (first is None or first.t < T - 2 or not end[comparison.beyond].all()):
+    failing = np.zeros(len(cells), bool)
+    failing[comparison.beyond] = True
+    forward = timeline.group[cells.quantity] == FORWARD
+    if not failing.any() or not (failing <= (forward & (cells.t >= T - 2))).all():
         return None
-    # The forward pass at the end of runs a few updates shorter or longer: the truth's rows, and a replay on.
-    tail = replays.replay(timeline.truth, [None], np.zeros(1, np.int64), T - 1, T + 2)
-    forward = [timeline.quantities.index(q) for q in tail.forward]
+    tail = replays.replay(timeline.truth, [None], np.zeros(1, np.int64), T - 1, T + 1)
+    columns = [timeline.quantities.index(q) for q in tail.forward]
     for extra in (1, -1, 2, -2):
-        moved = cells.t + extra
-        keep = end & (moved <= T + 2) & (moved >= 0)
-        if not keep.any() or not np.array_equal(keep & end, end):
+        moved = cells.t[failing] + extra
+        if moved.min() < 0 or moved.max() > T + 2:
             continue
-        expected = np.empty(int(keep.sum()))
-        for i, (q, t) in enumerate(zip(cells.quantity[keep], moved[keep])):
+        expected = np.empty(len(moved))
+        for i, (q, t) in enumerate(zip(cells.quantity[failing], moved)):
             if t <= T:
                 expected[i] = timeline.at(np.array([q]), np.array([t]))[0][0]
+            elif t - 1 - tail.first < len(tail.rows):
+                expected[i] = tail.rows[t - 1 - tail.first, q, 0]
             else:
-                row = t - 1 - tail.first if t - 1 - tail.first < len(tail.rows) else None
-                expected[i] = tail.rows[row, q, 0] if row is not None else tail.after[forward.index(q), 0]
-        ok, digits = _agreement(comparison, expected[:, None], keep)
+                expected[i] = tail.after[columns.index(q), 0]
+        ok, digits = _agreement(comparison, expected[:, None], failing)
         if ok.all():
             return Cause(f"{T + extra:,} updates", variants.ITERATIONS, f"the program ran {T + extra:,} updates, not "
                          f"{T:,} (if it is meant to, give --iterations {T + extra})", kind="iterations",
-                         digits=int(digits[0]), printed=_printed_fully(comparison, keep, expected))
+                         digits=int(digits[0]), printed=_printed_fully(comparison, failing, expected))
     return None
 
 
 # --- 3. the catalogue -------------------------------------------------------------------------------------
 
-def _catalogue(comparison: Comparison) -> Cause | None:
-    timeline = comparison.timeline
-    truth = timeline.truth
-    cells = comparison.cells
+def _window(comparison: Comparison) -> tuple[int, int, int, np.ndarray]:
+    """(the state to start from, the first divergence's iteration, the horizon, the cells to reproduce)."""
+    timeline, cells = comparison.timeline, comparison.cells
     T = timeline.updates
     iteration = timeline.iteration(cells.quantity, cells.t)
-    first = int(comparison.beyond[0])
-    diverge = int(min(iteration[first], T - 1))
+    diverge = int(min(iteration[int(comparison.beyond[0])], T - 1))
     earlier = iteration[comparison.checked & (iteration < diverge)]
-    agreed = int(earlier.max()) if len(earlier) else -1
-    start = max(agreed, 0)
+    start = max(int(earlier.max()) if len(earlier) else -1, 0)
     later = np.unique(iteration[comparison.checked & (iteration > diverge)])
     horizon = int(later[min(CONFIRM, len(later)) - 1]) if len(later) else diverge
-    horizon = min(horizon, diverge + MAX_STEPS, T - 1)
-    # The cells the candidates must reproduce: every one from the state they start from to the horizon.
+    horizon = min(horizon, max(diverge, start + MAX_STEPS), T - 1)
     keep = comparison.checked & (iteration >= start) & (iteration <= horizon) & \
         ~((timeline.group[cells.quantity] == PARAMETER) & (cells.t <= start))
     keep |= comparison.checked & (timeline.group[cells.quantity] == FORWARD) & (cells.t == horizon + 1)
-    if not keep.any():
-        return None
-    starts = np.unique(np.linspace(start, diverge, min(STARTS, diverge - start + 1)).round().astype(np.int64))
+    return start, diverge, horizon, keep
+
+
+def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
+    """The catalogue's mistakes replayed from the last agreement, under each reading; the best, and its reading."""
+    truth = comparisons[0].truth
+    windows = [_window(c) for c in comparisons]
+    start = min(w[0] for w in windows)
+    diverge = max(w[1] for w in windows)
+    horizon = max(w[2] for w in windows)
     mistakes = [m for m in variants.catalogue(truth.spec) if not m.alone]
-    mistakes += _partial_updates(comparison)
-    copies: list[Mistake | None] = [None] + [m for m in mistakes for _ in starts]
-    begins = np.concatenate(([0], np.tile(starts, len(mistakes))))
-    found = replays.replay(truth, copies, begins, start, horizon)
-    results = _score(comparison, keep, found, copies, begins)
-    for mistake in (m for m in variants.catalogue(truth.spec) if m.alone):
-        if mistake.own is not None and horizon - start > LONG_ALONE:
-            continue
-        alone = replays.replay_alone(truth, mistake, start, horizon)
-        if alone is not None:
-            results += _score(comparison, keep, alone, [mistake], np.array([start]))
+    mistakes += [m for c in comparisons for m in _partial_updates(c)]
+    results: list[tuple] = []
+    # Phase 1: every mistake from the state the program last agreed on; phase 2, when none reproduces the
+    # numbers: each switched on later, up to the first divergence.
+    for phase in (1, 2):
+        if phase == 1:
+            starts = np.array([start])
+        else:
+            if diverge <= start or horizon - start > MAX_STEPS:
+                break
+            starts = np.unique(np.linspace(start + 1, diverge, min(STARTS, diverge - start)).round().astype(np.int64))
+        copies: list[Mistake | None] = [None] + [m for m in mistakes for _ in starts]
+        begins = np.concatenate(([0], np.tile(starts, len(mistakes))))
+        found = replays.replay(truth, copies, begins, start, horizon)
+        for k, (comparison, window) in enumerate(zip(comparisons, windows)):
+            results += [r + (k,) for r in _score(comparison, window[3], found, copies, begins)]
+        if phase == 1:
+            for mistake in (m for m in variants.catalogue(truth.spec) if m.alone):
+                if (mistake.own is not None and horizon - start > LONG_ALONE) or horizon - start > MAX_STEPS:
+                    continue
+                alone = replays.replay_alone(truth, mistake, start, horizon)
+                if alone is not None:
+                    for k, (comparison, window) in enumerate(zip(comparisons, windows)):
+                        results += [r + (k,) for r in _score(comparison, window[3], alone, [mistake],
+                                                             np.array([start]))]
+        if any(r[0] for r in results):
+            break
     matches = [r for r in results if r[0]]
     if not matches:
         return None
-    matches.sort(key=lambda r: (r[4].complexity, -r[2], r[3]))
+    matches.sort(key=lambda r: (r[4].complexity, -r[2], r[3], r[6]))
     best = matches[0]
-    starts_found = [r[3] for r in matches if r[4] is best[4]]
+    starts_found = [r[3] for r in matches if r[4] is best[4] and r[6] == best[6]]
     ties = [r for r in matches if r[4] is not best[4] and r[4].complexity == best[4].complexity
             and r[4].category != best[4].category]
     mistake = best[4]
-    window = (int(iteration[keep].min()), int(iteration[keep].max()))
-    return Cause(mistake.name, mistake.category, mistake.sentence, start=min(starts_found), window=window,
-                 digits=best[2], printed=best[5], also=tuple(dict.fromkeys(r[4].sentence for r in ties))[:2])
+    comparison, window = comparisons[best[6]], windows[best[6]]
+    iteration = comparison.timeline.iteration(comparison.cells.quantity[window[3]], comparison.cells.t[window[3]])
+    return Cause(mistake.name, mistake.category, mistake.sentence, start=min(starts_found),
+                 window=(int(iteration.min()), int(iteration.max())), digits=best[2], printed=best[5],
+                 also=tuple(dict.fromkeys(r[4].sentence for r in ties))[:2]), best[6]
 
 
 def _score(comparison: Comparison, keep: np.ndarray, found: replays.Replay, copies: list, begins: np.ndarray):
@@ -289,4 +364,4 @@ def _precision(comparison: Comparison) -> Cause | None:
     return None
 
 
-__all__ = ["Cause", "explain", "math", "Cells"]
+__all__ = ["Cause", "Explanation", "explain"]

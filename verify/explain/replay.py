@@ -117,11 +117,17 @@ def run(training: Training, own: Spec, steps: int, truth_quantities: list[str]) 
     index = [mine.index(q) if q in mine else -1 for q in truth_quantities]
     n = getattr(A, "n", 1)
     rows = np.full((steps, len(truth_quantities), n), np.nan)
+    present = [i for i, j in enumerate(index) if j >= 0]
+    # biases the truth trains and the mistake does not: printed, they stay at their values
+    biases = {q: k for k, q in enumerate(f"{b}_new" for b in names.bias_names(own))}
+    fixed = [(i, biases[q]) for i, q in enumerate(truth_quantities) if index[i] < 0 and q in biases]
     with A:
         for k in range(steps):
             values = np.asarray(training.step().row(A, own.train_biases), dtype=np.float64).reshape(len(mine), n)
-            present = [i for i, j in enumerate(index) if j >= 0]
             rows[k, present] = values[[index[i] for i in present]]
+            if fixed:
+                kept = np.asarray(A.flat(training.b), dtype=np.float64).reshape(-1, n)
+                rows[k, [i for i, _ in fixed]] = kept[[j for _, j in fixed]]
         last = training.step()
         after = np.asarray(A.flat([p.outs[-1] for p in last.passes] + [last.E_total]),
                            dtype=np.float64).reshape(-1, n)

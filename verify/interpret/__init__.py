@@ -14,7 +14,7 @@ names any other reading that fits as well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -55,6 +55,8 @@ class RunRead:
     singles: tuple[tuple[str, str, str], ...]  # (printed name, quantity, moment) of values printed on their own
     alternatives: tuple[str, ...]  # other readings that fit as well, in words
     beyond: tuple[tuple[int, int], ...]  # (line, label) of records beyond the run
+    ties: tuple[tuple[conv.Convention, Cells], ...] = ()  # conventions explaining as many values, and their cells
+    body: Cells | None = None  # the cells of the records under ``convention``
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +65,19 @@ class Reading:
     runs: tuple[RunRead, ...]
     columns: tuple[ColumnRead, ...]
     notes: tuple[str, ...] = field(default=())
+
+    def variants(self) -> list[tuple[Reading, Cells]]:
+        """This reading and those that differ from it in one run's convention only, where that convention explains
+        as many printed values: for a failing program, the explain stage weighs them all."""
+        found: list[tuple[Reading, Cells]] = [(self, self.cells)]
+        for k, run in enumerate(self.runs):
+            for convention, cells in run.ties:
+                rest = self.cells.subset(~_in(self.cells, run.body)) if run.body is not None else self.cells
+                swapped = tuple(replace(r, convention=convention, body=cells, ties=()) if j == k else r
+                                for j, r in enumerate(self.runs))
+                joined = Cells.joined([rest, cells])
+                found.append((replace(self, cells=joined, runs=swapped), joined))
+        return found
 
     def words(self) -> str:
         """The reading, in words: how names were read, and the printing conventions."""
@@ -80,6 +95,12 @@ class Reading:
             if found:
                 said.append((f"run {k + 1}: " if many else "") + ", ".join(found))
         return "; ".join(said)
+
+
+def _in(cells: Cells, part: Cells) -> np.ndarray:
+    """Which of ``cells`` are among ``part`` (the same printed value, at the same place)."""
+    key = cells.line * 1_000_003 + cells.column
+    return np.isin(key, part.line * 1_000_003 + part.column)
 
 
 def interpret(found: Records, timeline: Timeline, options: Options = Options()) -> Reading:
@@ -180,6 +201,14 @@ def _resolutions(found: Records, ids: dict[tuple[int, int, int], int]) -> dict[i
     for column_id, parts in per_column.items():
         index = np.concatenate(parts)
         out[column_id] = (index, rounding(printout.values[index], printout.half[index], printout.scientific[index]))
+    # A column that never changes says nothing of its rounding: printed on a line whose other numbers are
+    # printed to round-trip precision, it is too ("0.6" beside "0.35891647971788465").
+    exact_kinds = {kind for (kind, _, _), column_id in ids.items() if not out[column_id][1].any()
+                   and len(out[column_id][0]) > 1}
+    for (kind, _, _), column_id in ids.items():
+        index, found = out[column_id]
+        if kind in exact_kinds and found.any() and np.all(printout.values[index] == printout.values[index[0]]):
+            out[column_id] = (index, np.zeros_like(found))
     return out
 
 
@@ -212,7 +241,7 @@ def _block_cells(block: Block, reads: list[Read], printout, ids, resolution, tim
 def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Options, ids, resolution, printout):
     T = timeline.updates
     placed: list[Cells] = []
-    convention, alternatives, beyond = None, (), ()
+    convention, alternatives, beyond, ties, body_cells = None, (), (), (), None
     groups: set[int] = set()
     body = _block_cells(run.body, body_reads, printout, ids, resolution, timeline) if run.body.records else None
     if body is not None and not options.final:
@@ -242,12 +271,14 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
         best = scored[0]
         convention, cells, inside = best[1], best[2], best[3]
         placed.append(cells)
+        body_cells = cells
         if not inside.all():
             records_beyond = sorted(set(record[~inside].tolist()))
             labels = run.labels if run.labels is not None else best[1].iterations(run.body.records, None)
             beyond = tuple((int(run.body.lines[r]), int(labels[r])) for r in records_beyond[:3])
-        alternatives = tuple(", ".join(s[1].words(groups, run.labels is not None)) for s in scored[1:]
-                             if s[0][:2] == best[0][:2] and not np.array_equal(s[4], best[4]))[:2]
+        tied = [s for s in scored[1:] if s[0][:2] == best[0][:2] and not np.array_equal(s[4], best[4])]
+        alternatives = tuple(", ".join(s[1].words(groups, run.labels is not None)) for s in tied)[:2]
+        ties = tuple((s[1], s[2]) for s in tied if s[3].all())[:3]
     elif body is not None:  # --final: the one record is the state after training
         singles = [(run.body, "after", body_reads)] + list(singles)
     reaches_end = True
@@ -274,16 +305,26 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
                 if not timeline.valid(quantity[j:j + 1], t).all():
                     continue
                 cell = Cells(quantity[j:j + 1], t, got[j:j + 1], res[j:j + 1], column[j:j + 1], line[j:j + 1])
-                options_.append((moment, cell, compare(timeline, cell).explained()))
+                compared = compare(timeline, cell)
+                distance = abs(np.log(abs(float(got[j])) / abs(float(compared.expected[0])))) \
+                    if got[j] != 0 and compared.expected[0] != 0 and np.isfinite(got[j]) else np.inf
+                options_.append((moment, cell, compared.explained(), distance))
             if not options_:
                 continue
-            moment, cell, _ = next((o for o in options_ if o[2]), options_[0])
+            moment, cell = (next((o for o in options_ if o[2]), None) or min(options_, key=_farness))[:2]
             placed.append(cell)
             name = block.columns[int(source[j])].name
             found_singles.append((name, timeline.quantities[int(quantity[j])], moment))
     described = RunRead(convention, run.body.records, run.labels is not None, run.label_name, frozenset(groups),
-                        tuple(found_singles), alternatives, beyond)
+                        tuple(found_singles), alternatives, beyond, ties, body_cells)
     return placed, described
+
+
+def _farness(option) -> float:
+    """How far a value placed at a moment is from the truth there, relatively: a value that matches no moment
+    is placed where it is nearest."""
+    cell: Cells = option[1]
+    return float(option[3]) if len(option) > 3 else abs(np.log(abs(cell.got[0]) + 1e-300))
 
 
 def _notes(columns: tuple[ColumnRead, ...]) -> tuple[str, ...]:

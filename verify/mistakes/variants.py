@@ -40,6 +40,7 @@ BIAS_LEFT_OUT = "bias-left-out-of-net"
 BIAS_DOUBLED = "bias-doubled"
 FORWARD_SWAP = "weights-swapped-in-forward-pass"
 FORWARD_INDEX = "wrong-weight-in-net"
+ROUNDED = "weights-rounded"
 LEARNING_RATE = "learning-rate-misapplied"
 LEARNING_RATE_VALUE = "learning-rate-value"
 BIASES_TRAINED = "biases-trained"
@@ -183,11 +184,25 @@ def backward_through(t: Training, params: list, layer: int, W, dW):
     return value
 
 
-def paths(t: Training, params: list, terms: list):
-    """dE/dout of a hidden neuron from the first or the last path only."""
-    first, last = _plan(t, "paths", params, lambda: (_copies_where(params, lambda q: q == "first"),
-                                                      _copies_where(params, lambda q: q == "last")))
-    return np.where(first, terms[0], np.where(last, terms[-1], Training.paths_to_loss(t, terms)))
+def paths(t: Training, params: list, terms: list, layer: int = 0, neuron: int = 0):
+    """dE/dout of a hidden neuron from one path only: ``(which, neurons)``, which "first" or "last" (or a path's
+    index), neurons the (layer, neuron) pairs it applies to, None for every neuron."""
+    def make():
+        found = {}
+        for q in params:
+            if q is not None:
+                found.setdefault(q[0], None)
+        return {which: _copies_where(params, lambda q, w=which: q[0] == w and (q[1] is None or
+                                                                            (layer, neuron) in q[1]))
+                for which in found}
+
+    plan = _plan(t, f"paths{layer}.{neuron}", params, make)
+    value = Training.paths_to_loss(t, terms, layer, neuron)
+    for which, use in plan.items():
+        if use.any():
+            value = np.where(use, terms[0] if which == "first" else terms[-1] if which == "last" else terms[which],
+                             value)
+    return value
 
 
 def gradient_inputs(t: Training, params: list, layer: int, delta, by_weights: list):
@@ -221,13 +236,39 @@ def forward_with(t: Training, params: list, W, b, x):
                 if q is not None and q[0] == "weights" and q[1] == layer:
                     gather[:, j] = q[2]
             index[layer] = gather
-        factor = np.array([q[1] if q is not None and q[0] == "bias" else 1.0 for q in params])
-        return index, factor
+        factors = []
+        for layer, v in enumerate(b):
+            factor = np.ones(np.shape(v))  # bias x copy
+            for j, q in enumerate(params):
+                if q is not None and q[0] == "bias" and (len(q) < 3 or q[2] == layer):
+                    if len(q) < 4 or q[3] is None:
+                        factor[..., j] = q[1]
+                    elif np.shape(v)[0] > 1:
+                        factor[q[3], j] = q[1]
+            factors.append(factor)
+        return index, factors
 
-    index, factor = _plan(t, "forward", params, make)
+    index, factors = _plan(t, "forward", params, make)
     used_W = [np.take_along_axis(np.reshape(w, (-1, len(params))), index[layer], axis=0).reshape(np.shape(w))
               for layer, w in enumerate(W)]
-    return Training.forward(t, used_W, [v * factor for v in b], x)
+    if t.shared and any(f.shape[0] == 1 for f in factors) and any(
+            q is not None and q[0] == "bias" and len(q) > 3 and q[3] is not None for q in params):
+        return _forward_neuron_bias(t, params, used_W, b, x, factors)
+    return Training.forward(t, used_W, [v * f for v, f in zip(b, factors)], x)
+
+
+def _forward_neuron_bias(t: Training, params: list, W, b, x, factors):
+    """The forward pass with one neuron's shared bias scaled: that layer's net computed neuron by neuron."""
+    nets, outs = [], []
+    for layer in range(len(W)):
+        net = Training.net(t, W[layer], x if layer == 0 else outs[-1], b[layer] * factors[layer])
+        for j, q in enumerate(params):
+            if q is not None and q[0] == "bias" and len(q) > 3 and q[3] is not None and q[2] == layer:
+                bias = b[layer][0][j] if t.shared else b[layer][q[3]][j]
+                net[q[3], j] = net[q[3], j] + (q[1] - 1) * bias
+        nets.append(net)
+        outs.append(t.activate(layer, net))
+    return nets, outs
 
 
 def updated_with(t: Training, params: list, W, b, dW, db):
@@ -244,10 +285,11 @@ def updated_with(t: Training, params: list, W, b, dW, db):
                 per_layer.append(mask)
             if any(m.any() for m in per_layer):
                 rules[how] = per_layer
+        rounded = {d: _copies_where(params, lambda q, d=d: q[0] == "rounded" and q[1] == d) for d in range(1, 9)}
         return (rules, _copies_where(params, lambda q: q[0] == "accumulated"),
-                _copies_where(params, lambda q: q[0] == "biases"))
+                _copies_where(params, lambda q: q[0] == "biases"), {d: m for d, m in rounded.items() if m.any()})
 
-    rules, accumulated, biases = _plan(t, "updated", params, make)
+    rules, accumulated, biases, rounded = _plan(t, "updated", params, make)
     value_W, value_b = Training.updated(t, W, b, dW, db)
     if accumulated.any():
         total = t.state.setdefault("accumulated", [np.zeros(np.shape(g)) for g in dW])
@@ -260,6 +302,8 @@ def updated_with(t: Training, params: list, W, b, dW, db):
                    for layer in range(len(W))]
     if biases.any() and not t.spec.train_biases:
         value_b = [np.where(biases, b[layer] - t.rate * db[layer], value_b[layer]) for layer in range(len(b))]
+    for decimals, use in rounded.items():
+        value_W = [np.where(use, np.round(w, decimals), w) for w in value_W]
     return value_W, value_b
 
 
@@ -372,9 +416,9 @@ def catalogue(spec: Spec) -> list[Mistake]:
                     ("transposed",)))
     if spec.depth > 1:
         add(Mistake("first path only", ONE_PATH, "dE/dout of a hidden neuron summed only the path through the first "
-                    "neuron of the layer above, not every path", "paths_to_loss", paths, "first"))
+                    "neuron of the layer above, not every path", "paths_to_loss", paths, ("first", None)))
         add(Mistake("last path only", ONE_PATH, "dE/dout of a hidden neuron summed only the path through the last "
-                    "neuron of the layer above, not every path", "paths_to_loss", paths, "last"))
+                    "neuron of the layer above, not every path", "paths_to_loss", paths, ("last", None)))
     add(Mistake("bias left out", BIAS_LEFT_OUT, "the biases were left out of net (net = sum w * x, no + b)",
                 "forward", forward_with, ("bias", 0.0)))
     add(Mistake("bias doubled", BIAS_DOUBLED, "the bias was added twice to net", "forward", forward_with,
@@ -399,8 +443,46 @@ def catalogue(spec: Spec) -> list[Mistake]:
                             f"sum, {' and '.join(w + '_new' for w in weights)} instead of {' and '.join(weights)} "
                             "(the already-updated weights)", "backward_weights", backward_through,
                             ("updated", [j]), complexity=2))
+    found += _scoped_paths(spec)
+    found += _scoped_biases(spec)
+    if spec.optimizer == "sgd":
+        for decimals in range(1, 9):
+            add(Mistake(f"weights rounded to {decimals} decimals", ROUNDED, f"the weights were rounded to {decimals} "
+                        "decimals after every update", "updated", updated_with, ("rounded", decimals), complexity=2))
     found += _forward_index_mistakes(spec)
     found += _whole_step_mistakes(spec)
+    return found
+
+
+def _scoped_paths(spec: Spec) -> list[Mistake]:
+    """One hidden neuron's dE/dout from one path only: "in h2's backward sum, only the path through o1"."""
+    found = []
+    neurons = names.layer_neurons(spec)
+    for layer in range(spec.depth - 1):
+        above = neurons[layer + 1]
+        if len(above) < 2 or len(neurons[layer]) < 2:
+            continue
+        for k, neuron in enumerate(neurons[layer]):
+            for index, through in enumerate(above):
+                found.append(Mistake(f"only the path through {through} into {neuron}", ONE_PATH, f"in {neuron}'s "
+                                     f"backward sum, only the path through {through} (the other paths left out)",
+                                     "paths_to_loss", paths, (index, ((layer, k),)), complexity=2))
+    return found
+
+
+def _scoped_biases(spec: Spec) -> list[Mistake]:
+    """The bias left out of, or added twice to, one layer's net or one neuron's."""
+    found = []
+    neurons = names.layer_neurons(spec)
+    for layer in range(spec.depth) if spec.depth > 1 else ():
+        for factor, what, category in ((0.0, "left out of", BIAS_LEFT_OUT), (2.0, "added twice to", BIAS_DOUBLED)):
+            words = _layer_words(spec, layer)
+            found.append(Mistake(f"bias {what} {words}", category, f"the bias was {what} net in {words} only",
+                                 "forward", forward_with, ("bias", factor, layer, None), complexity=2))
+            if len(neurons[layer]) > 1:
+                for k, neuron in enumerate(neurons[layer]):
+                    found.append(Mistake(f"bias {what} {neuron}", category, f"the bias was {what} net_{neuron} only",
+                                         "forward", forward_with, ("bias", factor, layer, k), complexity=3))
     return found
 
 

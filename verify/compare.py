@@ -76,6 +76,7 @@ class Point:
     """One compared value, for people."""
     quantity: str
     t: int
+    iteration: int  # as the golden trajectory rows it: -1 before training, T after it
     where: str
     expected: float
     got: float
@@ -169,7 +170,8 @@ class Comparison:
 
     def point(self, i: int) -> Point:
         q, t = int(self.cells.quantity[i]), int(self.cells.t[i])
-        return Point(self.timeline.quantities[q], t, self.timeline.where(q, t), float(self.expected[i]),
+        iteration = int(self.timeline.iteration(np.array([q]), np.array([t]))[0])
+        return Point(self.timeline.quantities[q], t, iteration, self.timeline.where(q, t), float(self.expected[i]),
                      float(self.cells.got[i]), float(self.allowed[i]), float(self.envelope[i]),
                      float(self.resolution[i]), int(self.cells.line[i]))
 

@@ -125,7 +125,8 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
     truth = comparison.truth
     who = {"program": program, "example": example_name(truth.spec), "comparison": comparison,
            "reading": reading.words() if reading is not None else "", "notes": notes}
-    hints = tuple(f"read equally well as: {a}" for run in (reading.runs if reading else ()) for a in run.alternatives)
+    hints = tuple(dict.fromkeys(f"read equally well as: {a}" for run in (reading.runs if reading else ())
+                                for a in run.alternatives)) if comparison.passed else ()
     beyond = [b for run in (reading.runs if reading else ()) for b in run.beyond]
     if comparison.values_checked == 0:
         return errored(f"nothing checkable: every one of the {comparison.values_coarse:,} values read was printed "

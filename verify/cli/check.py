@@ -11,7 +11,7 @@ from ...reference.spec import MAX_ITERATIONS
 from .. import programs
 from ..status import Status, overall
 from .common import UsageError, load_spec, seconds, spec_argument, whole
-from .output import print_verdict, summary
+from .output import OUTPUT_FORMATS, print_verdict, summary
 
 EXAMPLE = """examples:
   backprop-verify check                       # every program on every shipped example
@@ -35,6 +35,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--timeout", type=seconds, default=programs.DEFAULT_TIMEOUT,
                         help=f"seconds a program may run (default {programs.DEFAULT_TIMEOUT:g})")
     parser.add_argument("--verbose", action="store_true", help="the largest error of every quantity, and notes")
+    parser.add_argument("--stages", action="store_true", help="the verdict of each stage above each verdict")
+    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="text",
+                        help="text (default), or json: one JSON object per verdict (verify/schema/verdict.json)")
     parser.set_defaults(run=run)
 
 
@@ -50,8 +53,9 @@ def run(args) -> int:
     for spec in specs:
         for name in args.names or REGISTRY:
             verdict = programs.verify_program(REGISTRY[name], spec, options)
-            print_verdict(verdict, args.verbose)
+            print_verdict(verdict, args.verbose, args.format, args.stages)
             verdicts.append(verdict)
-    print(summary(verdicts))
+    if args.format == "text":
+        print(summary(verdicts))
     sys.stdout.flush()
     return overall(v.status for v in verdicts).exit_code if verdicts else Status.SKIPPED.exit_code

@@ -1,14 +1,19 @@
-"""How the commands print verdicts: one line each (details behind --verbose), and a closing summary."""
+"""How the commands print verdicts: one line each (details behind --verbose, stages behind --stages), or one JSON
+object each (--format json), and a closing summary."""
 
 from __future__ import annotations
+
+import json
 
 from ..status import Status
 from ..verdict import Verdict
 
+OUTPUT_FORMATS = ("text", "json")
+
 
 def details(verdict: Verdict) -> list[str]:
     lines = [f"  note: {note}" for note in verdict.notes]
-    if verdict.comparison is not None:
+    if verdict.comparison is not None and verdict.comparison.values_checked:
         table = verdict.comparison.per_quantity()
         table["max_ratio"] = table["max_ratio"].map(lambda r: f"{r:.3g}")
         table["max_ulps"] = table["max_ulps"].map(lambda u: f"{u:,.0f}")
@@ -19,10 +24,16 @@ def details(verdict: Verdict) -> list[str]:
     return lines
 
 
-def print_verdict(verdict: Verdict, verbose: bool = False) -> None:
+def print_verdict(verdict: Verdict, verbose: bool = False, form: str = "text", stages: bool = False) -> None:
+    if form == "json":
+        print(json.dumps(verdict.record()), flush=True)
+        return
     if verbose:
         for line in details(verdict):
             print(line)
+    if stages:
+        for stage in verdict.stages:
+            print(f"  stage {stage.line()}")
     for hint in verdict.hints:
         print(f"  hint: {hint}")
     print(verdict.line(), flush=True)

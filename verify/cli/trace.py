@@ -9,20 +9,18 @@ from pathlib import Path
 from ...implementations.spec_json import dumps as spec_json
 from ...reference.spec import MAX_ITERATIONS, Spec
 from .. import programs
-from ..compare import Layout
 from ..trace.errors import TraceError
-from ..trace.reading import FORMATS, Reading
 from .common import Parser, UsageError, add_spec, load_spec, seconds, whole
-from .output import print_verdict
+from .output import OUTPUT_FORMATS, print_verdict
 
 EXAMPLE = """examples:
-  backprop-verify trace -- python3 mine.py                       # golden names, any layout, detected
-  backprop-verify trace --after-update -- node train.js          # the loss printed after each update
-  backprop-verify trace --columns iteration,E_total -- ./a.out   # headerless columns
-  backprop-verify trace --name "Total Error=E_total" -- java Net
-  backprop-verify trace --spec my.toml --iterations 49999 -- ruby net.rb
+  backprop-verify trace -- python3 train.py                      # how it prints is read and inferred
+  backprop-verify trace --spec my.toml --iterations 49999 -- ruby net.rb   # what it computes, when not the spec's
+  backprop-verify trace --precision float32 -- ./train_float     # a program computing in single precision
+  backprop-verify trace --name "Total Error=E_total" -- java Net # a name read otherwise than inferred
   backprop-verify trace --stdin-spec --spec deep-tanh-softmax-adam -- ./train   # reads the spec as JSON
-(see TRACE_PROTOCOL.md for the formats, names and rules)"""
+  backprop-verify trace --format json -- python3 train.py        # the verdict as one JSON object
+(see TRACE_PROTOCOL.md for the reading rules)"""
 
 
 def add_parser(commands) -> None:
@@ -32,18 +30,18 @@ def add_parser(commands) -> None:
     add_spec(parser)
     parser.add_argument("--iterations", type=whole(1, MAX_ITERATIONS), help="the iterations the program runs "
                         "(default: the spec's)")
-    parser.add_argument("--format", choices=FORMATS, help="force a trace format (default: detected)")
     parser.add_argument("--columns", help="names of headerless columns, comma-separated; - ignores a column")
     parser.add_argument("--name", action="append", default=[], metavar="'PROGRAM NAME=GOLDEN_NAME'",
                         help="map a name the program prints to a golden name (repeatable)")
     parser.add_argument("--names", type=Path, metavar="FILE", help="a TOML name map ([names] program = \"golden\")")
-    parser.add_argument("--after-update", action="store_true",
-                        help="the outputs and E_total printed are those after each iteration's update")
+    parser.add_argument("--after-update", action="store_true", default=None,
+                        help="the outputs and E_total printed are those after each iteration's update "
+                        "(default: inferred)")
     parser.add_argument("--final", action="store_true", help="the trace holds only the state after training")
-    parser.add_argument("--count-from", type=int, choices=(0, 1), default=0,
-                        help="the first iteration label the program prints (default 0)")
+    parser.add_argument("--count-from", type=int, choices=(0, 1), default=None,
+                        help="the label of the first iteration (default: inferred, 0 or 1)")
     parser.add_argument("--every", type=whole(1, MAX_ITERATIONS), metavar="N",
-                        help="unlabelled records are printed every N iterations (0, N, 2N, ...)")
+                        help="unlabelled records are printed every N iterations (default: inferred)")
     parser.add_argument("--strict", action="store_true", help="lines that are not trace lines are errors")
     parser.add_argument("--precision", choices=("float64", "float32"), default="float64",
                         help="the arithmetic the program computes in (default float64)")
@@ -56,28 +54,32 @@ def add_parser(commands) -> None:
     parser.add_argument("--cwd", type=Path, help="the program's working directory")
     parser.add_argument("--no-diagnosis", action="store_true", help="do not look for the cause of a failure")
     parser.add_argument("--verbose", action="store_true", help="the largest error of every quantity, and notes")
+    parser.add_argument("--stages", action="store_true", help="the verdict of each stage (forward pass, loss, "
+                        "gradients, updates, trajectory) above the verdict")
+    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="text",
+                        help="text (default): the verdict line; json: one JSON object (verify/schema/verdict.json)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the program and its arguments, after --")
     parser.set_defaults(run=run)
 
 
 OPTIONS = {"--spec", "--iterations", "--format", "--columns", "--name", "--names", "--after-update", "--final",
            "--count-from", "--every", "--strict", "--precision", "--timeout", "--stdin-spec", "--cwd", "--no-diagnosis",
-           "--verbose"}
+           "--verbose", "--stages"}
 
 
 def options(args) -> programs.Options:
     """The verification options a trace command line gives (the report's --trace takes the same)."""
     if args.cwd is not None and not args.cwd.is_dir():
         raise UsageError(f"--cwd {args.cwd}: no such folder")
-    reading = Reading(format=args.format, columns=tuple(args.columns.split(",")) if args.columns else None,
-                      names=tuple(args.name), names_file=args.names, strict=args.strict,
-                      count_from=args.count_from, every=args.every or 0)
+    printing = programs.Printing(columns=tuple(args.columns.split(",")) if args.columns else None,
+                                 names=tuple(args.name), names_file=args.names, strict=args.strict,
+                                 count_from=args.count_from, every=args.every, after_update=args.after_update,
+                                 final=args.final)
     try:
-        reading.validate()
+        printing.validate()
     except TraceError as error:  # a bad name map or option: refused before the program runs
         raise UsageError(str(error)) from None
-    return programs.Options(iterations=args.iterations, precision=args.precision,
-                            layout=Layout(after_update=args.after_update, final=args.final), reading=reading,
+    return programs.Options(iterations=args.iterations, precision=args.precision, printing=printing,
                             timeout=args.timeout, cwd=str(args.cwd) if args.cwd else None,
                             diagnose=not args.no_diagnosis)
 
@@ -102,8 +104,13 @@ def invocation(args) -> Invocation:
         raise UsageError(f"{ours[0]} comes after the program, so it would go to the program: put backprop-verify's "
                          "options first, then --, then the program and its arguments")
     spec = load_spec(args.spec, args.iterations)
+    found = options(args)
+    try:
+        found.printing.validate(spec)
+    except TraceError as error:
+        raise UsageError(str(error)) from None
     stdin = spec_json(spec, args.iterations).encode() if args.stdin_spec else None
-    return Invocation(command, spec, options(args), stdin)
+    return Invocation(command, spec, found, stdin)
 
 
 def parse(argv: list[str]) -> Invocation:
@@ -117,5 +124,5 @@ def run(args) -> int:
     found = invocation(args)
     verdict = programs.verify_command(found.command, found.spec, found.options, stdin=found.stdin,
                                       program=Path(found.command[0]).name)
-    print_verdict(verdict, args.verbose)
+    print_verdict(verdict, args.verbose, args.format, args.stages)
     return verdict.exit_code

@@ -117,7 +117,8 @@ def _agreement(comparison: Comparison, expected: np.ndarray, keep: np.ndarray) -
         allowed = SLACK * np.maximum(envelope, np.nan_to_num(relative)) + resolution * 1.000001
         ok = np.where(np.isfinite(expected), error <= allowed, False)
         relative = np.where(expected != 0, error / np.abs(expected), error)
-    worst = np.max(np.where(comparison.checked[keep][:, None], relative, 0), axis=0, initial=0.0)
+    worst = np.nan_to_num(np.max(np.where(comparison.checked[keep][:, None], relative, 0), axis=0, initial=0.0),
+                          nan=1.0, posinf=1.0)
     digits = np.where(worst == 0, 17, np.clip(np.floor(-np.log10(np.maximum(worst, 1e-17))), 0, 17)).astype(int)
     return ok & comparison.checked[keep][:, None], digits
 

@@ -21,8 +21,8 @@ import numpy as np
 from ...reference import names as golden_names
 from ..compare import rounding
 from ..timeline import Timeline
-from ..trace.records import Block, Column
 from ..trace.reader import Printout
+from ..trace.records import Block, Column
 from .names import LABEL, NameMap
 from .vocabulary import candidates, is_hidden, moment
 

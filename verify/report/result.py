@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..compare import FINAL, Comparison, Point
+from ..compare import Comparison, Point, ratio_text
 from ..status import Status
 from ..ulps import describe
-from ..verdict import Verdict, ratio_text
+from ..verdict import Verdict
 
 CURVE_POINTS = 240
 HEAT_BLOCKS = 20
@@ -28,7 +28,7 @@ SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 @dataclass(frozen=True)
 class Divergence:
-    iteration: int  # FINAL for the state after training
+    iteration: int  # -1 before training, the run's length after it
     quantity: str
     expected: float
     got: float
@@ -85,7 +85,7 @@ class Result:
         found = {"program": self.program, "example": self.example, "status": self.status.value,
                  "exit_code": self.status.exit_code, "largest_ratio": _number(self.largest),
                  "first_divergence_iteration": None if first is None else
-                 ("final" if first.iteration == FINAL else first.iteration),
+                 ("final" if first.where.startswith("after training") else first.iteration),
                  "first_divergence_quantity": None if first is None else first.quantity,
                  "first_divergence_expected": None if first is None else _number(first.expected),
                  "first_divergence_got": None if first is None else _number(first.got),
@@ -115,11 +115,12 @@ def _number(value: float | None) -> float | str | None:
 
 
 def _iterations(comparison: Comparison) -> np.ndarray:
-    return np.where(comparison.iterations == FINAL, comparison.run, comparison.iterations)
+    """The iteration of each compared value (after training: the run's length)."""
+    return comparison.timeline.iteration(comparison.cells.quantity, comparison.cells.t)
 
 
 def _runs(count: int, most: int) -> list[np.ndarray]:
-    """Consecutive record indices split into at most ``most`` runs of nearly equal length."""
+    """Consecutive indices split into at most ``most`` runs of nearly equal length."""
     return [part for part in np.array_split(np.arange(count), min(count, most)) if len(part)]
 
 
@@ -129,33 +130,51 @@ def _largest(ratio: np.ndarray) -> float:
     return float(checked.max()) if checked.size else np.nan
 
 
+def _blocks(comparison: Comparison, most: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The iterations values were compared at, in order, split into at most ``most`` blocks; and each value's
+    block."""
+    at = _iterations(comparison)
+    checked = comparison.checked
+    distinct = np.unique(at[checked]) if checked.any() else np.unique(at)
+    runs = _runs(len(distinct), most)
+    block = np.searchsorted(distinct, at)
+    which = np.zeros(len(distinct), np.int64)
+    for k, run in enumerate(runs):
+        which[run] = k
+    return distinct, [np.flatnonzero(which[np.clip(block, 0, len(distinct) - 1)] == k) for k in range(len(runs))]
+
+
 def curve(comparison: Comparison) -> Series:
     """The largest error ÷ allowance over all quantities, per run of iterations (at most CURVE_POINTS)."""
-    ratio, at = comparison.ratio, _iterations(comparison)
-    runs = _runs(len(at), CURVE_POINTS)
-    return Series(np.array([at[r[0]] for r in runs]), {"largest": np.array([_largest(ratio[r]) for r in runs])})
+    distinct, blocks = _blocks(comparison, CURVE_POINTS)
+    at = _iterations(comparison)
+    ratio = comparison.ratio
+    return Series(np.array([at[b].min() for b in blocks]), {"largest": np.array([_largest(ratio[b]) for b in blocks])})
 
 
 def heat(comparison: Comparison) -> Heat:
     """The largest error ÷ allowance per quantity and block of iterations."""
-    ratio, at = comparison.ratio, _iterations(comparison)
-    runs = _runs(len(at), HEAT_BLOCKS)
-    table = np.array([[_largest(ratio[r, c]) for r in runs] for c in range(len(comparison.quantities))])
-    return Heat(list(comparison.quantities), [(int(at[r[0]]), int(at[r[-1]])) for r in runs], table)
+    distinct, blocks = _blocks(comparison, HEAT_BLOCKS)
+    at = _iterations(comparison)
+    ratio = comparison.ratio
+    quantities = comparison.quantities
+    index = [comparison.timeline.quantities.index(q) for q in quantities]
+    table = np.array([[_largest(ratio[b][comparison.cells.quantity[b] == q]) for b in blocks] for q in index])
+    return Heat(list(quantities), [(int(at[b].min()), int(at[b].max())) for b in blocks], table)
 
 
 def track(comparison: Comparison, first: Point) -> Series:
     """The diverging quantity, program and truth, from a little before its first divergence to the end."""
-    c = comparison.quantities.index(first.quantity)
+    q = comparison.timeline.quantities.index(first.quantity)
     at = _iterations(comparison)
-    rows = np.flatnonzero(comparison.checked[:, c])
-    since = comparison.run if first.iteration == FINAL else first.iteration
-    start = int(np.argmax(at[rows] >= since))
-    lead = max(2, (len(rows) - start) // 20)  # a few records of agreement before it, for the eye
+    rows = np.flatnonzero((comparison.cells.quantity == q) & comparison.checked)
+    rows = rows[np.argsort(at[rows], kind="stable")]
+    start = int(np.argmax(at[rows] >= first.iteration))
+    lead = max(2, (len(rows) - start) // 20)  # a few values of agreement before it, for the eye
     rows = rows[max(0, start - lead):]
     picked = rows[np.unique(np.linspace(0, len(rows) - 1, min(len(rows), TRACK_POINTS)).round().astype(int))]
-    return Series(at[picked].astype(float), {"truth": comparison.expected[picked, c],
-                                              "program": comparison.got[picked, c]})
+    return Series(at[picked].astype(float), {"truth": comparison.expected[picked],
+                                              "program": comparison.cells.got[picked]})
 
 
 def of(verdict: Verdict) -> Result:

@@ -206,7 +206,7 @@ def _unlabelled(printout: Printout) -> Run:
     where = np.flatnonzero(kinds == anchor)
     first, last = int(where[0]), int(where[-1])
     inside = set(kinds[first:last + 1].tolist())
-    before = np.flatnonzero((np.arange(len(kinds)) < first))
+    before = np.flatnonzero(np.arange(len(kinds)) < first)
     lead = before[np.isin(kinds[before], list(inside))]  # a kind of the records printed just before them
     start = int(lead[0]) if len(lead) and not len(np.setdiff1d(np.arange(lead[0], first), lead)) else first
     tail = np.arange(last + 1, len(kinds))

@@ -15,8 +15,8 @@ rounding). Candidates, in the order they are tried:
 2. an iteration count that is off ("10,001 updates, not 10,000");
 3. the catalogue (verify/mistakes/variants.py): whole network, one layer, one
    neuron or one weight;
-4. a learning rate other than the spec's, estimated from the printed numbers;
-5. a starting weight other than the spec's, solved from the first record;
+4. a starting weight other than the spec's, solved from the first record;
+5. a learning rate other than the spec's, estimated from the printed numbers;
 6. float32 arithmetic, only when the error is float32's from the first
    records on and within the float32 envelope throughout.
 
@@ -36,6 +36,7 @@ from ..mistakes import variants
 from ..mistakes.variants import Mistake
 from ..timeline import FORWARD, GRADIENT, PARAMETER, Timeline
 from . import replay as replays
+from . import solve
 from .where import localise
 
 SLACK = 4
@@ -96,6 +97,10 @@ def explain(comparisons: list[Comparison], beyond=()) -> Explanation:
     found = _catalogue([c for _, c in failing])
     if found is not None:
         return Explanation(found[0], "", failing[found[1]][0])
+    for k, comparison in failing:
+        cause = _start_value(comparison) or _learning_rate(comparison)
+        if cause is not None:
+            return Explanation(cause, "", k)
     k, first = failing[0]
     cause = _precision(first)
     return Explanation(cause, "" if cause is not None else localise(first), k)
@@ -338,6 +343,121 @@ def _partial_updates(comparison: Comparison) -> list[Mistake]:
     off = sorted({timeline.quantities[q].removesuffix("_new") for q in cells.quantity[same & (ratio > 1)]})
     printed = {timeline.quantities[q] for q in cells.quantity[same]}
     return variants.update_mistakes(timeline.truth.spec, off) if 0 < len(off) < len(printed) else []
+
+
+# --- 4. a starting value, 5. the learning rate --------------------------------------------------------------
+
+def _reproduces(comparison: Comparison, found: replays.Replay, keep: np.ndarray) -> np.ndarray:
+    """Per copy of a replay: whether it reproduces every kept cell, and the digits."""
+    expected = _replayed(comparison, keep, found)
+    ok, digits = _agreement(comparison, expected, keep)
+    return ok.all(axis=0), digits, expected
+
+
+def _start_value(comparison: Comparison) -> Cause | None:
+    """The first record's forward pass is wrong: a parameter that started at another value than the spec's."""
+    timeline, cells = comparison.timeline, comparison.cells
+    first = int(comparison.beyond[0])
+    forward = (timeline.group[cells.quantity] == FORWARD) & (cells.t == 0) & comparison.checked
+    if not (forward[first] and cells.t[first] == 0):
+        return None
+    printed = {}
+    for i in np.flatnonzero(forward):
+        name = timeline.quantities[int(cells.quantity[i])]
+        printed.setdefault(name, (float(cells.got[i]), SLACK * float(comparison.envelope[i])
+                                  + float(comparison.resolution[i]) * 1.000001))
+    candidates = solve.start_values(comparison.truth, printed)
+    if not candidates:
+        return None
+    start, _, horizon, keep = _window(comparison)
+    if start != 0:
+        return None
+
+    def prepare(training):
+        for j, (parameter, value) in enumerate(candidates, start=1):
+            solve.set_copy(training, parameter, j, value)
+
+    matching: list[int] = []
+    for window in (horizon, min(comparison.timeline.updates - 1, MAX_STEPS)):
+        keep_now = keep if window == horizon else _window_to(comparison, window)
+        found = replays.replay(comparison.truth, [None] * (len(candidates) + 1),
+                               np.zeros(len(candidates) + 1, np.int64), 0, window, prepare)
+        ok, digits, expected = _reproduces(comparison, found, keep_now)
+        matching = [j for j in range(1, len(candidates) + 1) if ok[j]]
+        if len(matching) <= 1 or window == horizon and window >= MAX_STEPS:
+            break
+    if not matching:
+        return None
+    spec = comparison.truth.spec
+    matching.sort(key=lambda j: solve.typo_rank(spec, *candidates[j - 1]))
+
+    def words(j: int) -> tuple[str, str]:
+        parameter, value = candidates[j - 1]
+        name = solve.parameter_name(comparison.truth, parameter)
+        return name, f"{name} started at {value:g}, not {float((spec.weights + spec.biases)[parameter]):g}"
+
+    name, sentence = words(matching[0])
+    return Cause(f"{name} started at {candidates[matching[0] - 1][1]:g}", variants.START_VALUE, sentence,
+                 digits=int(digits[matching[0]]), printed=_printed_fully(comparison, keep_now,
+                                                                          expected[:, matching[0]]),
+                 window=_iterations_of(comparison, keep_now), also=tuple(words(j)[1] for j in matching[1:3]))
+
+
+def _window_to(comparison: Comparison, horizon: int) -> np.ndarray:
+    timeline, cells = comparison.timeline, comparison.cells
+    iteration = timeline.iteration(cells.quantity, cells.t)
+    keep = comparison.checked & (iteration <= horizon) & ~((timeline.group[cells.quantity] == PARAMETER) & (cells.t == 0))
+    return keep | (comparison.checked & (timeline.group[cells.quantity] == FORWARD) & (cells.t == horizon + 1))
+
+
+def _learning_rate(comparison: Comparison) -> Cause | None:
+    """The trajectory is that of another learning rate: estimated from a printed update, or solved."""
+    truth = comparison.truth
+    if truth.spec.optimizer != "sgd":
+        return None
+    rate = float(truth.spec.learning_rate)
+    start, _, horizon, keep = _window(comparison)
+    estimate = solve.rates_from_updates(truth, comparison.cells, comparison)
+    if estimate is not None and np.isclose(estimate, rate, rtol=1e-9):
+        return None
+    candidates = [estimate] if estimate is not None else list(rate * np.geomspace(1 / 64, 64, 97))
+    for _ in range(1 if estimate is not None else 4):
+        found = _with_rates(comparison, candidates, start, horizon)
+        ok, digits, expected = _reproduces(comparison, found, keep)
+        if ok[1:].any():
+            j = int(np.flatnonzero(ok[1:])[0]) + 1
+            value = _shortest_rate(comparison, candidates[j - 1], start, horizon, keep)
+            return Cause(f"learning rate {value:g}", variants.LEARNING_RATE_VALUE, f"the learning rate used was "
+                         f"{value:g}, not {rate:g}", digits=int(digits[j]),
+                         printed=_printed_fully(comparison, keep, expected[:, j]),
+                         window=_iterations_of(comparison, keep))
+        if estimate is not None:
+            return None
+        # narrow the sweep around the rate whose replay comes nearest the printed values
+        error = np.nansum(np.abs(expected[:, 1:] - comparison.cells.got[keep][:, None]), axis=0)
+        best = int(np.argmin(np.where(np.isfinite(error), error, np.inf)))
+        low = candidates[max(best - 1, 0)]
+        high = candidates[min(best + 1, len(candidates) - 1)]
+        candidates = list(np.linspace(low, high, 33))
+    return None
+
+
+def _with_rates(comparison: Comparison, rates: list[float], start: int, horizon: int) -> replays.Replay:
+    spec_rate = float(comparison.truth.spec.learning_rate)
+    return replays.replay(comparison.truth, [None] * (len(rates) + 1), np.zeros(len(rates) + 1, np.int64), start,
+                          horizon, lambda training: solve.with_rate(training, [spec_rate] + list(rates)))
+
+
+def _shortest_rate(comparison: Comparison, rate: float, start: int, horizon: int, keep: np.ndarray) -> float:
+    tries = [float(f"{rate:.{digits}g}") for digits in range(1, 13)]
+    found = _with_rates(comparison, tries, start, horizon)
+    ok, _, _ = _reproduces(comparison, found, keep)
+    return next((value for value, good in zip(tries, ok[1:]) if good), rate)
+
+
+def _iterations_of(comparison: Comparison, keep: np.ndarray) -> tuple[int, int]:
+    iteration = comparison.timeline.iteration(comparison.cells.quantity[keep], comparison.cells.t[keep])
+    return int(iteration.min()), int(iteration.max())
 
 
 # --- 6. precision -----------------------------------------------------------------------------------------

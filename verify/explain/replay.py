@@ -16,6 +16,7 @@ mistake switches on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,8 +135,10 @@ def run(training: Training, own: Spec, steps: int, truth_quantities: list[str]) 
     return rows, after
 
 
-def replay(truth: Truth, mistakes: list[Mistake | None], starts: np.ndarray, first: int, last: int) -> Replay:
-    """Iterations ``first`` to ``last`` of each copy (see the module's docstring); ``starts`` are absolute."""
+def replay(truth: Truth, mistakes: list[Mistake | None], starts: np.ndarray, first: int, last: int,
+           prepare: Callable[[Training], None] | None = None) -> Replay:
+    """Iterations ``first`` to ``last`` of each copy (see the module's docstring); ``starts`` are absolute.
+    ``prepare`` may change the training before it starts (a copy's starting weights, its learning rate)."""
     spec = truth.spec
     memory = spec.optimizer != "sgd"
     begin = 0 if memory else first
@@ -144,6 +147,8 @@ def replay(truth: Truth, mistakes: list[Mistake | None], starts: np.ndarray, fir
         W, b = state(truth, begin)
         training.W = [_with_copies(w, len(mistakes)) for w in W]
         training.b = [_with_copies(v, len(mistakes)) for v in b]
+    if prepare is not None:
+        prepare(training)
     rows, after = run(training, spec, last + 1 - begin, truth.quantities)
     return Replay(first, rows[first - begin:], after, truth.quantities, names.forward_quantities(spec))
 

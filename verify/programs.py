@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from ..implementations.registry import Missing, Program, Unusable
 from ..implementations.spec_json import dumps as spec_json
-from ..reference import examples, names
+from ..reference import names
 from ..reference.spec import Spec
 from .compare import Comparison, Layout, LayoutError, compare, from_frame
 from .mistakes import diagnose as diagnosis
@@ -46,7 +46,7 @@ class Options:
 
 
 def example_name(spec: Spec) -> str:
-    return examples.name_of(spec.source) or str(spec.source)
+    return spec.example or str(spec.source)
 
 
 # --- judging a comparison -----------------------------------------------------------------------------

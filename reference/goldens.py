@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 
 import mpmath
 import numpy as np
 
-from . import envelope, evaluate, identities, local_identities, names, store
+from . import envelope, evaluate, identities, layers, local_identities, names, store
+from .background import Background
 from .evaluate import STEP1_BITS, TRAJECTORY_BITS, as_mpf
 from .network import Network
 from .quantities import step1 as step1_quantities
@@ -64,8 +66,36 @@ def render_after(after: dict[str, object], iterations: int) -> str:
     return _csv(rows)
 
 
+PER_WEIGHT_MOST = 24  # weights up to which the notes' formulas are checked at every weight
+
+
+def per_weight(spec: Spec) -> bool:
+    """Whether the notes' formulas are checked at every neuron, weight and example (the notes' family, small
+    networks), rather than the layer-local closed forms once per kind of layer, activation and loss."""
+    return spec.is_notes_family and len(spec.weights) <= PER_WEIGHT_MOST
+
+
+def identities_checked(spec: Spec) -> str:
+    """What notes_identities.csv holds, and how it was decided: a line of derivation.csv."""
+    if per_weight(spec):
+        return ("the notes' formulas at every neuron, weight and example, each a symbolic identity decided by SymPy "
+                "(the method of each is in its row)")
+    why = (f"the notes' network beyond {PER_WEIGHT_MOST} weights: its formulas at every weight are these closed "
+           "forms composed by the chain rule" if spec.is_notes_family else "beyond the notes' family")
+    return (f"the layer-local closed forms once per kind of layer, activation and loss, each a symbolic identity "
+            f"decided by SymPy ({why})")
+
+
+def identities_key(spec: Spec) -> str:
+    """What the notes' formulas and their verdicts depend on (the network's shape, loss, optimizer and examples,
+    not the parameters' values, the learning rate nor the run's length), as a SHA-256."""
+    data = [spec.layers, spec.activations, spec.loss, spec.bias_mode, spec.train_biases, spec.reduction,
+            spec.optimizer, [[e.inputs, e.targets] for e in spec.examples], PER_WEIGHT_MOST]
+    return store.sha256(json.dumps(data, default=lambda d: str(d.normalize()), separators=(",", ":")))
+
+
 def render_identities(spec: Spec) -> str:
-    found = identities.check(Network(spec)) if spec.is_notes_family else local_identities.check(spec)
+    found = identities.check(Network(spec)) if per_weight(spec) else local_identities.check(spec)
     rows = [["formula", "where", "holds", "method", "difference_at_example"]]
     rows += [[v.formula, v.label, "true" if v.holds else "false", v.method,
               "0" if v.holds else f"{v.difference_at_example:.6g}"] for v in found]
@@ -73,16 +103,22 @@ def render_identities(spec: Spec) -> str:
 
 
 LONG = 1_000_000  # values of a trajectory from which a derivation takes long enough to say what it does
+PARALLEL = 20_000  # values from which the envelope's samples run on the second core, beside the exact trajectory
 
 
-def render(spec: Spec, iterations: int | None = None, progress: Progress | None = None) -> dict[str, str]:
+def render(spec: Spec, iterations: int | None = None, progress: Progress | None = None,
+           known_identities: tuple[str, str] | None = None) -> dict[str, str]:
     """The text of every golden file of ``spec`` (over ``iterations``, by default the spec's), by file name.
 
-    ``progress`` hears of long work only (a trajectory of ``LONG`` values or more): its start, then about
-    every tenth of it.
+    The Monte Carlo samples of the envelope run in a second process while this one derives the exact
+    trajectory, step 1 and the notes' formulas (reference/background.py). ``known_identities``: the text
+    of notes_identities.csv and where it was found, when it is known already (the same ``identities_key``,
+    reference/store.py). ``progress`` hears of
+    long work only (a trajectory of ``LONG`` values or more): its start, then about every tenth of it.
     """
     iterations = iterations or spec.iterations
-    long = progress is not None and iterations * len(names.quantities(spec)) >= LONG
+    width = len(names.quantities(spec))
+    long = progress is not None and iterations * width >= LONG
     say: Progress = progress if long and progress is not None else (lambda message: None)
     say(f"{spec.name}: deriving {iterations:,} iterations ...")
     every = max(1000, iterations // 10 // 1000 * 1000)
@@ -91,11 +127,27 @@ def render(spec: Spec, iterations: int | None = None, progress: Progress | None 
         return lambda i: say(f"{spec.name}: {stage}: iteration {i:,} of {iterations:,}") if i and i % every == 0 \
             else None
 
-    files = {store.STEP1: render_step1(spec)}
-    values, after = evaluate.trajectory(spec, iterations, progress=report("trajectory"))
-    files[store.TRAJECTORY] = render_trajectory(spec, values)
-    files[store.AFTER] = render_after(after, iterations)
-    files[store.IDENTITIES] = render_identities(spec)
-    files[store.ENVELOPE] = envelope.render(spec, values, progress=report("envelope"))
-    files[DERIVATION] = store.derivation(spec, iterations, files)
+    samples = None
+    if iterations * width >= PARALLEL:
+        layers.prepare(spec.activations, spec.layers, spec.loss)
+        samples = Background(lambda out: envelope.extremes(spec, iterations, out=out), (2, iterations, width))
+    try:
+        files = {store.STEP1: render_step1(spec)}
+        values, after = evaluate.trajectory(spec, iterations, progress=report("trajectory"))
+        files[store.TRAJECTORY] = render_trajectory(spec, values)
+        files[store.AFTER] = render_after(after, iterations)
+        files[store.IDENTITIES] = known_identities[0] if known_identities else render_identities(spec)
+        if samples is not None:
+            say(f"{spec.name}: the envelope's samples ...")
+            bounds = samples.result()
+        else:
+            bounds = envelope.extremes(spec, iterations, progress=report("envelope"))
+    finally:
+        if samples is not None:
+            samples.cancel()
+    files[store.ENVELOPE] = envelope.render(spec, values, bounds=bounds)
+    notes = [("identities_key", identities_key(spec)), ("identities_checked", identities_checked(spec))]
+    if known_identities:
+        notes.append(("identities_from", known_identities[1]))
+    files[DERIVATION] = store.derivation(spec, iterations, files, notes)
     return files

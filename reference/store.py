@@ -304,6 +304,25 @@ def shipped(spec: Spec) -> Goldens:
     return read(folder, spec, spec.iterations)
 
 
+def known_identities(key: str) -> tuple[str, str] | None:
+    """notes_identities.csv of a shipped example whose formulas depend on the same things (``identities_key`` of
+    reference/goldens.py) and all hold, and where it is; None when there is none. A derivation of the cache
+    takes it rather than deciding the same formulas again."""
+    for name in examples.names():
+        folder = examples.folder(name)
+        try:
+            recorded = _parse_derivation(_read_bytes(folder / DERIVATION), str(folder / DERIVATION))
+            if recorded.get("identities_key") != key:
+                continue
+            data = _read_bytes(folder / IDENTITIES)
+            if recorded.get(_hash_key(IDENTITIES)) == sha256(data) and \
+                    all(row["holds"] == "true" for row in _identities(data, str(folder / IDENTITIES))):
+                return data.decode("utf-8"), str(folder)
+        except GoldenError:
+            continue
+    return None
+
+
 # --- the cache -------------------------------------------------------------------------------------------------
 
 def cache_root() -> tuple[Path | None, str]:

@@ -218,13 +218,16 @@ def test_a_killed_derivation_leaves_no_process_and_no_partial_set(tmp_path, sig)
         progress = first_line(child.stderr, limit=120)  # the derivation says when it starts
         assert "documented 2-2-2 example: deriving 200,000 iterations" in progress, progress
         time.sleep(0.3)  # well into the work: 200,000 iterations take minutes
-        assert children(child.pid) == []  # it works in this one process
+        assert len(children(child.pid)) <= 1  # at most the envelope's samples, beside the trajectory
         child.send_signal(sig)
         assert child.wait(timeout=60) == -sig
     finally:
         child.kill()
         child.wait()
         child.stderr.close()
+    deadline = time.monotonic() + 60  # the samples' process dies with its parent, as soon as the kernel says so
+    while session_members(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert session_members(child.pid) == []
     assert not out.exists() or list(out.iterdir()) == []
 

@@ -104,8 +104,10 @@ def _goldens(spec: Spec, iterations: int, progress: Progress | None) -> store.Go
         found = _shipped(spec)
         if iterations <= spec.iterations:
             return found
+    def render() -> dict[str, str]:
+        return goldens.render(spec, iterations, progress, store.known_identities(goldens.identities_key(spec)))
     try:
-        return store.cached(spec, iterations, lambda: goldens.render(spec, iterations, progress), progress)
+        return store.cached(spec, iterations, render, progress)
     except evaluate.OutOfRange as error:
         raise TruthError(f"spec {spec.source}: {error}") from None
     except store.GoldenError as error:  # what the reference derived fails a check: a bug, said in one line

@@ -31,7 +31,8 @@ class OutOfRange(ArithmeticError):
 def _out_of_range(where: str, quantities: list[str], exact: np.ndarray, rounded: np.ndarray) -> OutOfRange:
     column = int(np.nonzero(~np.isfinite(rounded))[0][0])
     value = exact[column]
-    said = f"{quantities[column]} = {value:.2g}" if gmpy2.is_finite(value) else f"{quantities[column]} is {value}"
+    said = f"{quantities[column]} = {value:.2g}" if gmpy2.is_finite(value) else \
+        f"{quantities[column]} is {'not a number' if gmpy2.is_nan(value) else value}"
     return OutOfRange(f"the training overflows float64 {where} ({said}): lower the learning rate or the iterations")
 
 

@@ -344,12 +344,12 @@ def cache_root() -> tuple[Path | None, str]:
     return Path(home) / ".cache" / "backprop-verify", ""
 
 
-_said: set[str] = set()
+_said: set[str] = set()  # what has been told once in this process
 
 
-def _say_once(progress: Progress | None, message: str) -> None:
-    if progress is not None and message not in _said:
-        _said.add(message)
+def _say_once(progress: Progress | None, what: str, message: str) -> None:
+    if progress is not None and what not in _said:
+        _said.add(what)
         progress(message)
 
 
@@ -358,11 +358,12 @@ def _cached(folder_of: Callable[[Path], Path], files: tuple[str, ...], read_fold
             progress: Progress | None) -> object:
     """What ``read_folder`` finds in the cache folder; else made, written there under its lock, and read back.
 
-    Where the cache cannot be had or written, what ``make`` gives is used in memory and the callback told so.
+    Where the cache cannot be had or written, what ``make`` gives is used in memory, and the callback is told
+    so once in the process.
     """
     root, why = cache_root()
     if root is None:
-        _say_once(progress, f"no cache folder ({why}): the {what} are derived each time")
+        _say_once(progress, what, f"no cache folder ({why}): the {what} computed without caching")
         return from_memory(make())
     folder = folder_of(root)
     try:
@@ -376,12 +377,12 @@ def _cached(folder_of: Callable[[Path], Path], files: tuple[str, ...], read_fold
             try:
                 writer.write_all({name: made[name] for name in files}, folder)
             except writer.WriteError as error:
-                _say_once(progress, f"cannot cache the {what} ({error}); they are used without caching")
+                _say_once(progress, what, f"cannot cache the {what} ({error}): computed without caching")
                 return from_memory(made)
             return read_folder(folder)
-    except (OSError, writer.WriteError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        _say_once(progress, f"cannot cache the {what} in {folder} ({reason}); they are used without caching")
+    except OSError as error:  # the folder cannot be made or locked (WriteError is one)
+        reason = error if isinstance(error, writer.WriteError) else (error.strerror or error)
+        _say_once(progress, what, f"cannot cache the {what} in {folder} ({reason}): computed without caching")
         return from_memory(make())
 
 

@@ -112,8 +112,8 @@ def derivation(spec: Spec, iterations: int, files: Mapping[str, str], notes: Seq
     rows: list[list[object]] = [["key", "value"], ["spec_sha256", spec.fingerprint()], ["iterations", iterations]]
     if precision != "float64":
         rows.append(["precision", precision])
-    rows += [list(pair) for pair in settings()] + [list(pair) for pair in notes]
-    rows += [[_hash_key(name), sha256(text)] for name, text in files.items() if name != DERIVATION]
+    hashes = [(_hash_key(name), sha256(text)) for name, text in files.items() if name != DERIVATION]
+    rows += [[key, value] for key, value in [*settings(), *notes, *hashes]]
     return _csv(rows)
 
 
@@ -187,7 +187,7 @@ def _trajectory(data: bytes, where: str, spec: Spec, iterations: int) -> np.ndar
     if not np.isfinite(values).all():
         row = int(np.nonzero(~np.isfinite(values).all(axis=1))[0][0])
         raise GoldenError(f"{where}, iteration {row}: a value that is not a finite number")
-    return values
+    return np.asarray(values, dtype=np.float64)
 
 
 def parse_envelope(data: bytes, where: str, spec: Spec, iterations: int) -> np.ndarray:

@@ -20,6 +20,7 @@ through the graph.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 import numpy as np
 
@@ -45,7 +46,8 @@ def _state(training: Training) -> list[object]:
 class _Program:
     """One recorded step as Python source, the constants it refers to, and its random factors' places."""
 
-    def __init__(self, entries: list[tuple], state_in: list[np.ndarray], state_out: list[object], samples: int):
+    def __init__(self, entries: list[tuple[Any, ...]], state_in: list[np.ndarray], state_out: list[object],
+                 samples: int):
         self.names: dict[int, str] = {id(a): f"s{k}" for k, a in enumerate(state_in)}
         self.constants: list[object] = []
         self.factors: list[tuple[int, tuple[int, ...]]] = []  # (size, shape) of each rounded operation, in order
@@ -142,9 +144,10 @@ def _record(A: MonteCarlo, training: Training, step: Callable[[], np.ndarray]) -
         entries = A.tape
     finally:
         A.tape = None
-    if A.unrecordable or not all(type(v) is Noisy for v in state_in):
+    noisy = [v for v in state_in if isinstance(v, Noisy)]
+    if A.unrecordable or len(noisy) != len(state_in):
         return row, None
-    program = _Program(entries, [v.v for v in state_in], [v.v if type(v) is Noisy else v for v in _state(training)],
+    program = _Program(entries, [v.v for v in noisy], [v.v if isinstance(v, Noisy) else v for v in _state(training)],
                        A.samples)
     return row, program if program.ok else None
 
@@ -163,7 +166,7 @@ class _Replay:
         self.views, self.constants = views, program.constants
         namespace = {"np": np, "S": A.stored, "W": A.work, "WIDE": WIDE}
         exec(compile(program.source, "<recorded Monte Carlo step>", "exec"), namespace)  # the code _Program wrote
-        self.function = namespace["step"]
+        self.function = cast(Callable[..., tuple[np.ndarray, tuple[np.ndarray, ...]]], namespace["step"])
 
     def __call__(self) -> np.ndarray:
         A = self.A
@@ -179,7 +182,7 @@ class _Replay:
 def rows(A: MonteCarlo, training: Training, iterations: int) -> Iterator[np.ndarray]:
     """The samples' row of every iteration (``Step.row``): through the graph, or replayed once it can be."""
     def step() -> np.ndarray:
-        return training.step().row(A, training.spec.train_biases)
+        return cast(np.ndarray, training.step().row(A, training.spec.train_biases))
 
     replay: _Replay | None = None
     first: _Program | None = None
@@ -190,7 +193,7 @@ def rows(A: MonteCarlo, training: Training, iterations: int) -> Iterator[np.ndar
             row, program = _record(A, training, step)
             if iteration == 2 and program is not None and first is not None \
                     and program.signature() == first.signature():
-                replay = _Replay(A, program, [v.v for v in _state(training)])
+                replay = _Replay(A, program, [v.v for v in _state(training) if isinstance(v, Noisy)])
             first = program
             yield row
         else:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,7 @@ class Truth:
     def floor(self, values: np.ndarray) -> np.ndarray:
         """FLOOR_ULPS units in the last place of each true value, in the arithmetic of ``precision``."""
         kind = np.float32 if self.precision == "float32" else np.float64
-        return envelope.FLOOR_ULPS * np.spacing(np.abs(values).astype(kind)).astype(np.float64)
+        return np.asarray(envelope.FLOOR_ULPS * np.spacing(np.abs(values).astype(kind)), dtype=np.float64)
 
 
 @contextmanager
@@ -163,5 +164,5 @@ def compute(spec: Spec, iterations: int, precision: str = "float64") -> Truth:
     bound = np.empty_like(values)
     for first, last, row in envelope.envelope(spreads):
         bound[first:last + 1] = row
-    return Truth(spec, iterations, names.quantities(spec), values, {q: float(v) for q, v in after.items()}, bound,
-                 precision, None)
+    final = {q: float(cast(SupportsFloat, v)) for q, v in after.items()}
+    return Truth(spec, iterations, names.quantities(spec), values, final, bound, precision, None)

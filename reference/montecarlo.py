@@ -25,6 +25,8 @@ from fractions import Fraction
 import numpy as np
 
 BLOCK = 1 << 16  # uniforms drawn at a time
+TAPE_MOST = 5000  # operations of a step beyond which it is not recorded (reference/tape.py): arrays that large cost
+                  # more than Python's overhead, which a replay saves
 WIDE = np.longdouble
 STORED = {2.0**-53: np.float64, 2.0**-24: np.float32}
 
@@ -82,11 +84,19 @@ class MonteCarlo:
         exact *= factors
         return Noisy(exact.astype(self.stored).astype(self.work), self)
 
+    def note(self, entry: tuple) -> None:
+        """Record an operation of the step being recorded; a step too large to be worth replaying stops the record
+        (it would hold every intermediate array at once)."""
+        if len(self.tape) < TAPE_MOST:
+            self.tape.append(entry)
+        else:
+            self.tape, self.unrecordable = None, True
+
     def binary(self, op: str, a, b) -> Noisy:
         """``a op b`` (raw values: arrays in the working precision, or numbers), rounded."""
         out = self.rounded(BINARY[op](a, b))
         if self.tape is not None:
-            self.tape.append(("binary", op, a, b, out.v))
+            self.note(("binary", op, a, b, out.v))
         return out
 
     def operate(self, ufunc, a, b) -> Noisy:
@@ -112,7 +122,7 @@ class MonteCarlo:
     def _transcendental(self, function, x) -> Noisy:
         out = self.rounded(function(_values(x).astype(WIDE)).astype(self.work, copy=False), wide=True)
         if self.tape is not None:
-            self.tape.append(("call", function.__name__, _values(x), out.v))
+            self.note(("call", function.__name__, _values(x), out.v))
         return out
 
     def exp(self, x):
@@ -127,7 +137,7 @@ class MonteCarlo:
     def sqrt(self, x):
         out = self.rounded(np.sqrt(_values(x)))
         if self.tape is not None:
-            self.tape.append(("call", "sqrt", _values(x), out.v))
+            self.note(("call", "sqrt", _values(x), out.v))
         return out
 
     def positive(self, x) -> np.ndarray:
@@ -136,33 +146,33 @@ class MonteCarlo:
     def compare(self, op: str, a, b) -> np.ndarray:
         out = a > b if op == ">" else a <= b
         if self.tape is not None:
-            self.tape.append(("compare", op, a, b, out))
+            self.note(("compare", op, a, b, out))
         return out
 
     def where(self, condition, a, b) -> Noisy:
         out = np.where(condition, _values(a), _values(b))
         if self.tape is not None:
-            self.tape.append(("where", condition, _values(a), _values(b), out))
+            self.note(("where", condition, _values(a), _values(b), out))
         return Noisy(out, self)
 
     def stack(self, values) -> Noisy:
         arrays = [v.v if type(v) is Noisy else np.broadcast_to(v, (self.samples,)) for v in values]
         out = np.stack(arrays).astype(self.work)
         if self.tape is not None:
-            self.tape.append(("stack", [_values(v) for v in values], out))
+            self.note(("stack", [_values(v) for v in values], out))
         return Noisy(out, self)
 
     def flat(self, arrays) -> np.ndarray:
         """The values of ``arrays`` one after the other: a row per value, a column per copy (float64)."""
         out = np.concatenate([np.reshape(_values(a), (-1, self.samples)) for a in arrays]).astype(np.float64)
         if self.tape is not None:
-            self.tape.append(("flat", [_values(a) for a in arrays], out))
+            self.note(("flat", [_values(a) for a in arrays], out))
         return out
 
     def zeros_like(self, x) -> Noisy:
         out = np.zeros(np.shape(_values(x)), dtype=self.work)
         if self.tape is not None:
-            self.tape.append(("zeros", out.shape, out))
+            self.note(("zeros", out.shape, out))
         return Noisy(out, self)
 
     def to_float64(self, x) -> np.ndarray:
@@ -188,13 +198,13 @@ class Noisy:
     def __getitem__(self, index) -> Noisy:
         out = self.v[index]
         if self.mc.tape is not None:
-            self.mc.tape.append(("item", self.v, index, out))
+            self.mc.note(("item", self.v, index, out))
         return Noisy(out, self.mc)
 
     def __setitem__(self, index, value) -> None:
         self.v[index] = _values(value)
         if self.mc.tape is not None:
-            self.mc.tape.append(("set", self.v, index, _values(value)))
+            self.mc.note(("set", self.v, index, _values(value)))
 
     def __len__(self) -> int:
         return len(self.v)
@@ -235,7 +245,7 @@ class Noisy:
     def __neg__(self):
         out = -self.v  # exact
         if self.mc.tape is not None:
-            self.mc.tape.append(("neg", self.v, out))
+            self.mc.note(("neg", self.v, out))
         return Noisy(out, self.mc)
 
     def __pow__(self, exponent):

@@ -19,6 +19,7 @@ through the graph.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -60,7 +61,7 @@ class _Program:
         self.ok = self.row != "" and all(outs)
         self.lines.append(f"return {self.row}, ({''.join(o + ', ' for o in outs if o)})")
         arguments = ", ".join(f"s{k}" for k in range(len(state_in)))
-        self.source = f"def step(V, K, {arguments}):\n" + "".join(f"    {line}\n" for line in self.lines)
+        self.source = f"def step(V, K, {arguments}):\n" + "".join(f"    {line}\n" for line in _freed(self.lines))
 
     def _ref(self, value: object) -> str:
         if isinstance(value, np.ndarray) and id(value) in self.names:
@@ -133,6 +134,24 @@ class _Program:
         """What must agree between two records: the code, and the constants (arrays by identity)."""
         return (self.source, tuple(self.factors),
                 tuple(("array", id(c)) if isinstance(c, np.ndarray) else ("value", repr(c)) for c in self.constants))
+
+
+def _freed(lines: list[str]) -> list[str]:
+    """``lines`` with each intermediate array deleted after its last use, as the graph lets go of its own: a large
+    step then reuses the memory it has just freed instead of spreading over new memory."""
+    last: dict[str, int] = {}
+    for number, line in enumerate(lines):
+        for name in re.findall(r"\bt\d+\b", line):
+            last[name] = number
+    ending: dict[int, list[str]] = {}
+    for name, number in last.items():
+        ending.setdefault(number, []).append(name)
+    out = []
+    for number, line in enumerate(lines[:-1]):
+        out.append(line)
+        if number in ending:
+            out.append("del " + ", ".join(sorted(ending[number], key=lambda name: int(name[1:]))))
+    return out + lines[-1:]
 
 
 def _record(A: MonteCarlo, training: Training, step: Callable[[], np.ndarray]) -> tuple[np.ndarray, _Program | None]:

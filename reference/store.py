@@ -232,7 +232,10 @@ def _check_record(recorded: dict[str, str], spec: Spec, iterations: int | None, 
 
 def _checked(files: Mapping[str, bytes], recorded: dict[str, str], where: Callable[[str], str]) -> None:
     for name, data in files.items():
-        if recorded.get(_hash_key(name)) != sha256(data):
+        expected = recorded.get(_hash_key(name))
+        if expected is None:
+            raise GoldenError(f"{where(DERIVATION)} records no SHA-256 of {name} (derived by an older version)")
+        if expected != sha256(data):
             raise GoldenError(f"{where(name)} does not match its SHA-256 in {DERIVATION} (edited or damaged)")
 
 
@@ -363,7 +366,7 @@ def _cached(folder_of: Callable[[Path], Path], files: tuple[str, ...], read_fold
     """
     root, why = cache_root()
     if root is None:
-        _say_once(progress, what, f"no cache folder ({why}): the {what} computed without caching")
+        _say_once(progress, what, f"no cache folder ({why}): the {what} are derived in memory each time")
         return from_memory(make())
     folder = folder_of(root)
     try:
@@ -377,12 +380,13 @@ def _cached(folder_of: Callable[[Path], Path], files: tuple[str, ...], read_fold
             try:
                 writer.write_all({name: made[name] for name in files}, folder)
             except writer.WriteError as error:
-                _say_once(progress, what, f"cannot cache the {what} ({error}): computed without caching")
+                _say_once(progress, what, f"cannot cache the {what} ({error}): they are derived in memory each time")
                 return from_memory(made)
             return read_folder(folder)
     except OSError as error:  # the folder cannot be made or locked (WriteError is one)
         reason = error if isinstance(error, writer.WriteError) else (error.strerror or error)
-        _say_once(progress, what, f"cannot cache the {what} in {folder} ({reason}): computed without caching")
+        _say_once(progress, what,
+                  f"cannot cache the {what} in {folder} ({reason}): they are derived in memory each time")
         return from_memory(make())
 
 
@@ -428,7 +432,7 @@ def float32_envelope(spec: Spec, iterations: int, render: Callable[[], str],
 
     found = _cached(lambda root: root / "envelopes" / f"{spec.fingerprint()[:20]}-{iterations}",
                     (FLOAT32_ENVELOPE, DERIVATION), lambda folder: _read_float32(folder, spec, iterations), make,
-                    from_memory, "float32 envelope", progress)
+                    from_memory, "float32 envelopes", progress)
     assert isinstance(found, np.ndarray)
     return found
 

@@ -113,8 +113,8 @@ def render(spec: Spec, iterations: int | None = None, progress: Progress | None 
     The Monte Carlo samples of the envelope run in a second process while this one derives the exact
     trajectory, step 1 and the notes' formulas (reference/background.py). ``known_identities``: the text
     of notes_identities.csv and where it was found, when it is known already (the same ``identities_key``,
-    reference/store.py). ``progress`` hears of
-    long work only (a trajectory of ``LONG`` values or more): its start, then about every tenth of it.
+    reference/store.py). ``progress`` hears of long work only (a trajectory of ``LONG`` values or more): its
+    start, then about every tenth of it; this module prints nothing itself.
     """
     iterations = iterations or spec.iterations
     width = len(names.quantities(spec))

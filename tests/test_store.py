@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import errno
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,24 @@ def test_a_damaged_cache_is_derived_afresh(tmp_path, capsys, cache, damage):
     again = truth.load(load(spec))
     assert (again.envelope == clean.envelope).all() and (again.trajectory == clean.trajectory).all()
     assert path.read_bytes() == goldens.render(load(spec))[store.ENVELOPE].encode()  # rewritten
+
+
+@pytest.mark.parametrize("file", [store.STEP1, store.TRAJECTORY, store.AFTER, store.IDENTITIES, store.DERIVATION])
+@pytest.mark.parametrize("damage", ["empty", "truncated", "non-numeric"])
+def test_any_damaged_cache_file_is_derived_afresh_without_a_traceback(tmp_path, cache, file, damage):
+    spec = spec_file(tmp_path, short(RELU_TEXT, 30))
+    clean = truth.load(load(spec))
+    path = cached_folder(cache) / file
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    letters = "".join([lines[0], re.sub(r"[0-9]", "x", lines[1]), *lines[2:]])  # the first row's digits gone
+    path.write_text({"empty": "", "truncated": text[: len(text) // 2], "non-numeric": letters}[damage],
+                    encoding="utf-8")
+    store.forget()
+    truth._memo.clear()
+    again = truth.load(load(spec))
+    assert (again.trajectory == clean.trajectory).all() and again.after_exact == clean.after_exact
+    assert path.read_text(encoding="utf-8") == text  # derived afresh and rewritten
 
 
 def test_a_tampered_cached_envelope_never_lets_a_wrong_program_pass(tmp_path, capsys, cache):

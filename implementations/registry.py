@@ -85,7 +85,7 @@ def _notes_network_only(spec: Spec) -> str | None:
 
 def _documented_example_only(spec: Spec) -> str | None:
     from ..reference import examples
-    if examples.name_of(spec.source) != examples.DOCUMENTED:
+    if spec.example != examples.DOCUMENTED:
         return "has the documented example's numbers written into it; it runs that example only"
     return None
 

@@ -93,8 +93,10 @@ class Exact:
         return np.full(np.shape(x), gmpy2.mpfr(0), dtype=object)
 
     def to_float64(self, x) -> np.ndarray:
-        """The nearest double of each value (MPFR's conversion rounds to nearest)."""
-        return np.asarray(self._float(x), dtype=np.float64)
+        """The nearest double of each value (MPFR's conversion rounds to nearest); inf or nan beyond float64, for
+        the caller to refuse (reference/evaluate.py)."""
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.asarray(self._float(x), dtype=np.float64)
 
 
 class Float64:

@@ -26,7 +26,7 @@ from decimal import ROUND_CEILING, Decimal
 
 import numpy as np
 
-from . import names
+from . import names, tape
 from .montecarlo import MonteCarlo
 from .spec import Spec
 from .training import Training
@@ -38,20 +38,38 @@ FLOOR_ULPS = 4
 UNITS = {"float64": 2.0**-53, "float32": 2.0**-24}
 
 
+def extremes(spec: Spec, iterations: int, precision: str = "float64", progress: Callable[[int], None] | None = None,
+             out: np.ndarray | None = None) -> np.ndarray:
+    """The smallest and the largest sample of every quantity at every iteration: shape (2, iterations, quantities).
+
+    They need no truth, so that the samples can be run while the truth is derived (reference/goldens.py);
+    ``out``, when given, is filled (shared memory, say).
+    """
+    found = np.empty((2, iterations, len(names.quantities(spec)))) if out is None else out
+    with MonteCarlo(SAMPLES, UNITS[precision], SEED) as A:
+        for iteration, samples in enumerate(tape.rows(A, Training(spec, A), iterations)):
+            if progress is not None and iteration % 1000 == 0:
+                progress(iteration)
+            found[0, iteration] = samples.min(axis=1)  # NaN when a sample is NaN, as below
+            found[1, iteration] = samples.max(axis=1)
+    return found
+
+
+def spread_of(bounds: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """max over the samples of |sample - truth|, from the extremes of the samples.
+
+    Rounded subtraction is monotonic, so the farthest sample from the truth is the smallest or the largest:
+    the same doubles as taking every sample. A sample that is not a number, or infinite, gives inf.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = np.maximum(np.abs(bounds[0] - truth), np.abs(bounds[1] - truth))
+    return np.where(np.isfinite(out), out, np.inf)
+
+
 def spread(spec: Spec, truth: np.ndarray, precision: str = "float64",
            progress: Callable[[int], None] | None = None) -> np.ndarray:
     """max over the samples of |sample - truth|, one row per iteration of ``truth``, one column per quantity."""
-    iterations = len(truth)
-    out = np.empty_like(truth)
-    with MonteCarlo(SAMPLES, UNITS[precision], SEED) as A:
-        training = Training(spec, A)
-        for iteration in range(iterations):
-            if progress is not None and iteration % 1000 == 0:
-                progress(iteration)
-            samples = training.step().row(A, spec.train_biases)
-            with np.errstate(invalid="ignore"):
-                out[iteration] = np.abs(samples - truth[iteration][:, None]).max(axis=1)
-    return np.where(np.isfinite(out), out, np.inf)
+    return spread_of(extremes(spec, len(truth), precision, progress), truth)
 
 
 def blocks(iterations: int) -> list[tuple[int, int]]:
@@ -90,11 +108,15 @@ def envelope(spreads: np.ndarray) -> list[tuple[int, int, list[float]]]:
 
 
 def render(spec: Spec, truth: np.ndarray, precision: str = "float64",
-           progress: Callable[[int], None] | None = None) -> str:
-    """envelope.csv (or envelope_float32.csv): first_iteration, last_iteration, then one column per quantity."""
+           progress: Callable[[int], None] | None = None, bounds: np.ndarray | None = None) -> str:
+    """envelope.csv (or envelope_float32.csv): first_iteration, last_iteration, then one column per quantity.
+
+    ``bounds``: the samples' ``extremes``, when they were run already.
+    """
+    spreads = spread(spec, truth, precision, progress) if bounds is None else spread_of(bounds, truth)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["first_iteration", "last_iteration", *names.quantities(spec)])
-    for first, last, values in envelope(spread(spec, truth, precision, progress)):
+    for first, last, values in envelope(spreads):
         writer.writerow([first, last, *(f"{v:.2g}" for v in values)])
     return buffer.getvalue()

@@ -24,19 +24,43 @@ MPFR = type(gmpy2.mpfr(0))
 STEP1_BITS = 256
 
 
+class OutOfRange(ArithmeticError):
+    """A training whose true values leave the range of float64: no finite truth can be stored; one line."""
+
+
+def _out_of_range(where: str, quantities: list[str], exact: np.ndarray, rounded: np.ndarray) -> OutOfRange:
+    column = int(np.nonzero(~np.isfinite(rounded))[0][0])
+    value = exact[column]
+    said = f"{quantities[column]} = {value:.2g}" if gmpy2.is_finite(value) else \
+        f"{quantities[column]} is {'not a number' if gmpy2.is_nan(value) else value}"
+    return OutOfRange(f"the training overflows float64 {where} ({said}): lower the learning rate or the iterations")
+
+
 def trajectory(spec: Spec, iterations: int, bits: int = TRAJECTORY_BITS,
                progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, dict[str, object]]:
     """The correctly rounded trajectory (a row per iteration, columns as names.quantities), and the exact
-    outputs and E_total after the last update (the forward pass of one iteration more)."""
-    rows = np.empty((iterations, len(names.quantities(spec))))
+    outputs and E_total after the last update (the forward pass of one iteration more).
+
+    OutOfRange when a value does not round to a finite double: the truth of such a spec cannot be stored.
+    """
+    quantities = names.quantities(spec)
+    rows = np.empty((iterations, len(quantities)))
     with Exact(bits) as A:
         training = Training(spec, A)
         for iteration in range(iterations):
             if progress is not None and iteration % 1000 == 0:
                 progress(iteration)
-            rows[iteration] = A.to_float64(training.step().row(A, spec.train_biases))
+            exact = training.step().row(A, spec.train_biases)
+            rows[iteration] = A.to_float64(exact)
+            if not np.isfinite(rows[iteration]).all():
+                raise _out_of_range(f"at iteration {iteration}", quantities, exact, rows[iteration])
         last = training.step()
-        after = dict(zip(names.forward_quantities(spec), A.flat([p.outs[-1] for p in last.passes] + [last.E_total])))
+        exact = A.flat([p.outs[-1] for p in last.passes] + [last.E_total])
+        rounded = A.to_float64(exact)
+        if not np.isfinite(rounded).all():
+            raise _out_of_range(f"after the last update (iteration {iterations})", names.forward_quantities(spec),
+                                exact, rounded)
+        after = dict(zip(names.forward_quantities(spec), exact))
     return rows, after
 
 

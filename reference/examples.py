@@ -36,7 +36,8 @@ def all_specs() -> list[Path]:
 
 
 def name_of(spec_source: str | Path) -> str | None:
-    """The shipped example a spec file is, or None for a spec elsewhere."""
+    """The shipped example a spec file is, or None for a spec elsewhere: read once, when the spec is loaded
+    (``Spec.example``)."""
     path = Path(spec_source).resolve()
     if path.name == SPEC_FILE and path.parent.parent == ROOT:
         return path.parent.name

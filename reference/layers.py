@@ -201,3 +201,13 @@ class Dense:
 def dense_partials(n_in: int, arithmetic) -> Dense:
     by_w, by_x, by_b, args = dense_exprs(n_in)
     return Dense(compile_(args, by_w, arithmetic), compile_(args, by_x, arithmetic), compile_(args, by_b, arithmetic))
+
+
+def prepare(activations: tuple[str, ...], sizes: tuple[int, ...], loss_name: str) -> None:
+    """Derive (and keep) every expression a network of these layers needs: done once before a derivation forks,
+    both of its processes have them."""
+    for name, k in zip(activations, sizes[1:]):
+        derivative_of_out(name, k)
+    loss_exprs(loss_name, sizes[-1], activations[-1])
+    for n_in in sizes[:-1]:
+        dense_exprs(n_in)

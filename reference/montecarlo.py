@@ -25,6 +25,8 @@ from fractions import Fraction
 import numpy as np
 
 BLOCK = 1 << 16  # uniforms drawn at a time
+TAPE_MOST = 5000  # operations of a step beyond which it is not recorded (reference/tape.py): arrays that large cost
+                  # more than Python's overhead, which a replay saves
 WIDE = np.longdouble
 STORED = {2.0**-53: np.float64, 2.0**-24: np.float32}
 
@@ -42,6 +44,8 @@ class MonteCarlo:
         self._bits = np.random.PCG64(seed)
         self._block = np.empty(0, dtype=self.work)
         self._used = 0
+        self.tape: list[tuple] | None = None  # while a step is recorded (reference/tape.py): its operations
+        self.unrecordable = False  # set when a recorded step did something a tape cannot replay
 
     def __enter__(self):
         self._saved = np.seterr(all="ignore")
@@ -52,34 +56,59 @@ class MonteCarlo:
 
     def _refill(self, count: int) -> None:
         raw = self._bits.random_raw(max(BLOCK, count))
-        d = ((raw >> np.uint64(11)).astype(np.float64) * 2.0**-52 - 1.0) * self.unit  # uniform in [-unit, unit)
-        self._block = np.concatenate([self._block[self._used:], 1 + d.astype(self.work)])
+        d = (raw >> np.uint64(11)).view(np.int64).astype(np.float64)  # exact: below 2**53
+        d *= 2.0**-52
+        d -= 1.0
+        d *= self.unit  # uniform in [-unit, unit)
+        fresh = d.astype(self.work)
+        fresh += 1
+        self._block = np.concatenate([self._block[self._used:], fresh])
         self._used = 0
 
     def rounded(self, exact: np.ndarray, wide: bool = False) -> Noisy:
         """RN(exact * (1 + d)) in the stored precision, d drawn for each value; ``exact`` in the working precision.
 
-        Values are kept in the working precision (so that the next operation casts nothing), rounded to the
-        stored one.
+        ``exact`` is the fresh result of an operation, multiplied in place. Values are kept in the working
+        precision (so that the next operation casts nothing), rounded to the stored one. An envelope runs this
+        millions of times on arrays of a few dozen values: it is kept to a few NumPy calls.
         """
-        count, start = exact.size, self._used
-        if start + count > len(self._block):
-            self._refill(count)
-            start = 0
-        self._used = start + count
-        factors = self._block[start:start + count].reshape(exact.shape)
+        start = self._used
+        end = start + exact.size
+        if end > len(self._block):
+            self._refill(exact.size)
+            start, end = 0, exact.size
+        self._used = end
+        factors = self._block[start:end].reshape(exact.shape)
         if wide:
             factors = 2 * factors - 1  # 1 + 2d, exactly
-        return Noisy((exact * factors).astype(self.stored).astype(self.work), self)
+        exact *= factors
+        return Noisy(exact.astype(self.stored).astype(self.work), self)
+
+    def note(self, entry: tuple) -> None:
+        """Record an operation of the step being recorded; a step too large to be worth replaying stops the record
+        (it would hold every intermediate array at once)."""
+        if len(self.tape) < TAPE_MOST:
+            self.tape.append(entry)
+        else:
+            self.tape, self.unrecordable = None, True
+
+    def binary(self, op: str, a, b) -> Noisy:
+        """``a op b`` (raw values: arrays in the working precision, or numbers), rounded."""
+        out = self.rounded(BINARY[op](a, b))
+        if self.tape is not None:
+            self.note(("binary", op, a, b, out.v))
+        return out
 
     def operate(self, ufunc, a, b) -> Noisy:
-        return self.rounded(ufunc(a.v if type(a) is Noisy else a, b.v if type(b) is Noisy else b))
+        return self.rounded(ufunc(_values(a), _values(b)))
 
     def constant(self, value) -> Noisy:
         return self.array([value])[0]
 
     def array(self, values) -> Noisy:
         """The spec's exact numbers: each one's conversion to binary is a rounding too, unless it is exact."""
+        if self.tape is not None:
+            self.unrecordable = True
         exact = np.vectorize(lambda v: v if isinstance(v, Fraction) else Fraction(str(v)),
                              otypes=[object])(np.array(values, dtype=object))
         wide = np.vectorize(lambda q: self.work(q.numerator) / self.work(q.denominator),
@@ -91,7 +120,10 @@ class MonteCarlo:
         return Noisy(np.where(representable[..., None], nearest.astype(self.work), noisy), self)
 
     def _transcendental(self, function, x) -> Noisy:
-        return self.rounded(function(_values(x).astype(WIDE)).astype(self.work, copy=False), wide=True)
+        out = self.rounded(function(_values(x).astype(WIDE)).astype(self.work, copy=False), wide=True)
+        if self.tape is not None:
+            self.note(("call", function.__name__, _values(x), out.v))
+        return out
 
     def exp(self, x):
         return self._transcendental(np.exp, x)
@@ -103,30 +135,55 @@ class MonteCarlo:
         return self._transcendental(np.tanh, x)
 
     def sqrt(self, x):
-        return self.rounded(np.sqrt(_values(x)))
+        out = self.rounded(np.sqrt(_values(x)))
+        if self.tape is not None:
+            self.note(("call", "sqrt", _values(x), out.v))
+        return out
 
     def positive(self, x) -> np.ndarray:
-        return _values(x) > 0
+        return self.compare(">", _values(x), 0)
+
+    def compare(self, op: str, a, b) -> np.ndarray:
+        out = a > b if op == ">" else a <= b
+        if self.tape is not None:
+            self.note(("compare", op, a, b, out))
+        return out
 
     def where(self, condition, a, b) -> Noisy:
-        return Noisy(np.where(condition, _values(a), _values(b)), self)
+        out = np.where(condition, _values(a), _values(b))
+        if self.tape is not None:
+            self.note(("where", condition, _values(a), _values(b), out))
+        return Noisy(out, self)
 
     def stack(self, values) -> Noisy:
-        return Noisy(np.stack([np.broadcast_to(_values(v), (self.samples,)) for v in values]).astype(self.work), self)
+        arrays = [v.v if type(v) is Noisy else np.broadcast_to(v, (self.samples,)) for v in values]
+        out = np.stack(arrays).astype(self.work)
+        if self.tape is not None:
+            self.note(("stack", [_values(v) for v in values], out))
+        return Noisy(out, self)
 
     def flat(self, arrays) -> np.ndarray:
         """The values of ``arrays`` one after the other: a row per value, a column per copy (float64)."""
-        return np.concatenate([np.reshape(_values(a), (-1, self.samples)) for a in arrays]).astype(np.float64)
+        out = np.concatenate([np.reshape(_values(a), (-1, self.samples)) for a in arrays]).astype(np.float64)
+        if self.tape is not None:
+            self.note(("flat", [_values(a) for a in arrays], out))
+        return out
 
     def zeros_like(self, x) -> Noisy:
-        return Noisy(np.zeros(np.shape(_values(x)), dtype=self.work), self)
+        out = np.zeros(np.shape(_values(x)), dtype=self.work)
+        if self.tape is not None:
+            self.note(("zeros", out.shape, out))
+        return Noisy(out, self)
 
     def to_float64(self, x) -> np.ndarray:
         return np.asarray(_values(x), dtype=np.float64)
 
 
 def _values(x):
-    return x.v if isinstance(x, Noisy) else x
+    return x.v if type(x) is Noisy else x
+
+
+BINARY = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
 
 
 class Noisy:
@@ -139,10 +196,15 @@ class Noisy:
         self.v, self.mc = v, mc
 
     def __getitem__(self, index) -> Noisy:
-        return Noisy(self.v[index], self.mc)
+        out = self.v[index]
+        if self.mc.tape is not None:
+            self.mc.note(("item", self.v, index, out))
+        return Noisy(out, self.mc)
 
     def __setitem__(self, index, value) -> None:
         self.v[index] = _values(value)
+        if self.mc.tape is not None:
+            self.mc.note(("set", self.v, index, _values(value)))
 
     def __len__(self) -> int:
         return len(self.v)
@@ -152,32 +214,39 @@ class Noisy:
         return self.v.shape[:-1]
 
     def copy(self) -> Noisy:
+        if self.mc.tape is not None:
+            self.mc.unrecordable = True
         return Noisy(self.v.copy(), self.mc)
 
     def __add__(self, other):
-        return self.mc.operate(np.add, self, other)
+        return self.mc.binary("+", self.v, _values(other))
 
-    __radd__ = __add__
+    def __radd__(self, other):
+        return self.mc.binary("+", _values(other), self.v)
 
     def __sub__(self, other):
-        return self.mc.operate(np.subtract, self, other)
+        return self.mc.binary("-", self.v, _values(other))
 
     def __rsub__(self, other):
-        return self.mc.operate(np.subtract, other, self)
+        return self.mc.binary("-", _values(other), self.v)
 
     def __mul__(self, other):
-        return self.mc.operate(np.multiply, self, other)
+        return self.mc.binary("*", self.v, _values(other))
 
-    __rmul__ = __mul__
+    def __rmul__(self, other):
+        return self.mc.binary("*", _values(other), self.v)
 
     def __truediv__(self, other):
-        return self.mc.operate(np.divide, self, other)
+        return self.mc.binary("/", self.v, _values(other))
 
     def __rtruediv__(self, other):
-        return self.mc.operate(np.divide, other, self)
+        return self.mc.binary("/", _values(other), self.v)
 
     def __neg__(self):
-        return Noisy(-self.v, self.mc)  # exact
+        out = -self.v  # exact
+        if self.mc.tape is not None:
+            self.mc.note(("neg", self.v, out))
+        return Noisy(out, self.mc)
 
     def __pow__(self, exponent):
         if exponent == 2:
@@ -189,7 +258,7 @@ class Noisy:
         raise ValueError(f"Monte Carlo arithmetic has no power {exponent!r}")
 
     def __le__(self, other):
-        return self.v <= _values(other)
+        return self.mc.compare("<=", self.v, _values(other))
 
     def __gt__(self, other):
-        return self.v > _values(other)
+        return self.mc.compare(">", self.v, _values(other))

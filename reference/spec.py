@@ -22,9 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+
+from . import examples
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 LOSSES = ("half_squared_error", "mean_squared_error", "cross_entropy")
@@ -86,6 +88,7 @@ class Spec:
     weight_layers: tuple[Matrix, ...]  # one matrix per non-input layer, a row per neuron
     bias_layers: tuple[tuple[Decimal, ...], ...]  # one list per non-input layer (one value when shared)
     source: str = "<spec>"
+    example: str | None = None  # the shipped example this spec is (golden/NAME/example.toml), None for any other
 
     @property
     def n_inputs(self) -> int:
@@ -177,7 +180,7 @@ def load(path: str | Path) -> Spec:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError(f"spec {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    return loads(text, source=str(path))
+    return replace(loads(text, source=str(path)), example=examples.name_of(path))
 
 
 def check_length(spec: Spec, iterations: int, given: str = "field 'training.iterations'") -> None:

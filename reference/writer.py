@@ -9,14 +9,23 @@ removed; if the process dies midway, the next ``write_all`` or ``recover`` on
 the folder finds the journal and rolls the interrupted write back. Either
 every file changes or none does: the write is committed when its journal is
 removed, after the last rename, so a write killed after that point is kept.
+
+Writers of one folder take turns: ``locked`` holds an exclusive lock on the
+folder itself (``flock`` on the folder, so no file is added to it) while a
+write recovers, stages and renames, and callers may hold it longer (a
+derivation of the cache, so that concurrent runs wait and then share).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
 import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PREFIX = ".bv-"
@@ -24,6 +33,33 @@ PREFIX = ".bv-"
 
 class WriteError(OSError):
     """A folder or file that cannot be written; the message is one line saying what to do."""
+
+
+_held: dict[tuple[int, str], int] = {}  # the folders this process holds, per thread: the lock is re-entrant
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the exclusive lock of ``folder`` (which must exist): other processes and threads wait for it."""
+    key = (threading.get_ident(), os.path.realpath(folder))
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise WriteError(f"cannot lock the folder {folder} ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _held[key] = 1
+        yield
+    finally:
+        _held.pop(key, None)
+        os.close(fd)  # closing releases the lock
 
 
 def _paths(folder: Path, token: str, name: str) -> tuple[Path, Path]:
@@ -41,8 +77,9 @@ def writable_folder(folder: Path) -> Path:
     # A file created and removed, not os.access: root passes os.access on a read-only mount or in /proc.
     probe = folder / f"{PREFIX}{secrets.token_hex(4)}.probe"
     try:
-        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        probe.unlink()
+        with locked(folder):  # a concurrent write's recovery would remove the probe
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            probe.unlink()
     except OSError as exc:
         raise WriteError(f"the folder {folder} is not writable ({exc.strerror or exc}): choose another output "
                          "folder") from None
@@ -93,6 +130,11 @@ def recover(folder: Path) -> None:
 def write_all(files: dict[str, str | bytes], folder: Path) -> None:
     """Write every file of ``files`` (name -> text or bytes) into ``folder``, all or none."""
     writable_folder(folder)
+    with locked(folder):
+        _write_all(files, folder)
+
+
+def _write_all(files: dict[str, str | bytes], folder: Path) -> None:
     recover(folder)
     check_targets(folder, files)
     token = secrets.token_hex(4)

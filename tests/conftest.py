@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from backprop_verify.reference import examples, goldens
+from backprop_verify.reference import examples, goldens, store
 from backprop_verify.reference.spec import load
 
 from . import chromium
@@ -107,8 +107,8 @@ def derived(tmp_path_factory):
         out.parent.mkdir(exist_ok=True)
         with open(shared / f"derived-{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not (out / goldens.DERIVATION).exists():
-                goldens.write(goldens.render(load(examples.spec_path(name))), out)
+            if not (out / store.DERIVATION).exists():
+                store.write(goldens.render(load(examples.spec_path(name))), out)
         return out
     return folder
 

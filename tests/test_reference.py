@@ -9,14 +9,14 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-from backprop_verify.reference import examples, finite_difference, goldens, identities, local_identities, names
+from backprop_verify.reference import examples, finite_difference, goldens, identities, local_identities, names, store
 from backprop_verify.reference.evaluate import trajectory
 from backprop_verify.reference.network import Network
 from backprop_verify.reference.spec import load
 
 
 def read_step1(folder) -> dict[str, str]:
-    with (folder / "step1.csv").open(encoding="utf-8") as handle:
+    with (folder / store.STEP1).open(encoding="utf-8") as handle:
         return {row["quantity"]: row["value"] for row in csv.DictReader(handle)}
 
 
@@ -24,8 +24,7 @@ def read_step1(folder) -> dict[str, str]:
 def test_the_goldens_are_reproduced_byte_for_byte(name, derived):
     """What the reference writes today is what is committed: the check `nox -s golden` would make."""
     fresh, committed = derived(name), examples.folder(name)
-    for file in goldens.FILES:
-        assert (fresh / file).read_bytes() == (committed / file).read_bytes(), f"{name}/{file} differs"
+    assert store.differing_folders(committed, fresh) == []
 
 
 def test_step1_has_every_quantity_with_40_digits(example):
@@ -62,19 +61,19 @@ def test_the_trajectory_is_correctly_rounded(name, iterations):
     """At 320 bits instead of 200, every value of every iteration rounds to the same double as in the golden."""
     spec = load(examples.spec_path(name))
     finer, _ = trajectory(spec, iterations, bits=320)
-    golden = np.loadtxt(examples.folder(name) / "trajectory.csv", delimiter=",", skiprows=1)[:, 1:]
+    golden = np.loadtxt(examples.folder(name) / store.TRAJECTORY, delimiter=",", skiprows=1)[:, 1:]
     assert len(golden) == iterations == spec.iterations
     assert (finer == golden).all()
 
 
 def test_every_formula_holds(example):
-    with (examples.folder(example) / "notes_identities.csv").open(encoding="utf-8") as handle:
+    with (examples.folder(example) / store.IDENTITIES).open(encoding="utf-8") as handle:
         verdicts = list(csv.DictReader(handle))
     assert verdicts and all(v["holds"] == "true" for v in verdicts)
 
 
 def test_the_notes_identities_cover_the_draft():
-    with (examples.folder("documented") / "notes_identities.csv").open(encoding="utf-8") as handle:
+    with (examples.folder("documented") / store.IDENTITIES).open(encoding="utf-8") as handle:
         formulas = [row["formula"] for row in csv.DictReader(handle)]
     assert len(formulas) == 20 + 8 + 2
     assert "ΔE/Δw1 = R13 * R15 * R17" in formulas and "ΔE/Δout_o1 = out_o1 - 1/100" in formulas
@@ -114,6 +113,20 @@ def test_the_derivation_records_what_it_was_derived_from(example):
         recorded = {row["key"]: row["value"] for row in csv.DictReader(handle)}
     assert recorded["spec_sha256"] == spec.fingerprint()
     assert int(recorded["iterations"]) == spec.iterations
+    assert recorded["identities_key"] == goldens.identities_key(spec) and recorded["identities_checked"]
+    for file in store.FILES[:-1]:  # every other file's hash, as the store checks it on every read
+        data = (examples.folder(example) / file).read_bytes()
+        assert recorded[file.removesuffix(".csv") + "_sha256"] == store.sha256(data)
+
+
+def test_a_wide_network_of_the_notes_family_is_checked_once_per_kind_of_layer():
+    from backprop_verify.verify.bench.specs import growth_layers, network_spec
+    spec = network_spec(growth_layers(30, 1), iterations=10)
+    assert spec.is_notes_family and not goldens.per_weight(spec)
+    rows = goldens.render_identities(spec).splitlines()[1:]
+    assert len(rows) < 80 and all(",true," in row for row in rows)  # not 454 formulas, one per weight
+    assert any("sigmoid layer" in row for row in rows) and any("dense layer, 30 inputs" in row for row in rows)
+    assert "once per kind of layer" in goldens.identities_checked(spec)
 
 
 @pytest.mark.parametrize("name", examples.names())
@@ -124,7 +137,7 @@ def test_the_goldens_agree_with_pytorch(name):
     if needs_torch.args[0]:
         pytest.skip(needs_torch.kwargs["reason"])
     spec = load(examples.spec_path(name))
-    golden = np.loadtxt(examples.folder(name) / "trajectory.csv", delimiter=",", skiprows=1)[:, 1:]
+    golden = np.loadtxt(examples.folder(name) / store.TRAJECTORY, delimiter=",", skiprows=1)[:, 1:]
     ours = torch_trajectory(spec, spec.iterations)
     scale = np.abs(golden).max(axis=0)
     assert (np.abs(ours - golden) <= 1e-9 * scale).all()

@@ -90,9 +90,7 @@ class Options:
 
 
 def example_name(spec: Spec) -> str:
-    from ..reference import examples
-
-    return examples.name_of(spec.source) or str(spec.source)
+    return spec.example or str(spec.source)
 
 
 # --- the four stages, given what the program printed -----------------------------------------------------

@@ -14,14 +14,13 @@ line, never a target met.
 
 from __future__ import annotations
 
-import filecmp
 import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from ...reference import examples, goldens
+from ...reference import examples, store
 from .rows import Row, skipped
 from .timing import Process, processes
 
@@ -72,11 +71,8 @@ def timed_command(case: str, argv: list[str], shown: str, repeats: int, note: st
 
 def differing(scratch: Path) -> list[str]:
     """The golden files regenerated into ``scratch`` that are not byte for byte the committed ones."""
-    found = []
-    for name in examples.names():
-        compared = filecmp.cmpfiles(examples.folder(name), scratch / name, goldens.FILES, shallow=False)
-        found += [f"{name}/{file}" for file in compared[1] + compared[2]]
-    return found
+    return [f"{name}/{file}" for name in examples.names()
+            for file in store.differing_folders(examples.folder(name), scratch / name)]
 
 
 def regenerated(repeats: int) -> Row:

@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ...reference import examples, names
+from ...reference import names
+from ...reference.goldens import render_trajectory
 from .. import programs, truth
 from ..status import Status
 from ..trace import read_text
@@ -28,7 +29,7 @@ TARGET = 0.5
 
 
 def name_value(golden: Path, quantities: list[str]) -> str:
-    """The golden trajectory as a name:value trace, each value's text as the CSV has it."""
+    """A trajectory file as a name:value trace, each value's text as the CSV has it."""
     lines = golden.read_text(encoding="utf-8").splitlines()[1:]
     return "".join(f"{name}:{value}\n" for line in lines
                    for name, value in zip(quantities, line.split(",")[1:], strict=True))
@@ -57,12 +58,12 @@ def measure(repeats: int) -> list[Row]:
         return [skipped("verify", "full trace", "cat is not on PATH", target=f"< {TARGET:g} s")]
     spec = documented()
     quantities = names.quantities(spec)
-    golden = examples.folder(examples.DOCUMENTED) / "trajectory.csv"
-    truth.load(spec)  # warm: the goldens read once, as any run after the first finds them
+    golden = truth.load(spec)  # warm: the goldens read once, as any run after the first finds them
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-trace-") as scratch:
-        traces = {"csv": golden, "name:value": Path(scratch) / "trace.txt"}
-        traces["name:value"].write_text(name_value(golden, quantities), encoding="utf-8")
+        traces = {"csv": Path(scratch) / "trace.csv", "name:value": Path(scratch) / "trace.txt"}
+        traces["csv"].write_text(render_trajectory(spec, golden.trajectory), encoding="utf-8")  # the golden's text
+        traces["name:value"].write_text(name_value(traces["csv"], quantities), encoding="utf-8")
         values = f"{spec.iterations * len(quantities):,} values"
         for form, path in traces.items():
             case = f"{form} trace, {values}"

@@ -29,6 +29,11 @@ def fail(message: str) -> int:
     return ERRORED
 
 
+def say(message: str) -> None:
+    """The command line's progress callback: what long work and notices tell, one line on standard error."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def spec_argument(text: str) -> Path:
     return examples.resolve(text)
 

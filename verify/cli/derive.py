@@ -7,12 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from ...reference import examples, goldens, names
-from ...reference.spec import MAX_ITERATIONS
-from ...reference.writer import WriteError, check_targets, writable_folder
-from .common import UsageError, add_spec, load_spec, whole
-
-LONG = 1_000_000  # values of a trajectory beyond which the derivation announces itself
+from ...reference import examples, goldens, store
+from ...reference.evaluate import OutOfRange
+from ...reference.spec import MAX_ITERATIONS, Spec
+from ...reference.writer import WriteError, writable_folder
+from .common import UsageError, add_spec, load_spec, say, whole
 
 EXAMPLE = """examples:
   backprop-verify derive                          # the documented example, into its golden folder
@@ -32,48 +31,52 @@ def add_parser(commands) -> None:
                         "with --all, each example goes into a folder of its name under it")
     parser.add_argument("--iterations", type=whole(1, MAX_ITERATIONS), help="default: the spec's")
     parser.add_argument("--check", action="store_true",
-                        help="write nothing: compare with the goldens on disk, exit 1 where they differ")
+                        help="write nothing: compare with the goldens on disk, exit 1 where they differ (each "
+                        "differing file named, with its first differing cell)")
     parser.set_defaults(run=run)
 
 
-def _progress(name: str):
-    started = time.monotonic()
-
-    def say(message: str) -> None:
-        if time.monotonic() - started > 2:
-            print(f"  {name}: {message}", file=sys.stderr, flush=True)
-    return say
+def _out(spec: Spec, args) -> Path:
+    """Where the goldens of ``spec`` go: --out (with --all, a folder of the example's name under it), else the
+    spec's own folder; a shipped example's folder only ever holds the spec's own iteration count."""
+    if args.out is not None:
+        return args.out / (spec.example or spec.name) if args.all else args.out
+    shipped = store.shipped_folder(spec)
+    if shipped is None:
+        return Path(spec.source).parent
+    if args.iterations and args.iterations != spec.iterations:
+        raise UsageError(f"the goldens of the shipped example {spec.example!r} hold its {spec.iterations:,} "
+                         f"iterations, not {args.iterations:,}: give --out DIR to derive {args.iterations:,} "
+                         "iterations elsewhere")
+    return shipped
 
 
 def run(args) -> int:
     paths = examples.all_specs() if args.all else [args.spec]
     specs = [load_spec(p, args.iterations) for p in paths]  # every spec is validated before anything is written
-    if args.out is None:
-        outs = [Path(p).parent for p in paths]
-    else:
-        outs = [args.out / Path(p).parent.name for p in paths] if args.all else [args.out]
+    outs = [_out(spec, args) for spec in specs]
     for out in outs:  # before the derivation, which can take minutes
         try:
             if not args.check:
                 writable_folder(out)
-            check_targets(out, goldens.FILES)
+            store.check_targets(out)
         except WriteError as error:
             raise UsageError(str(error)) from None
     problems = []
     for path, spec, out in zip(paths, specs, outs, strict=True):
         started = time.perf_counter()
-        iterations = args.iterations or spec.iterations
-        if iterations * len(names.quantities(spec)) >= LONG:  # minutes of work: say so before it starts
-            print(f"  {spec.name}: deriving {iterations:,} iterations ...", file=sys.stderr, flush=True)
-        files = goldens.render(spec, args.iterations, progress=_progress(spec.name))
+        try:
+            files = goldens.render(spec, args.iterations, progress=say)
+        except OutOfRange as error:
+            raise UsageError(f"spec {spec.source}: {error}") from None
         took = f"({time.perf_counter() - started:.2f} s)"
         try:
             if args.check:
-                found = goldens.check(files, out)
+                found = store.differences(files, out)
                 problems += found
                 print(f"{path}: goldens in {out} {'differ' if found else 'match'} {took}")
             else:
-                goldens.write(files, out)
+                store.write(files, out)
                 print(f"{path}: wrote {', '.join(files)} to {out} {took}")
         except WriteError as error:
             raise UsageError(str(error)) from None

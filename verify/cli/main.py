@@ -6,8 +6,9 @@ import argparse
 import sys
 from importlib import metadata
 
+from .. import truth
 from . import bench, check, derive, listing, report, run, trace
-from .common import Parser, UsageError, fail
+from .common import Parser, UsageError, fail, say
 
 SUBCOMMANDS = [derive, run, check, trace, report, bench, listing]
 
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         if not hasattr(args, "run"):
             raise UsageError("no subcommand given (try `backprop-verify --help`)")
-        return args.run(args)
+        with truth.reporting(say):  # progress and notices of the truth's derivations, on standard error
+            return args.run(args)
     except UsageError as error:
         return fail(str(error))
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ...implementations.registry import REGISTRY
-from ...reference import examples
+from ...reference import examples, store
 from ...reference.spec import Spec
 from ...reference.writer import WriteError, writable_folder
 from .. import programs
@@ -24,7 +24,7 @@ from ..report.ledger import LedgerError, read
 from . import trace
 from .common import UsageError, load_spec, seconds, spec_argument, whole
 
-LEDGER = examples.folder(examples.DOCUMENTED) / "published.csv"
+LEDGER = store.LEDGER
 EXAMPLE = f"""examples:
   backprop-verify report                                  # every program on every shipped example, into reports/
   backprop-verify report --only loop ruby --spec documented --out /tmp/r

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ...reference.spec import Spec
 from ..programs import example_name
-from ..truth import golden_folder
+from ..truth import Truth
+from ..truth import load as load_truth
 from . import network
 
 
 @dataclass(frozen=True)
 class Identities:
-    rows: list[dict[str, str]]  # formula, where, holds, method, difference_at_example
+    rows: list[Mapping[str, str]]  # formula, where, holds, method, difference_at_example
 
     @property
-    def failing(self) -> list[dict[str, str]]:
+    def failing(self) -> list[Mapping[str, str]]:
         return [r for r in self.rows if r["holds"].strip().lower() != "true"]
 
     def summary(self, whose: str = "") -> str:
@@ -34,7 +34,7 @@ class Identities:
 class Example:
     name: str
     spec: Spec
-    step1: list[dict[str, str]]
+    step1: list[dict[str, str]]  # quantity and value
     identities: Identities
     diagram: network.Diagram | None
 
@@ -52,15 +52,8 @@ class Example:
                 f"{spec.optimizer} at rate {spec.learning_rate}, {spec.iterations:,} iterations")
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def load(spec: Spec) -> Example:
-    folder = golden_folder(spec, spec.iterations)
-    step1 = _rows(folder / "step1.csv")
-    return Example(example_name(spec), spec, step1, Identities(_rows(folder / "notes_identities.csv")),
-                   network.diagram(spec, step1))
+def load(spec: Spec, truth: Truth | None = None) -> Example:
+    """What the page shows of ``spec``, from its truth (loaded when not given)."""
+    truth = truth or load_truth(spec)
+    step1 = [dict(row) for row in truth.step1]
+    return Example(example_name(spec), spec, step1, Identities(list(truth.identities)), network.diagram(spec, step1))

@@ -15,7 +15,6 @@ first, and the others only when none of them does.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
@@ -57,13 +56,9 @@ class Sources:
     def __init__(self, spec: Spec):
         self.spec = spec
         self.truth: Truth = load(spec)
-        self.step1 = self._strings("step1.csv")
-        self.after = self._strings("after_training.csv")
+        self.step1 = {row["quantity"]: row["value"] for row in self.truth.step1}
+        self.after = self.truth.after_exact
         self.forward = set(names.forward_quantities(spec))
-
-    def _strings(self, file: str) -> dict[str, str]:
-        with (self.truth.folder / file).open(encoding="utf-8", newline="") as handle:
-            return {row["quantity"]: row["value"] for row in csv.DictReader(handle)}
 
     def exists(self, quantity: str, iteration: int) -> bool:
         last = self.spec.iterations if quantity in self.forward else self.spec.iterations - 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ...reference import examples, goldens, names
 from ...reference.spec import MAX_ITERATIONS
-from ...reference.writer import WriteError, check_targets, writable_folder
+from ...reference.writer import WriteError, check_targets, not_a_link, writable_folder
 from .common import UsageError, add_spec, load_spec, whole
 
 LONG = 1_000_000  # values of a trajectory beyond which the derivation announces itself
@@ -54,6 +54,8 @@ def run(args) -> int:
         outs = [args.out / Path(p).parent.name for p in paths] if args.all else [args.out]
     for out in outs:  # before the derivation, which can take minutes
         try:
+            if args.all and args.out is not None:
+                not_a_link(out)
             if not args.check:
                 writable_folder(out)
             check_targets(out, goldens.FILES)

@@ -62,7 +62,8 @@ def add_parser(commands) -> None:
 
 
 def usable_out(folder: Path) -> Path:
-    """The output folder, created if missing and tried with a file; UsageError when it cannot hold the report."""
+    """The output folder, created if missing, tried with a file, an interrupted write in it settled; UsageError
+    when it cannot hold the report."""
     try:
         writable_folder(folder)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".bv-probe-"):

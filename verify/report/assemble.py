@@ -50,8 +50,7 @@ def make(jobs: list[Job], programs: list[str], specs: list[Spec], ledger: tuple[
         spec, figures = ledger
         last = max(f.iteration for f in figures)
         tasks.append(execute.Task(_check_published, ledger, last * (len(spec.weights) + len(spec.biases))))
-    futures, finish = execute.start(tasks, workers)
-    try:
+    with execute.start(tasks, workers) as futures:
         shown: dict[str, examples.Example] = {}
         for spec in specs:
             shown.setdefault(example_name(spec), examples.load(spec))
@@ -63,8 +62,6 @@ def make(jobs: list[Job], programs: list[str], specs: list[Spec], ledger: tuple[
             except Exception as error:  # noqa: BLE001 - one job's fault must not sink the report
                 results.append(_lost(job, error))
         checks = futures[-1].result() if ledger is not None else []
-    finally:
-        finish()
     return Report(results, list(shown.values()), programs, checks,
                   "" if ledger is None else example_name(ledger[0]), facts, exit_code(results), timed)
 

@@ -440,7 +440,7 @@ GIVEN = {  # how to make the path, the words of the error, whether a bug could h
     "/dev/zero": (lambda tmp: "/dev/zero", "not a regular file", True),
     "a folder": (lambda tmp: str(tmp), "is a folder", False),
     "a huge file": (lambda tmp: str(spec_file(tmp, name="Neuron.rb", data=b"#" * (1 << 20))), "larger than", False),
-    "a path through a file": (lambda tmp: str(spec_file(tmp, name="file") / "Neuron.rb"), "cannot read", False),
+    "a path through a file": (lambda tmp: str(spec_file(tmp, name="file") / "Neuron.rb"), "cannot be read", False),
 }
 
 

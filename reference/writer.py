@@ -45,9 +45,9 @@ def _paths(folder: Path, token: str, name: str) -> tuple[Path, Path]:
 
 def writable_folder(folder: Path) -> Path:
     """``folder``, created if missing, an interrupted write in it settled; WriteError when it cannot hold files."""
-    if folder.exists() and not folder.is_dir():
+    if os.path.exists(folder) and not os.path.isdir(folder):
         raise WriteError(f"{folder} is a file, not a folder: choose another output folder")
-    try:
+    try:  # a path name too long for the system fails here too
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot create the folder {folder} ({exc.strerror or exc})") from None
@@ -65,7 +65,7 @@ def writable_folder(folder: Path) -> Path:
 
 def not_a_link(folder: Path) -> Path:
     """``folder``; WriteError when it is a symbolic link (a folder the tool names inside another is never followed)."""
-    if folder.is_symlink():
+    if os.path.islink(folder):
         raise WriteError(f"{folder} is a symbolic link: a folder written inside the output folder is never reached "
                          "through a link; remove the link, then write again")
     return folder
@@ -82,6 +82,8 @@ def check_targets(folder: Path, names: Iterable[str]) -> None:
         except NotADirectoryError:
             raise WriteError(f"{folder} is not a folder (a file stands in its path): choose another "
                              "folder") from None
+        except OSError as exc:
+            raise WriteError(f"cannot use {target} ({exc.strerror or exc}): choose another folder") from None
         if stat.S_ISLNK(mode):  # a rename replaces the link itself
             continue
         if stat.S_ISDIR(mode):
@@ -276,6 +278,8 @@ def read_regular(path: Path) -> bytes | None:
     except NotADirectoryError:
         raise WriteError(f"{path.parent} is not a folder (a file stands in its path): choose another "
                          "folder") from None
+    except OSError as exc:
+        raise WriteError(f"cannot use {path} ({exc.strerror or exc}): choose another folder") from None
     if stat.S_ISDIR(mode):
         raise WriteError(f"{path} is a folder where a file belongs: remove it, then derive again")
     if not stat.S_ISREG(mode):

@@ -12,6 +12,7 @@ that passed then exits errored.
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import threading
@@ -85,6 +86,13 @@ def _command(argv: list[str] | None) -> int:
         return int(args.run(args))
     except UsageError as error:
         return fail(str(error))
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        # Where a path is made from a setting (a cache folder under a long HOME) rather than checked as an option.
+        name = str(error.filename or "")
+        shown = name if len(name) <= 120 else f"{name[:60]}...{name[-40:]} ({len(name):,} characters)"
+        return fail(f"a path name is too long for this system: {shown}; choose a shorter one")
 
 
 def _lost(out: Guarded, err: Guarded) -> bool:

@@ -1,7 +1,13 @@
-"""How the commands print verdicts: one line each (details behind --verbose), and a closing summary."""
+"""How the commands print verdicts: one line each (details behind --verbose), and a closing summary.
+
+Every line that may carry a program's text goes through ``show``, which escapes control characters.
+"""
 
 from __future__ import annotations
 
+import sys
+
+from ..escape import for_terminal
 from ..status import Status
 from ..verdict import Verdict
 
@@ -19,13 +25,20 @@ def details(verdict: Verdict) -> list[str]:
     return lines
 
 
+def show(line: str) -> None:
+    """Print one line that may hold what a program printed or is named: control characters are escaped, so that
+    nothing it wrote can move the cursor, clear the screen or start a line of its own."""
+    print(for_terminal(line))
+
+
 def print_verdict(verdict: Verdict, verbose: bool = False) -> None:
     if verbose:
         for line in details(verdict):
-            print(line)
+            show(line)
     for hint in verdict.hints:
-        print(f"  hint: {hint}")
-    print(verdict.line(), flush=True)
+        show(f"  hint: {hint}")
+    show(verdict.line())
+    sys.stdout.flush()
 
 
 def summary(verdicts: list[Verdict]) -> str:

@@ -238,6 +238,7 @@ def write_all(files: dict[str, str | bytes], folder: Path) -> None:
     journal = folder / f"{PREFIX}{token}.journal"
     staged: list[Path] = []
     entries: list[_Entry] = []
+    journaled = False
     try:
         for name, content in files.items():
             new, _ = _paths(folder, token, name)
@@ -245,14 +246,17 @@ def write_all(files: dict[str, str | bytes], folder: Path) -> None:
             staged.append(new)
             entries.append(_Entry(name, _stage(new, data), _identity(folder / name)))
         _write_journal(journal, entries)
+        journaled = True
         for entry in entries:
             if entry.old is not None:
                 os.link(folder / entry.name, _paths(folder, token, entry.name)[1], follow_symlinks=False)
         for name in files:
             os.replace(_paths(folder, token, name)[0], folder / name)
     except BaseException as error:
-        if journal.exists():
+        if journaled:
             _settle(folder, journal)
+        else:  # written in part, if at all, and nothing renamed yet
+            journal.unlink(missing_ok=True)
         for path in staged:
             path.unlink(missing_ok=True)
         if isinstance(error, OSError) and not isinstance(error, WriteError):

@@ -7,6 +7,7 @@ inode) the journal recorded. Anything else is refused with one line, or left alo
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -159,3 +160,15 @@ def test_derive_all_does_not_write_through_a_linked_example_folder(tmp_path, cap
     code, _, err = run_cli(capsys, "derive", "--all", "--iterations", ITERATIONS, "--out", out)
     one_line_error(code, err, str(out / "documented"), "symbolic link")
     assert list(elsewhere.iterdir()) == [] and (out / "documented").is_symlink()
+
+
+def test_a_journal_cut_short_by_a_full_disk_changes_nothing(tmp_path, monkeypatch, rendered):
+    before = written(tmp_path, rendered)
+
+    def cut_short(path: Path, entries: list) -> None:
+        path.write_text('{"journal": ', encoding="utf-8")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(writer, "_write_journal", cut_short)
+    with pytest.raises(writer.WriteError, match="No space left on device.*nothing was changed"):
+        writer.write_all({name: text + "changed\n" for name, text in rendered.items()}, tmp_path)
+    assert snapshot(tmp_path) == before and leftovers(tmp_path) == []

@@ -84,7 +84,7 @@ def _call(task: Task) -> object:
 
 def _end(pool: ProcessPoolExecutor) -> None:
     """Stop every worker of ``pool`` now: SIGTERM, a grace to stop their programs, then SIGKILL."""
-    workers = list(pool._processes.values())  # noqa: SLF001 - no public way before Python 3.14's terminate_workers
+    workers = list((pool._processes or {}).values())  # no public way before Python 3.14's terminate_workers
     for worker in workers:
         worker.terminate()
     for worker in workers:

@@ -23,6 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 from ..trace import procs
 
@@ -33,7 +34,7 @@ STOPPED = 130  # a worker's exit status when told to stop
 @dataclass(frozen=True)
 class Task:
     """A picklable call: ``function(argument)``, with a rough cost for the order of starting."""
-    function: Callable
+    function: Callable[[Any], object]
     argument: object
     cost: float
 
@@ -45,10 +46,10 @@ def default_workers() -> int:
 class Done:
     """The value of a task run here, with the interface of a Future."""
 
-    def __init__(self, value):
+    def __init__(self, value: object):
         self.value = value
 
-    def result(self):
+    def result(self) -> object:
         return self.value
 
 
@@ -97,7 +98,7 @@ def _end(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def start(tasks: Sequence[Task], workers: int) -> Iterator[list[Future | Done]]:
+def start(tasks: Sequence[Task], workers: int) -> Iterator[list[Future[object] | Done]]:
     """Start every task; yields one future per task (in the order given). On leaving, the pool is ended: after
     the last task when all went well, at once (every program stopped) when the block was left by an exception."""
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -108,7 +109,7 @@ def start(tasks: Sequence[Task], workers: int) -> Iterator[list[Future | Done]]:
                                initargs=(os.getpid(),))
     try:
         order = sorted(range(len(tasks)), key=lambda k: -tasks[k].cost)
-        futures: dict[int, Future] = {}
+        futures: dict[int, Future[object]] = {}
         for k in order:
             futures[k] = pool.submit(_call, tasks[k])
         yield [futures[k] for k in range(len(tasks))]

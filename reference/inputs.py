@@ -40,7 +40,7 @@ def read_bounded(path: str | Path, limit: int) -> bytes:
         if stat.S_ISDIR(mode):
             raise Unreadable("is a folder, not a file", FOLDER)
         if not stat.S_ISREG(mode):
-            raise Unreadable("is not a regular file (a device, FIFO or socket): give a file")
+            raise Unreadable("is not a regular file (a device, FIFO or socket)")
         handle = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .inputs import Unreadable, read_bounded
+
 PREFIX = ".bv-"
 JOURNAL_NAME = re.compile(r"\.bv-[0-9a-f]{8}\.(journal|done)")  # what write_all names its journals, and only that
 JOURNAL_FORMAT = "backprop-verify write journal 1"
@@ -130,17 +132,9 @@ def _entries(journal: Path) -> list[_Entry]:
         return WriteError(f"{journal} is not a journal of an interrupted write of backprop-verify ({why}): look "
                           "at it and remove it, then write again; nothing was changed")
     try:
-        fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise refuse(f"it cannot be opened as a file: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise refuse("it is not a regular file")
-        data = handle.read(MAX_JOURNAL + 1)
-    if len(data) > MAX_JOURNAL:
-        raise refuse(f"it is larger than {MAX_JOURNAL:,} bytes")
-    try:
-        content = json.loads(data.decode("utf-8"))
+        content = json.loads(read_bounded(journal, MAX_JOURNAL).decode("utf-8"))
+    except Unreadable as why:
+        raise refuse(f"it {why}") from None
     except (UnicodeDecodeError, ValueError):
         raise refuse("it is not the JSON such a write leaves") from None
     files = content.get("files") if isinstance(content, dict) and content.get("journal") == JOURNAL_FORMAT else None
@@ -207,8 +201,8 @@ def recover(folder: Path) -> None:
             _settle(folder, journal)
 
 
-def _stage(path: Path, data: bytes) -> tuple[int, int]:
-    """Write ``data`` to a new file at ``path``; its (device, inode)."""
+def _create(path: Path, data: bytes) -> tuple[int, int]:
+    """Write ``data`` to a new file at ``path`` (never an existing one), on disk; its (device, inode)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -219,12 +213,7 @@ def _stage(path: Path, data: bytes) -> tuple[int, int]:
 
 
 def _write_journal(path: Path, entries: list[_Entry]) -> None:
-    data = json.dumps({"journal": JOURNAL_FORMAT, "files": [e.record() for e in entries]}).encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    _create(path, json.dumps({"journal": JOURNAL_FORMAT, "files": [e.record() for e in entries]}).encode("utf-8"))
 
 
 def write_all(files: dict[str, str | bytes], folder: Path) -> None:
@@ -244,7 +233,7 @@ def write_all(files: dict[str, str | bytes], folder: Path) -> None:
             new, _ = _paths(folder, token, name)
             data = content.encode("utf-8") if isinstance(content, str) else content
             staged.append(new)
-            entries.append(_Entry(name, _stage(new, data), _identity(folder / name)))
+            entries.append(_Entry(name, _create(new, data), _identity(folder / name)))
         _write_journal(journal, entries)
         journaled = True
         for entry in entries:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...reference import names
-from ...reference.inputs import Unreadable, read_bounded
+from ...reference.inputs import MISSING, Unreadable, read_bounded
 from ...reference.spec import Spec
 
 COLUMNS = ("figure", "published", "quantity", "iteration")
@@ -70,7 +70,8 @@ def read(path: Path, spec: Spec) -> list[Figure]:
         table = list(reader)
         header = tuple(reader.fieldnames or ())
     except Unreadable as why:
-        raise LedgerError(f"{where}: {why}") from None
+        advice = "" if why.kind == MISSING else f"; a ledger is a CSV file of the columns {', '.join(COLUMNS)}"
+        raise LedgerError(f"{where}: {why}{advice}") from None
     except (UnicodeDecodeError, csv.Error) as error:
         raise LedgerError(f"{where}: cannot be read ({error})") from None
     missing = [c for c in COLUMNS if c not in header]

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...reference.inputs import Unreadable, read_bounded
+from ...reference.inputs import MISSING, Unreadable, read_bounded
 from .errors import TraceError
 
 LABEL = "iteration"
@@ -90,7 +90,8 @@ def load(path: str | Path) -> NameMap:
         text = read_bounded(path, MAX_MAP_BYTES).decode("utf-8")
         data = tomllib.loads(text)
     except Unreadable as why:
-        raise TraceError("name-map", f"name map {path}: {why}") from None
+        advice = "" if why.kind == MISSING else "; a name map is a small TOML file with a [names] table"
+        raise TraceError("name-map", f"name map {path}: {why}{advice}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise TraceError("name-map", f"name map {path}: cannot be read as TOML ({exc})") from None
     except RecursionError:  # the parser recurses once per level of nesting

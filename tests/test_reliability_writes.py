@@ -172,3 +172,13 @@ def test_a_journal_cut_short_by_a_full_disk_changes_nothing(tmp_path, monkeypatc
     with pytest.raises(writer.WriteError, match="No space left on device.*nothing was changed"):
         writer.write_all({name: text + "changed\n" for name, text in rendered.items()}, tmp_path)
     assert snapshot(tmp_path) == before and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("kind", ["a folder", "a FIFO"])
+def test_a_journal_that_is_not_a_file_is_refused_with_one_line(tmp_path, kind):
+    journal = tmp_path / f"{writer.PREFIX}{TOKEN}.journal"
+    journal.mkdir() if kind == "a folder" else os.mkfifo(journal)
+    with pytest.raises(writer.WriteError) as caught:
+        writer.recover(tmp_path)
+    assert "not a journal" in str(caught.value) and "\n" not in str(caught.value)
+    assert os.path.lexists(journal)

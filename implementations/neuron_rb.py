@@ -24,7 +24,6 @@ import hashlib
 import http.client
 import os
 import shutil
-import stat
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..reference import inputs
 from .registry import Command, Missing, Unusable
 
 PINNED_URL = ("https://raw.githubusercontent.com/HarmonyHu/harmonyhu.github.io/"
@@ -81,30 +81,11 @@ def cache_dir() -> Path:
 def read_bounded(path: Path) -> bytes:
     """The bytes of a regular file of at most MAX_BYTES; Unusable for anything else, with the reason."""
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on the open descriptor.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except IsADirectoryError:
-        raise Unusable(f"{path} is a folder, not Neuron.rb; {SUPPLY_HINT}") from None
-    except OSError as exc:
-        raise Unusable(f"cannot read {path} ({exc.strerror or exc}); {SUPPLY_HINT}") from None
-    try:
-        mode = os.fstat(fd).st_mode  # before fdopen, which refuses a folder with an exception of its own
-        if stat.S_ISDIR(mode):
-            raise Unusable(f"{path} is a folder, not Neuron.rb; {SUPPLY_HINT}")
-        if not stat.S_ISREG(mode):
-            raise Unusable(f"{path} is not a regular file (a device, FIFO or socket); {SUPPLY_HINT}")
-        handle = os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-    with handle:
-        try:
-            data = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise Unusable(f"cannot read {path} ({exc.strerror or exc}); {SUPPLY_HINT}") from None
-    if len(data) > MAX_BYTES:
-        raise Unusable(f"{path} is larger than {MAX_BYTES // 1024} kB; the original Neuron.rb is about 5 kB")
-    return data
+        return inputs.read_bounded(path, MAX_BYTES)
+    except inputs.Unreadable as why:
+        if why.kind == inputs.FOLDER:
+            raise Unusable(f"{path} is a folder, not Neuron.rb; {SUPPLY_HINT}") from None
+        raise Unusable(f"{path} {why}; the original Neuron.rb is a file of about 5 kB: {SUPPLY_HINT}") from None
 
 
 def locate(path: str | Path | None = None, *, cache: Path | None = None, url: str | None = None,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from . import examples
+from . import examples, inputs
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 LOSSES = ("half_squared_error", "mean_squared_error", "cross_entropy")
@@ -42,6 +42,7 @@ MAX_PARAMETERS = 1 << 22
 MAX_EXAMPLES = 4096
 MAX_VALUES = 1 << 26  # iterations x quantities of one trajectory: 512 MiB as float64; every shipped example's
                       # MAX_ITERATIONS fit
+MAX_SPEC_BYTES = 16 << 20  # a spec is a few kilobytes
 FLOAT64_MAX = Decimal("1.7976931348623157e308")
 FLOAT64_TINY = Decimal("2.2250738585072014e-308")  # the smallest normal double
 
@@ -165,17 +166,16 @@ class Spec:
 def load(path: str | Path) -> Spec:
     """Read and validate the spec at ``path``."""
     path = Path(path)
-    if path.is_dir():
-        raise SpecError(f"spec {path}: is a folder; pass the spec file itself (such as {path}/example.toml)")
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(f"spec {path}: no such file (pass --spec with a TOML spec, or the name of a shipped "
-                        "example such as 'documented')") from None
-    except OSError as exc:
-        raise SpecError(f"spec {path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > 16 << 20:
-        raise SpecError(f"spec {path}: {len(data):,} bytes; a spec is a few kilobytes (at most 16 MiB)")
+        data = inputs.read_bounded(path, MAX_SPEC_BYTES)
+    except inputs.Unreadable as why:
+        if why.kind == inputs.MISSING:
+            raise SpecError(f"spec {path}: no such file (pass --spec with a TOML spec, or the name of a shipped "
+                            "example such as 'documented')") from None
+        if why.kind == inputs.FOLDER:
+            raise SpecError(f"spec {path}: is a folder; pass the spec file itself (such as "
+                            f"{path}/example.toml)") from None
+        raise SpecError(f"spec {path}: {why}; a spec is a TOML file of a few kilobytes") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -201,6 +201,9 @@ def loads(text: str, source: str = "<spec>") -> Spec:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"spec {source}: not valid TOML ({exc})") from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise SpecError(f"spec {source}: arrays or tables nested too deeply to read; a spec nests them a few "
+                        "levels deep") from None
     return _Reader(source).spec(data)
 
 

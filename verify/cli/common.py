@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import math
+import os
 import sys
 from pathlib import Path
 
 from ...reference import examples
 from ...reference.spec import Spec, SpecError, check_length, load
+from ..escape import for_terminal
 
 ERRORED = 2
 
@@ -24,8 +26,8 @@ class Parser(argparse.ArgumentParser):
 
 
 def fail(message: str) -> int:
-    """One line on standard error, and the errored exit code."""
-    print(f"error: {message}", file=sys.stderr)
+    """One line on standard error (control characters escaped), and the errored exit code."""
+    print(f"error: {for_terminal(message)}", file=sys.stderr)
     return ERRORED
 
 
@@ -35,7 +37,10 @@ def say(message: str) -> None:
 
 
 def spec_argument(text: str) -> Path:
-    return examples.resolve(text)
+    try:
+        return examples.resolve(text)
+    except OSError as error:  # a name too long for a path, above all
+        raise argparse.ArgumentTypeError(f"cannot be a spec file: {error.strerror or error}") from None
 
 
 def add_spec(parser: argparse.ArgumentParser, default: str | None = examples.DOCUMENTED) -> None:
@@ -74,6 +79,6 @@ def load_spec(path: Path, iterations: int | None = None) -> Spec:
             check_length(spec, iterations, "--iterations")
         return spec
     except SpecError as error:
-        close = difflib.get_close_matches(str(path), examples.names(), n=1) if not path.exists() else []
+        close = difflib.get_close_matches(str(path), examples.names(), n=1) if not os.path.exists(path) else []
         hint = f" (did you mean the shipped example {close[0]!r}?)" if close else ""
         raise UsageError(str(error) + hint) from None

@@ -10,7 +10,7 @@ from pathlib import Path
 from ...reference import examples, goldens, store
 from ...reference.evaluate import OutOfRange
 from ...reference.spec import MAX_ITERATIONS, Spec
-from ...reference.writer import WriteError, writable_folder
+from ...reference.writer import WriteError, not_a_link, writable_folder
 from .common import UsageError, add_spec, load_spec, say, whole
 
 EXAMPLE = """examples:
@@ -57,6 +57,8 @@ def run(args) -> int:
     outs = [_out(spec, args) for spec in specs]
     for out in outs:  # before the derivation, which can take minutes
         try:
+            if args.all and args.out is not None:
+                not_a_link(out)
             if not args.check:
                 writable_folder(out)
             store.check_targets(out)

@@ -1,10 +1,16 @@
 """How the commands print verdicts: one line each (details behind --verbose, stages behind --stages), or one JSON
-object each (--format json), and a closing summary."""
+object each (--format json), and a closing summary.
+
+Every line that may carry a program's text goes through ``show``, which escapes control characters (JSON escapes
+them itself).
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 
+from ..escape import for_terminal
 from ..status import Status
 from ..verdict import Verdict
 
@@ -24,19 +30,27 @@ def details(verdict: Verdict) -> list[str]:
     return lines
 
 
+def show(line: str) -> None:
+    """Print one line that may hold what a program printed or is named: control characters are escaped, so that
+    nothing it wrote can move the cursor, clear the screen or start a line of its own."""
+    print(for_terminal(line))
+
+
 def print_verdict(verdict: Verdict, verbose: bool = False, form: str = "text", stages: bool = False) -> None:
     if form == "json":
-        print(json.dumps(verdict.record()), flush=True)
+        print(json.dumps(verdict.record()))
+        sys.stdout.flush()
         return
     if verbose:
         for line in details(verdict):
-            print(line)
+            show(line)
     if stages:
         for stage in verdict.stages:
-            print(f"  stage {stage.line()}")
+            show(f"  stage {stage.line()}")
     for hint in verdict.hints:
-        print(f"  hint: {hint}")
-    print(verdict.line(), flush=True)
+        show(f"  hint: {hint}")
+    show(verdict.line())
+    sys.stdout.flush()
 
 
 def summary(verdicts: list[Verdict]) -> str:

@@ -8,6 +8,7 @@ refuse, a missing or malformed --ledger, an --out that cannot hold files.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import tempfile
@@ -15,14 +16,17 @@ from pathlib import Path
 
 from ...implementations.registry import REGISTRY
 from ...reference import examples, store
+from ...reference import names as golden_names
 from ...reference.spec import Spec
 from ...reference.writer import WriteError, writable_folder
 from .. import programs
 from ..report import assemble, execute
 from ..report.jobs import Job, registered
 from ..report.ledger import LedgerError, read
+from ..trace.errors import TraceError
 from . import trace
 from .common import UsageError, load_spec, seconds, spec_argument, whole
+from .output import show
 
 LEDGER = store.LEDGER
 EXAMPLE = f"""examples:
@@ -62,7 +66,8 @@ def add_parser(commands) -> None:
 
 
 def usable_out(folder: Path) -> Path:
-    """The output folder, created if missing and tried with a file; UsageError when it cannot hold the report."""
+    """The output folder, created if missing, tried with a file, an interrupted write in it settled; UsageError
+    when it cannot hold the report."""
     try:
         writable_folder(folder)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".bv-probe-"):
@@ -74,8 +79,9 @@ def usable_out(folder: Path) -> Path:
     return folder
 
 
-def traced(definitions: list[str]) -> list[Job]:
-    """One job per --trace 'NAME=ARGS', its ARGS read by the trace subcommand's own parser."""
+def traced(definitions: list[str], timeout: float = programs.DEFAULT_TIMEOUT) -> list[Job]:
+    """One job per --trace 'NAME=ARGS', its ARGS read by the trace subcommand's own parser, with the report's
+    ``timeout`` unless ARGS give their own; a name map that does not fit the job's spec is refused here."""
     found: dict[str, Job] = {}
     for text in definitions:
         name, equals, rest = text.partition("=")
@@ -89,8 +95,11 @@ def traced(definitions: list[str]) -> list[Job]:
         except ValueError as error:
             raise UsageError(f"--trace {name}: {error}") from None
         try:
-            given = trace.parse(argv)
-        except UsageError as error:
+            given = trace.parse(argv, timeout=timeout)
+            mapped = given.options.reading.name_map()
+            if mapped is not None:
+                mapped.checked(golden_names.quantities(given.spec))
+        except (UsageError, TraceError) as error:
             raise UsageError(f"--trace {name}: {error}") from None
         found[name] = Job(name, given.spec, given.options, tuple(given.command), given.stdin)
     return list(found.values())
@@ -108,9 +117,17 @@ def _ledger(path: Path | None, specs: list[Spec]):
         raise UsageError(str(error)) from None
 
 
+def once(paths: list[Path]) -> list[Path]:
+    """``paths`` in order, each file once: a spec given twice (by its name and by its path, say) runs once."""
+    kept: dict[str, Path] = {}
+    for path in paths:
+        kept.setdefault(os.path.realpath(path), path)
+    return list(kept.values())
+
+
 def run(args) -> int:
-    specs = [load_spec(p) for p in (args.spec or examples.all_specs())]
-    extra = traced(args.trace)
+    specs = [load_spec(p) for p in once(args.spec or examples.all_specs())]
+    extra = traced(args.trace, args.timeout)
     known = list(REGISTRY) + [job.program for job in extra]
     unknown = [n for n in args.only or [] if n not in known]
     if unknown:
@@ -123,11 +140,11 @@ def run(args) -> int:
     jobs = registered(names, specs, options) + [job for job in extra if wanted(job.program)]
     shown = specs + [job.spec for job in extra if wanted(job.program)]
     report = assemble.make(jobs, names + [job.program for job in extra if wanted(job.program)], shown, ledger,
-                           workers=args.jobs, timed=args.time)
+                           workers=args.jobs, timed=args.time, seconds=args.timeout)
     for result in report.results:
         for hint in result.hints:
-            print(f"  hint: {hint}")
-        print(result.line + (f" ({result.seconds:.2f} s)" if args.time and result.seconds is not None else ""))
+            show(f"  hint: {hint}")
+        show(result.line + (f" ({result.seconds:.2f} s)" if args.time and result.seconds is not None else ""))
     print(", ".join(f"{n} {s}" for s, n in report.counts.items()))
     try:
         written = assemble.write(report, out)

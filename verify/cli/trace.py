@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,7 @@ OPTIONS = {"--spec", "--iterations", "--format", "--columns", "--name", "--names
 
 def options(args) -> programs.Options:
     """The verification options a trace command line gives (the report's --trace takes the same)."""
-    if args.cwd is not None and not args.cwd.is_dir():
+    if args.cwd is not None and not os.path.isdir(args.cwd):  # False for a path name too long, too
         raise UsageError(f"--cwd {args.cwd}: no such folder")
     printing = programs.Printing(columns=tuple(args.columns.split(",")) if args.columns else None,
                                  names=tuple(args.name), names_file=args.names, strict=args.strict,
@@ -113,10 +114,12 @@ def invocation(args) -> Invocation:
     return Invocation(command, spec, found, stdin)
 
 
-def parse(argv: list[str]) -> Invocation:
-    """This subcommand's options and command, given on their own (the report's --trace 'NAME=ARGS')."""
+def parse(argv: list[str], **defaults: object) -> Invocation:
+    """This subcommand's options and command, given on their own (the report's --trace 'NAME=ARGS'); ``defaults``
+    replace those of options that ``argv`` does not give (the report's own --timeout)."""
     commands = Parser(prog="backprop-verify").add_subparsers(parser_class=Parser)
     add_parser(commands)
+    commands.choices["trace"].set_defaults(**defaults)
     return invocation(commands.choices["trace"].parse_args(argv))
 
 

@@ -18,10 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...reference.inputs import MISSING, Unreadable, read_bounded
 from ..trace.errors import TraceError
 
 LABEL = "iteration"
 NEURON_RB = Path(__file__).resolve().parents[2] / "implementations" / "ruby" / "neuron_rb_names.toml"
+MAX_MAP_BYTES = 8 << 20
+MAX_MAP_NAMES = 100_000  # a map names what a program prints: a name per quantity, and a few for the label
 
 
 @dataclass(frozen=True)
@@ -80,14 +83,22 @@ def load(path: str | Path) -> NameMap:
     """Read a name map file; every problem is a one-line TraceError of kind ``name-map``."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TraceError("name-map", f"name map {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = read_bounded(path, MAX_MAP_BYTES).decode("utf-8")
+        data = tomllib.loads(text)
+    except Unreadable as why:
+        advice = "" if why.kind == MISSING else "; a name map is a small TOML file with a [names] table"
+        raise TraceError("name-map", f"name map {path}: {why}{advice}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise TraceError("name-map", f"name map {path}: cannot be read as TOML ({exc})") from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise TraceError("name-map", f"name map {path}: nested too deeply to read; a name map is one [names] "
+                         "table") from None
     table = data.get("names")
     if not isinstance(table, dict) or not table:
         raise TraceError("name-map", f"name map {path}: needs a [names] table of program_name = \"quantity\"")
+    if len(table) > MAX_MAP_NAMES:
+        raise TraceError("name-map", f"name map {path}: {len(table):,} names; at most {MAX_MAP_NAMES:,} (one "
+                         "for each quantity a program prints)")
     return NameMap(dict(table), str(path))
 
 

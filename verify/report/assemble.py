@@ -8,6 +8,7 @@ result with the reason, so that one failure never hides the others.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from ...reference.spec import Spec
@@ -31,9 +32,9 @@ def exit_code(results: list[Result]) -> int:
     return Status.PASSED.exit_code
 
 
-def _check_published(argument: tuple[Spec, list[Figure]]) -> list[published.Check]:
-    spec, figures = argument
-    return published.check(spec, figures)
+def _check_published(argument: tuple[Spec, list[Figure], float]) -> list[published.Check]:
+    spec, figures, seconds = argument
+    return published.check(spec, figures, seconds)
 
 
 def _lost(job: Job, error: BaseException) -> Result:
@@ -43,15 +44,16 @@ def _lost(job: Job, error: BaseException) -> Result:
 
 
 def make(jobs: list[Job], programs: list[str], specs: list[Spec], ledger: tuple[Spec, list[Figure]] | None,
-         workers: int = execute.default_workers(), timed: bool = False) -> Report:
-    """Run ``jobs`` (and check the ledger, when given) on ``workers`` processes; the Report of it all."""
+         workers: int = execute.default_workers(), timed: bool = False, seconds: float = math.inf) -> Report:
+    """Run ``jobs`` (and check the ledger, when given, its explanations searched for ``seconds`` at most) on
+    ``workers`` processes; the Report of it all."""
     tasks = [execute.Task(run, job, job.cost) for job in jobs]
     if ledger is not None:
         spec, figures = ledger
         last = max(f.iteration for f in figures)
-        tasks.append(execute.Task(_check_published, ledger, last * (len(spec.weights) + len(spec.biases))))
-    futures, finish = execute.start(tasks, workers)
-    try:
+        tasks.append(execute.Task(_check_published, (spec, figures, seconds),
+                                  last * (len(spec.weights) + len(spec.biases))))
+    with execute.start(tasks, workers) as futures:
         shown: dict[str, examples.Example] = {}
         for spec in specs:
             shown.setdefault(example_name(spec), examples.load(spec))
@@ -63,8 +65,6 @@ def make(jobs: list[Job], programs: list[str], specs: list[Spec], ledger: tuple[
             except Exception as error:  # noqa: BLE001 - one job's fault must not sink the report
                 results.append(_lost(job, error))
         checks = futures[-1].result() if ledger is not None else []
-    finally:
-        finish()
     return Report(results, list(shown.values()), programs, checks,
                   "" if ledger is None else example_name(ledger[0]), facts, exit_code(results), timed)
 

@@ -11,14 +11,17 @@ refused with one line naming the file and the row.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...reference import names
+from ...reference.inputs import MISSING, Unreadable, read_bounded
 from ...reference.spec import Spec
 
 COLUMNS = ("figure", "published", "quantity", "iteration")
+MAX_BYTES = 4 << 20  # the notes' ledger is a few hundred bytes
 DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
@@ -62,15 +65,14 @@ def read(path: Path, spec: Spec) -> list[Figure]:
     """Every figure of the ledger at ``path``, checked against ``spec``; LedgerError otherwise."""
     where = f"--ledger {path}"
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            table = list(reader)
-            header = tuple(reader.fieldnames or ())
-    except FileNotFoundError:
-        raise LedgerError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise LedgerError(f"{where}: a folder, not a CSV file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        text = read_bounded(path, MAX_BYTES).decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        table = list(reader)
+        header = tuple(reader.fieldnames or ())
+    except Unreadable as why:
+        advice = "" if why.kind == MISSING else f"; a ledger is a CSV file of the columns {', '.join(COLUMNS)}"
+        raise LedgerError(f"{where}: {why}{advice}") from None
+    except (UnicodeDecodeError, csv.Error) as error:
         raise LedgerError(f"{where}: cannot be read ({error})") from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:

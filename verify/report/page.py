@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..escape import for_markdown
 from ..status import Status
 from . import charts
 from .examples import Example
@@ -80,17 +81,12 @@ def _wrap(text: str, width: int = 180, indent: str = "  ") -> str:
                                    break_on_hyphens=False))
 
 
-def _cell(text) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                              autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              extensions=["jinja2.ext.do"])
-    env.filters.update(decimal_parts=_split_decimal, wrap=_wrap, cell=_cell)
+    env.filters.update(decimal_parts=_split_decimal, wrap=_wrap, md=for_markdown)
     env.globals.update(charts=charts, bands=charts.BANDS, title=TITLE, html_name=HTML)
     return env
 

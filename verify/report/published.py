@@ -10,13 +10,17 @@ that reproduces every published digit, tried in this order:
 
 Variants cost time in proportion to the iteration (about half a second for
 10,000), so those that explained an earlier figure of the ledger are tried
-first, and the others only when none of them does.
+first, and the others only when none of them does. The search is bounded in
+time (the report's --timeout): once the time is up, a figure the truth does
+not give is unexplained, saying that the search was cut short.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from time import monotonic as clock
 
 import numpy as np
 
@@ -120,8 +124,9 @@ def _from_published_weights(spec: Spec, figure: Figure, ledger: list[Figure]) ->
 
 
 class Checker:
-    def __init__(self, spec: Spec, ledger: list[Figure]):
-        self.spec, self.ledger = spec, ledger
+    def __init__(self, spec: Spec, ledger: list[Figure], seconds: float = math.inf):
+        self.spec, self.ledger, self.seconds = spec, ledger, seconds
+        self.deadline = clock() + seconds
         self.sources, self.variants = Sources(spec), Variants(spec)
         self.explainers: list[variants.Mistake] = []
 
@@ -154,6 +159,9 @@ class Checker:
         if truth == figure.published:
             return Check(figure, truth, AGREES)
         for candidate, explanation, value in self._candidates(figure):
+            if clock() > self.deadline:
+                return Check(figure, truth, UNEXPLAINED, f"the search for an explanation was stopped after "
+                             f"{self.seconds:g} s (the report's --timeout): raise it to search further")
             if value() == figure.published:
                 if isinstance(candidate, variants.Mistake):
                     if candidate not in self.explainers:
@@ -163,7 +171,8 @@ class Checker:
         return Check(figure, truth, UNEXPLAINED, "no computed candidate reproduces every published digit")
 
 
-def check(spec: Spec, ledger: list[Figure]) -> list[Check]:
-    """Each figure of the ledger, in order, checked against the truth of ``spec`` and explained."""
-    checker = Checker(spec, ledger)
+def check(spec: Spec, ledger: list[Figure], seconds: float = math.inf) -> list[Check]:
+    """Each figure of the ledger, in order, checked against the truth of ``spec`` and explained; the explanations
+    are searched for ``seconds`` in all."""
+    checker = Checker(spec, ledger, seconds)
     return [checker.check(figure) for figure in ledger]

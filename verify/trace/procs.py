@@ -20,24 +20,51 @@ import os
 import signal
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import NamedTuple
 
+PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 MARKER = "BACKPROP_VERIFY_RUN"
 
 _subreaper: bool | None = None
+_prctl_function: Callable[..., int] | None = None
+_prctl_looked_up = False
+
+
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up once (before any fork: the lookup is not for a child between fork and exec)."""
+    global _prctl_function, _prctl_looked_up
+    if not _prctl_looked_up:
+        _prctl_looked_up = True
+        try:
+            _prctl_function = ctypes.CDLL(None, use_errno=True).prctl
+        except (OSError, AttributeError):
+            _prctl_function = None
+    return _prctl_function
 
 
 def become_subreaper() -> bool:
     """Make this process the reaper of its orphaned descendants (once; False where Linux does not allow it)."""
     global _subreaper
     if _subreaper is None:
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            _subreaper = libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            _subreaper = False
+        prctl = _prctl()
+        _subreaper = prctl is not None and prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     return _subreaper
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this process when its parent ``parent`` ends (Linux); end at once if it has ended.
+
+    For a process started to do the parent's work (a report's worker, a traced program): killed, even by
+    SIGKILL, the parent leaves nothing running. (The signal comes when the parent's thread that started this
+    process ends: every caller starts it from the thread that waits for it.)
+    """
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
 
 
 class Process(NamedTuple):

@@ -3,7 +3,8 @@
 Standard output is decoded (UTF-8) and handed to ``sink`` as it arrives, never
 accumulated; of standard error only the last 8 kB are kept, with a count of
 bytes and lines. Both pipes are read together, so neither can fill up and
-block the program. At the time limit, the program and every process it
+block the program. The program dies with the process that runs it, even one
+killed by SIGKILL. At the time limit, the program and every process it
 started are killed (see procs.py), including those that called setsid; when
 the program exits but processes it left behind still hold its output open,
 they are killed after a short grace. Every problem is a one-line TraceError.
@@ -12,6 +13,7 @@ they are killed after a short grace. Every problem is a one-line TraceError.
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 import math
 import os
@@ -77,7 +79,8 @@ def run(argv: list[str], *, timeout: float, sink: Callable[[str], object], stdin
     try:
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=environment,
-                                 start_new_session=True)  # a session of its own: one killpg ends most of it
+                                 start_new_session=True,  # a session of its own: one killpg ends most of it
+                                 preexec_fn=functools.partial(procs.die_with_parent, os.getpid()))
     except FileNotFoundError:
         raise TraceError("no-command", f"command not found: {program!r} (check the name, or that it is on "
                          "PATH)") from None

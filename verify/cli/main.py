@@ -6,10 +6,10 @@ import argparse
 import sys
 from importlib import metadata
 
-from . import bench, check, derive, listing, report, run, trace
+from . import bench, check, derive, grade, listing, report, run, trace
 from .common import Parser, UsageError, fail
 
-SUBCOMMANDS = [derive, run, check, trace, report, bench, listing]
+SUBCOMMANDS = [derive, run, check, trace, report, grade, bench, listing]
 
 
 def version() -> str:

@@ -1,0 +1,22 @@
+"""The gradebook: a CSV with one row per submission, one column of points per stage, and the total."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ...stages import STAGES
+from ..score import Graded, points
+
+COLUMNS = ("submission", "score", "max_score", "status", *STAGES, "cause", "verdict")
+
+
+def table(class_: list[Graded]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for g in class_:
+        earned = {s.name: points(s.points) for s in g.stages}
+        writer.writerow([g.name, points(g.score), points(g.max_score), g.status.value,
+                         *(earned[name] for name in STAGES), g.cause or "", g.line])
+    return out.getvalue()

@@ -162,7 +162,7 @@ class Shown:
         self.progress = sys.stderr.isatty() and form == "text"
 
     def started(self, to_run: int, reused: int) -> None:
-        if reused and self.form == "text":
+        if reused and self.form != "json":
             print(f"{reused} of {self.total} unchanged since they were graded: their results are kept "
                   "(--force grades them again)", flush=True)
 

@@ -349,8 +349,8 @@ def test_the_gradebook_has_a_row_per_submission_and_a_column_per_stage(samples):
 
 
 def test_github_annotations_and_summary(samples):
-    assert github.annotations(samples[0])[0].startswith("::notice title=backprop-verify%3A alice 10/10::")
-    error = github.annotations(samples[1])[0]
+    assert github.annotate(samples[0])[0].startswith("::notice title=backprop-verify%3A alice 10/10::")
+    error = github.annotate(samples[1])[0]
     assert error.startswith("::error title=backprop-verify%3A bob 7/10::FAILED") and "\n" not in error
     text = github.summary(samples, "HW")
     assert text.startswith("## HW") and "| bob | 7/10 |" in text

@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from ...reference import names
 from ...reference.writer import WriteError, write_file
@@ -20,7 +21,7 @@ from ..grade.rubric import RubricError
 from ..grade.rubric import load as load_rubric
 from ..grade.sandbox import Limits, Sandbox, SandboxError, check
 from ..grade.score import Graded, points
-from ..grade.submissions import SubmissionError, find
+from ..grade.submissions import Submission, SubmissionError, find
 from ..report import execute
 from ..status import overall
 from . import trace
@@ -44,7 +45,7 @@ EXAMPLE = """examples:
 writes OUT/class.html (the class at a glance), grades.csv, junit.xml, grades.json and summary.md"""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Any) -> None:
     parser = commands.add_parser("grade", help="grade a folder of submissions: stages, points, autograder formats",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -88,7 +89,7 @@ def _trace_options(parser: argparse.ArgumentParser) -> None:
             group._add_action(action)
 
 
-def _setup(args, one: bool) -> tuple[list, grading.Setup]:
+def _setup(args: argparse.Namespace, one: bool) -> tuple[list[Submission], grading.Setup]:
     invocation_args = argparse.Namespace(**{**vars(args), "command": ["--", "sh"]})
     found = trace.invocation(invocation_args)
     try:
@@ -112,7 +113,7 @@ def _setup(args, one: bool) -> tuple[list, grading.Setup]:
     return submissions, grading.Setup(args.run_command, found.spec, found.options, rubric, found.stdin, sandbox)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     autograder = args.submissions is None
     if autograder:
         if args.format not in AUTOGRADERS:
@@ -145,7 +146,7 @@ def run(args) -> int:
     return overall(g.status for g in graded).exit_code
 
 
-def _provenance(args, setup: grading.Setup) -> dict[str, str]:
+def _provenance(args: argparse.Namespace, setup: grading.Setup) -> dict[str, str]:
     from ..programs import example_name
     from .main import version
 
@@ -174,7 +175,7 @@ class Shown:
         if self.form == "json":
             print(json.dumps(graded.record(), ensure_ascii=False), flush=True)
         elif self.form == "github":
-            for line in github.annotations(graded):
+            for line in github.annotate(graded):
                 print(line, flush=True)
         elif not reused:
             print(f"[{self.done}/{self.total}] {graded.summary()}", flush=True)

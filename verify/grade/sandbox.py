@@ -139,7 +139,7 @@ class Sandbox:
             if value and os.path.isdir(value):
                 found.append(Path(value))
         found += [p for p in self.allow if p.is_dir()]
-        kept = []
+        kept: list[Path] = []
         for path in sorted({p.resolve() for p in found} | set(found), key=lambda p: len(p.parts)):
             if not _under(path, SYSTEM) and not any(_under(path, (str(k),)) for k in kept):
                 kept.append(path)

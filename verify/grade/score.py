@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..mistakes import variants as mistakes
-from ..stages import STAGES, TITLES
+from ..stages import STAGES, TITLES, Stage
 from ..status import Status
 from ..verdict import Verdict
 from .rubric import Rubric
@@ -157,7 +157,7 @@ def grade(verdict: Verdict, rubric: Rubric, *, name: str, hash: str = "", timeou
                   settings)
 
 
-def _scored(verdict: Verdict, rubric: Rubric, measured: dict, reached: str) -> tuple[StageScore, ...]:
+def _scored(verdict: Verdict, rubric: Rubric, measured: dict[str, Stage], reached: str) -> tuple[StageScore, ...]:
     status = {n: measured[n].status for n in STAGES}
     notes = dict.fromkeys(STAGES, "")
     if reached:

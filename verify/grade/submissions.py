@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def content_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _walk(folder: Path):
+def _walk(folder: Path) -> Iterator[Path]:
     for root, folders, files in os.walk(folder, followlinks=False):
         for name in folders + files:
             yield Path(root) / name

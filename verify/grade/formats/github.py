@@ -22,7 +22,7 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(graded: Graded) -> list[str]:
+def annotate(graded: Graded) -> list[str]:
     title = f"backprop-verify: {graded.name} {points(graded.score)}/{points(graded.max_score)}"
     if graded.status.value == "passed" and not graded.missing:
         found = []

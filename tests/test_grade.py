@@ -536,3 +536,12 @@ def test_submissions_are_hashed_by_content(tmp_path):
     third = content_hash(folder)
     os.chmod(folder / "x", 0o755)
     assert len({first, second, third, content_hash(folder)}) == 4
+
+
+def test_check_prints_json_that_validates(capsys):
+    code = main(["check", "vectorized", "--spec", "documented", "--iterations", "50", "--format", "json", "--stages"])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    validator = schema_validator("verdict")
+    assert code == 0 and len(records) == 1
+    validator.validate(records[0])
+    assert records[0]["status"] == "passed" and [s["status"] for s in records[0]["stages"]] == ["passed"] * 6

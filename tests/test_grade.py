@@ -348,6 +348,13 @@ def test_the_gradebook_has_a_row_per_submission_and_a_column_per_stage(samples):
         assert sum(float(row[n]) for n in STAGES) == result.score
 
 
+def test_the_gradebook_keeps_a_name_that_looks_like_a_formula_as_text(samples):
+    import dataclasses
+    odd = dataclasses.replace(samples[0], name="=HYPERLINK(1)")
+    rows = list(csv.DictReader(io.StringIO(outputs.class_files(_page([odd]))["grades.csv"])))
+    assert rows[0]["submission"] == "'=HYPERLINK(1)"
+
+
 def test_github_annotations_and_summary(samples):
     assert github.annotate(samples[0])[0].startswith("::notice title=backprop-verify%3A alice 10/10::")
     error = github.annotate(samples[1])[0]

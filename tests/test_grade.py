@@ -552,3 +552,34 @@ def test_check_prints_json_that_validates(capsys):
     assert code == 0 and len(records) == 1
     validator.validate(records[0])
     assert records[0]["status"] == "passed" and [s["status"] for s in records[0]["stages"]] == ["passed"] * 6
+
+
+def test_a_submission_the_verifier_fails_on_is_graded_errored_and_stops_no_other(tmp_path, monkeypatch, capsys):
+    from backprop_verify.verify.grade import run as grading
+    folder = make_class(tmp_path)
+    real = grading.programs.verify_command
+
+    def flaky(argv, spec, options, **more):
+        if more.get("program") == "chen":
+            raise RuntimeError("a bug in the verifier")
+        return real(argv, spec, options, **more)
+
+    monkeypatch.setattr(grading.programs, "verify_command", flaky)
+    records = {}
+    assert grade(str(folder), "--run", CAT, "--out", str(tmp_path / "out"), "--format", "json", "--jobs", "2") == 1
+    for line in capsys.readouterr().out.splitlines():
+        record = json.loads(line)
+        records[record["name"]] = record
+    assert set(records) == set(CLASS)
+    assert records["chen"]["verdict"]["kind"] == "internal" and "a bug in the verifier" in records["chen"]["verdict"][
+        "reason"]
+    assert records["alice"]["verdict"]["status"] == "passed"
+
+
+def test_a_quantity_the_rubric_requires_fails_the_class(tmp_path, capsys):
+    folder = make_class(tmp_path)
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text('required = ["dE_dw5"]\n', encoding="utf-8")
+    assert grade(str(folder / "alice"), "--one", "--run", CAT, "--rubric", str(rubric), "--out",
+                 str(tmp_path / "out")) == 1
+    assert "alice: 0 of 10 points, PASSED" in capsys.readouterr().out

@@ -23,7 +23,7 @@ from ..grade.sandbox import Limits, Sandbox, SandboxError, check
 from ..grade.score import Graded, points
 from ..grade.submissions import Submission, SubmissionError, find
 from ..report import execute
-from ..status import overall
+from ..status import Status, overall
 from . import trace
 from .common import Parser, UsageError, whole
 from .report import usable_out
@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
     except (WriteError, OSError) as error:
         raise UsageError(f"the results could not be written: {error}") from None
     shown.close(graded, written)
-    return overall(g.status for g in graded).exit_code
+    # a submission that passed but does not print what the rubric requires fails the class
+    return overall(Status.FAILED if g.missing else g.status for g in graded).exit_code
 
 
 def _provenance(args: argparse.Namespace, setup: grading.Setup) -> dict[str, str]:

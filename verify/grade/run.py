@@ -80,8 +80,12 @@ def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: 
                 argv, cwd = setup.sandbox.command(staged, setup.run), scratch
             else:
                 argv, cwd = ["sh", "-c", setup.run], str(staged)
-            verdict = programs.verify_command(argv, setup.spec, replace(setup.options, cwd=cwd), stdin=setup.stdin,
-                                              program=submission.name)
+            try:
+                verdict = programs.verify_command(argv, setup.spec, replace(setup.options, cwd=cwd),
+                                                  stdin=setup.stdin, program=submission.name)
+            except Exception as error:  # noqa: BLE001 - one submission the verifier cannot handle stops no other
+                verdict = errored(f"the verifier failed on this submission ({type(error).__name__}: {error}); "
+                                  "please report it", "internal", program=submission.name, example=example)
     return score.grade(verdict, setup.rubric, name=submission.name, hash=digest, timeout=setup.options.timeout,
                        seconds=time.perf_counter() - started, settings=settings or setup.settings)
 
@@ -140,10 +144,22 @@ def _run(todo: list[tuple[Submission, Setup, str, str]], jobs: int) -> Iterator[
             yield _task(task)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_task, task) for task in todo]
+        futures = {pool.submit(_task, task): task for task in todo}
         try:
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as error:  # noqa: BLE001 - a worker that died (out of memory, killed)
+                    yield _lost(futures[future], error)
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _lost(task: tuple[Submission, Setup, str, str], error: BaseException) -> Graded:
+    """The result of a submission whose grading process died: errored, with why."""
+    submission, setup, digest, settings = task
+    verdict = errored(f"the grading process of this submission died ({type(error).__name__}: {error}); grade it "
+                      "again, with fewer --jobs if memory is short", "internal", program=submission.name,
+                      example=programs.example_name(setup.spec))
+    return score.grade(verdict, setup.rubric, name=submission.name, hash=digest, settings=settings)

@@ -527,6 +527,21 @@ def test_the_sandbox_command_hides_the_home_and_shows_the_tools(tmp_path, monkey
     assert limits and any(a.startswith("--nproc=") for a in argv) and any(a.startswith("--fsize=") for a in argv)
 
 
+def test_the_sandbox_never_shows_the_class_the_home_or_the_root(tmp_path, monkeypatch):
+    home, work = tmp_path / "home", tmp_path / "work"
+    for folder in (home / ".local" / "bin", work / "class", work / "tools" / "bin", work / "out"):
+        folder.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PATH", f"/:{home}:{work}:{work / 'class'}:{work / 'tools' / 'bin'}:{home / '.local' / 'bin'}")
+    for name in ("PYENV_ROOT", "RUSTUP_HOME", "CARGO_HOME", "NVM_DIR", "VIRTUAL_ENV", "GOROOT", "JAVA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    sandbox = Sandbox(allow=(work,), hide=(work / "class", work / "out"), privileged=False)
+    argv = sandbox.command(tmp_path / "staged", "true")
+    shown = {argv[k + 1] for k in range(len(argv) - 1) if argv[k] == "--ro-bind"}
+    assert str(work / "tools" / "bin") in shown and str(home / ".local" / "bin") in shown
+    assert not shown & {"/", str(home), str(work), str(work / "class"), str(tmp_path)}
+
+
 def test_check_refuses_a_missing_bubblewrap():
     with pytest.raises(SandboxError, match="needs bubblewrap"):
         check(Sandbox(bwrap="no-such-bubblewrap-here"))

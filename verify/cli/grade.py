@@ -99,7 +99,8 @@ def _setup(args: argparse.Namespace, one: bool) -> tuple[list[Submission], gradi
     sandbox = None
     if args.sandbox:
         limits = Limits(cpu_seconds=math.ceil(args.timeout), memory_mb=args.memory, processes=args.processes)
-        sandbox = Sandbox(limits, tuple(args.sandbox_allow))
+        hide = (args.submissions, args.out) if args.submissions is not None else (args.out,)
+        sandbox = Sandbox(limits, tuple(args.sandbox_allow), hide)
         try:
             check(sandbox)
         except SandboxError as error:

@@ -73,6 +73,7 @@ class Limits:
 class Sandbox:
     limits: Limits = field(default_factory=Limits)
     allow: tuple[Path, ...] = ()  # more folders shown read-only
+    hide: tuple[Path, ...] = ()  # folders never shown, whatever PATH or allow say: the class, the results
     bwrap: str = "bwrap"
     privileged: bool = field(default_factory=lambda: os.geteuid() == 0)
 
@@ -139,10 +140,16 @@ class Sandbox:
             if value and os.path.isdir(value):
                 found.append(Path(value))
         found += [p for p in self.allow if p.is_dir()]
+        hidden = [p.resolve() for p in self.hide] + [home.resolve()]
         kept: list[Path] = []
         for path in sorted({p.resolve() for p in found} | set(found), key=lambda p: len(p.parts)):
-            if not _under(path, SYSTEM) and not any(_under(path, (str(k),)) for k in kept):
-                kept.append(path)
+            if _under(path, SYSTEM) or any(_under(path, (str(k),)) for k in kept):
+                continue
+            # never the root, the home itself or a folder holding it, nor anything around the class or its results
+            if len(path.parts) <= 1 or any(_under(h, (str(path),)) for h in hidden) or \
+                    any(_under(path, (str(h),)) for h in hidden[:-1]):
+                continue
+            kept.append(path)
         return kept
 
     def _environment(self, home: Path) -> dict[str, str]:

@@ -598,3 +598,16 @@ def test_a_quantity_the_rubric_requires_fails_the_class(tmp_path, capsys):
     assert grade(str(folder / "alice"), "--one", "--run", CAT, "--rubric", str(rubric), "--out",
                  str(tmp_path / "out")) == 1
     assert "alice: 0 of 10 points, PASSED" in capsys.readouterr().out
+
+
+def test_the_page_counts_a_kind_of_mistake_with_each_of_its_wordings(samples):
+    import dataclasses
+    bob = samples[1]
+    other = dataclasses.replace(bob, name="eve", verdict={**bob.verdict, "cause": "the bias was left out of net_h1 only"
+                                                          " (reproduces the printed values to 9 digits)"})
+    same = dataclasses.replace(bob, name="fay")
+    mistakes = _page([bob, other, same]).mistakes()
+    assert len(mistakes) == 1 and mistakes[0].submissions == ("bob", "fay", "eve")
+    (first, firsts), (second, seconds) = mistakes[0].wordings
+    assert firsts == ("bob", "fay") and first.startswith("the gradients of the layers below")
+    assert seconds == ("eve",) and second == "the bias was left out of net_h1 only"

@@ -28,10 +28,14 @@ BINS = 10  # bars of the score distribution
 
 @dataclass(frozen=True)
 class Mistake:
-    """A diagnosed cause, counted over the class."""
+    """A kind of diagnosed mistake, counted over the class, with each of its wordings (a scope: a layer, a neuron)
+    and the submissions that make it so."""
     category: str
-    sentence: str  # the cause as the first submission that makes it words it
-    submissions: tuple[str, ...]
+    wordings: tuple[tuple[str, tuple[str, ...]], ...]  # (the cause's sentence, the submissions whose cause it is)
+
+    @property
+    def submissions(self) -> tuple[str, ...]:
+        return tuple(name for _, names in self.wordings for name in names)
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,12 @@ class ClassPage:
         for g in self.graded:
             if g.cause_category:
                 by_category.setdefault(g.cause_category, []).append(g)
-        found = [Mistake(category, _sentence(found[0].cause or category), tuple(g.name for g in found))
-                 for category, found in by_category.items()]
+        found = []
+        for category, graded in by_category.items():
+            wordings: dict[str, list[str]] = {}
+            for g in graded:
+                wordings.setdefault(_sentence(g.cause or category), []).append(g.name)
+            found.append(Mistake(category, tuple((s, tuple(names)) for s, names in wordings.items())))
         return sorted(found, key=lambda m: (-len(m.submissions), m.category))
 
     @property

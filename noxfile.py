@@ -2,7 +2,8 @@
 
 Default sessions (plain `nox`): lint, tests, report (which runs every registered
 program on every example and fails when one fails).
-On request: golden (rewrite golden/ from the reference), bench (benchmarks).
+On request: golden (rewrite golden/ from the reference), bench (benchmarks), slow (the tests marked slow:
+a class graded whole in a sandbox, the class page in a browser; `tests` leaves them out).
 """
 
 from __future__ import annotations
@@ -46,7 +47,20 @@ def tests(session: nox.Session) -> None:
     """The test suite (pytest, over the cores): reference, programs, harness, command line, bad input."""
     install(session, "test")
     needs_ruby(session, "the Ruby tests")
-    session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
+    session.run("python", "-m", "pytest", "-n", "auto", "-m", "not slow", *session.posargs)
+
+
+@nox.session(tags=["verify"])
+def slow(session: nox.Session) -> None:
+    """The tests marked slow: a class of programs in ten languages and hostile ones graded in bubblewrap's sandbox,
+    the class page in Chromium. One process: the class is graded once, several submissions at a time."""
+    install(session, "test")
+    if shutil.which("bwrap") is None:
+        message = "bwrap is not on PATH: the sandbox tests will be SKIPPED, not passed (apt-get install bubblewrap)"
+        if IN_CI:
+            session.error(message.replace("will be SKIPPED, not passed", "cannot run under CI"))
+        session.warn(message)
+    session.run("python", "-m", "pytest", "-m", "slow", *session.posargs)
 
 
 @nox.session(tags=["verify"])

@@ -78,7 +78,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 EXAMPLES = examples.names()
-PACKAGES = {"node": "nodejs", "cc": "gcc"}  # Debian's package of a program, where the names differ
+# Debian's package of a program, where the names differ
+PACKAGES = {"node": "nodejs", "cc": "gcc", "bwrap": "bubblewrap"}
 
 
 @pytest.fixture(scope="session")

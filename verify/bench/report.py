@@ -20,6 +20,7 @@ TITLES = {
     "truth": "The truth of a spec nobody has derived yet (whole command, cold cache)",
     "verify": "Verifying a full trace, beyond the program's own run",
     "suite": "The suite itself",
+    "grade": "Grading a class",
 }
 
 
@@ -112,5 +113,5 @@ def markdown(rows: list[Row], machine: dict[str, str], heading: str) -> str:
              "Median time per step (forward, backward, update) of a width-width-width sigmoid network; GFLOP/s "
              "count 6 x batch x parameters flops (np.dot: 2 x batch x width² for (batch x width) @ (width x width)), "
              f"from width {LARGE} on.", "", *scaling(rows), *peak, "", *(f"- {n}" for n in notes), "",
-             *part(rows, "suite")]
+             *part(rows, "suite"), *part(rows, "grade")]
     return "\n".join(parts).rstrip() + "\n"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 from .timing import Stats
 
-SECTIONS = ("example", "reference", "envelope", "truth", "verify", "scaling", "matmul", "suite")
+SECTIONS = ("example", "reference", "envelope", "truth", "verify", "scaling", "matmul", "suite", "grade")
 STATUSES = ("met", "missed", "failed", "skipped", "")
 
 

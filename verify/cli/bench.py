@@ -43,7 +43,7 @@ def say(message: str) -> None:
 
 def run(args) -> int:
     from ...reference.writer import WriteError, writable_folder
-    from ..bench import derivation, exact, example, machine, noise, scaling, suite, verifying
+    from ..bench import derivation, exact, example, grading, machine, noise, scaling, suite, verifying
     from ..bench.report import markdown, write_csv
     from ..bench.steps import limit_threads, torch_version
 
@@ -64,7 +64,8 @@ def run(args) -> int:
              "verifying a trace": lambda: verifying.measure(repeats),
              "one step as the network grows": lambda: scaling.measure(None if version else torch_note, repeats,
                                                                       sample_seconds),
-             "the suite": lambda: suite.measure(suite_repeats, not args.quick)}
+             "the suite": lambda: suite.measure(suite_repeats, not args.quick),
+             "grading a class": lambda: grading.measure(suite_repeats)}
     started, loads, rows = time.strftime("%Y-%m-%d %H:%M %Z"), [], []
     for name, measure in parts.items():
         say(f"{name} ...")

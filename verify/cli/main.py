@@ -34,7 +34,7 @@ def version() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    from . import bench, check, derive, listing, report, run, trace
+    from . import bench, check, derive, grade, listing, report, run, trace
     from .common import Parser
 
     top = Parser(prog="backprop-verify", description="Reproduce and verify, number by number, the step by step "
@@ -43,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
                  "`backprop-verify SUBCOMMAND --help` shows each one's options and examples.")
     top.add_argument("--version", action="version", version=f"backprop-verify {version()}")
     commands = top.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=Parser)
-    for module in (derive, run, check, trace, report, bench, listing):
+    for module in (derive, run, check, trace, report, grade, bench, listing):
         module.add_parser(commands)
     return top
 

@@ -1,0 +1,613 @@
+"""grade: the rubric, the points of each stage, the formats autograders read (checked against their schemas), the
+command line (reruns kept, bad input refused in one line before anything runs).
+
+The submissions here replay what corpus programs printed (``cat stdout.txt``): fast, and the same on any machine.
+The class of real programs, the sandbox and the page in a browser are in test_grade_class.py (marked slow).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import jsonschema
+import pytest
+from backprop_verify.reference import examples
+from backprop_verify.reference.spec import load as load_spec
+from backprop_verify.verify import programs
+from backprop_verify.verify.cli import grade as grade_cli
+from backprop_verify.verify.cli.main import main
+from backprop_verify.verify.grade import outputs, score
+from backprop_verify.verify.grade.formats import github, gradescope, junit, prairielearn
+from backprop_verify.verify.grade.rubric import Rubric, RubricError, load, parse
+from backprop_verify.verify.grade.sandbox import Sandbox, SandboxError, check
+from backprop_verify.verify.mistakes import variants
+from backprop_verify.verify.stages import STAGES
+from lxml import etree
+from referencing import Registry, Resource
+
+from .conftest import ROOT
+
+CORPUS = ROOT / "tests" / "corpus"
+SCHEMAS = ROOT / "verify" / "schema"
+PLATFORMS = ROOT / "verify" / "grade" / "schemas"
+XSD = ROOT / "tests" / "grade" / "junit-10.xsd"
+DOCUMENTED = examples.folder("documented")
+CAT = "cat stdout.txt"
+DEFAULT_RUBRIC = Rubric()
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+def schema_validator(name: str) -> jsonschema.protocols.Validator:
+    """A validator of verify/schema/NAME.json, the other schemas of that folder resolvable by their $id."""
+    resources = []
+    for path in SCHEMAS.glob("*.json"):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, registry=Registry().with_resources(resources))
+
+
+def platform_validator(name: str) -> jsonschema.protocols.Validator:
+    schema = json.loads((PLATFORMS / f"{name}.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def junit_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+def replay(tmp_path: Path, case: str, name: str | None = None) -> Path:
+    """A submission that prints what corpus case ``case`` printed."""
+    folder = tmp_path / (name or case)
+    folder.mkdir(parents=True)
+    shutil.copyfile(CORPUS / case / "stdout.txt", folder / "stdout.txt")
+    return folder
+
+
+def verdict_of(folder: Path, command: str = CAT, timeout: float = 60.0, diagnose: bool = True):
+    spec = load_spec(examples.spec_path(examples.DOCUMENTED))
+    options = programs.Options(timeout=timeout, cwd=str(folder), diagnose=diagnose)
+    return programs.verify_command(["sh", "-c", command], spec, options, program=folder.name)
+
+
+def graded(folder: Path, rubric: Rubric = DEFAULT_RUBRIC, command: str = CAT, timeout: float = 60.0,
+           diagnose: bool = True) -> score.Graded:
+    return score.grade(verdict_of(folder, command, timeout, diagnose), rubric, name=folder.name, hash="0" * 64,
+                       timeout=timeout)
+
+
+def by_stage(result: score.Graded) -> dict[str, score.StageScore]:
+    return {s.name: s for s in result.stages}
+
+
+def golden_trace(tmp_path: Path, name: str, change=None) -> Path:
+    """A submission printing the golden trajectory (every quantity, every iteration), ``change``d if given."""
+    folder = tmp_path / name
+    folder.mkdir()
+    lines = (DOCUMENTED / "trajectory.csv").read_text(encoding="utf-8").splitlines()
+    if change is not None:
+        lines = change(lines)
+    (folder / "stdout.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+# --- the rubric --------------------------------------------------------------------------------------------------
+
+def test_the_default_rubric_is_the_documented_one():
+    rubric = Rubric()
+    assert rubric.points == {"forward": 2, "loss": 1, "output-gradients": 2, "hidden-gradients": 2, "updates": 2,
+                             "trajectory": 1}
+    assert rubric.total == 10
+    assert rubric.if_not_shown == dict.fromkeys(STAGES, 1.0)
+    assert load(None) == rubric
+
+
+def test_a_rubric_file_overrides_what_it_names(tmp_path):
+    path = tmp_path / "rubric.toml"
+    path.write_text('title = "HW 3"\nrequired = ["E_total"]\n[points]\nforward = 5\ntrajectory = 0.5\n'
+                    '[if-not-shown]\nall = 0.5\nloss = 0\n', encoding="utf-8")
+    rubric = load(path, ["E_total", "w5"])
+    assert rubric.title == "HW 3"
+    assert rubric.points["forward"] == 5 and rubric.points["trajectory"] == 0.5 and rubric.points["loss"] == 1
+    assert rubric.total == 5 + 1 + 2 + 2 + 2 + 0.5
+    assert rubric.if_not_shown["loss"] == 0 and rubric.if_not_shown["updates"] == 0.5
+    assert rubric.required == ("E_total",)
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ({"point": {}}, "unknown key 'point'"),
+    ({"points": {"backward": 1}}, "'backward', which is not a stage"),
+    ({"points": {"loss": -1}}, "must be a number 0 or more"),
+    ({"points": {"loss": True}}, "must be a number"),
+    ({"if-not-shown": {"loss": 1.5}}, "from 0 to 1"),
+    ({"required": "E_total"}, "must be a list"),
+    ({"required": ["E_tot"]}, "'E_tot', which is not a quantity"),
+    ({"points": dict.fromkeys(STAGES, 0)}, "add up to 0"),
+    ({"title": ""}, "title"),
+])
+def test_a_bad_rubric_is_one_line(data, words):
+    with pytest.raises(RubricError) as caught:
+        parse(data, "rubric.toml", ["E_total", "w5"])
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_rubric_that_is_not_toml_is_one_line(tmp_path):
+    path = tmp_path / "rubric.toml"
+    path.write_text("[points\n", encoding="utf-8")
+    with pytest.raises(RubricError, match="not valid TOML"):
+        load(path)
+    with pytest.raises(RubricError, match="no such file"):
+        load(tmp_path / "missing.toml")
+
+
+# --- points per stage ----------------------------------------------------------------------------------------
+
+def test_every_catalogued_kind_of_mistake_has_its_stages():
+    categories = {v for k, v in vars(variants).items() if k.isupper() and isinstance(v, str)}
+    assert categories <= set(score.CAUSE_STAGES)
+    assert all(set(found) <= set(STAGES) for found in score.CAUSE_STAGES.values())
+
+
+def test_a_correct_program_printing_every_stage_passes_every_stage(tmp_path):
+    result = graded(golden_trace(tmp_path, "all"))
+    assert result.status.value == "passed"
+    assert [s.status for s in result.stages] == ["passed"] * 6
+    assert result.score == result.max_score == 10
+
+
+def test_a_wrong_hidden_gradient_costs_that_stage_only(tmp_path):
+    def nudge(lines):
+        header = lines[0].split(",")
+        column = header.index("dE_dw1")
+        row = lines[1].split(",")
+        row[column] = repr(float(row[column]) * (1 + 1e-6))
+        return [lines[0], ",".join(row), *lines[2:]]
+
+    result = graded(golden_trace(tmp_path, "nudged", nudge), diagnose=False)
+    stages = by_stage(result)
+    assert result.status.value == "failed"
+    assert stages["hidden-gradients"].status == "failed" and stages["hidden-gradients"].points == 0
+    assert all(stages[n].status == "passed" for n in STAGES if n != "hidden-gradients")
+    assert result.score == 10 - 2  # the default rubric: hidden-gradients is worth 2
+
+
+def test_a_correct_program_printing_only_the_loss_earns_what_the_rubric_gives_unshown_stages(tmp_path):
+    folder = replay(tmp_path, "01-python-epoch-loss")
+    result = graded(folder)
+    stages = by_stage(result)
+    assert stages["trajectory"].status == "passed"
+    assert all(stages[n].status == "not shown" for n in STAGES[:5])
+    assert result.score == 10
+    strict = parse({"if-not-shown": {"all": 0}})
+    assert graded(folder, strict).score == 1  # the trajectory alone
+    half = parse({"if-not-shown": {"all": 0.5, "forward": 0}})
+    assert graded(folder, half).score == 1 + 0.5 * (1 + 2 + 2 + 2)
+
+
+def test_a_diagnosed_cause_blames_its_stage_and_clears_the_others(tmp_path):
+    """06: the hidden gradients through the updated weights; only the loss is printed."""
+    result = graded(replay(tmp_path, "06-c-training-g-bug"))
+    stages = by_stage(result)
+    assert result.cause_category == variants.UPDATED_WEIGHTS
+    assert stages["trajectory"].status == "failed" and stages["trajectory"].points == 0
+    assert stages["hidden-gradients"].status == "not shown" and stages["hidden-gradients"].points == 0
+    assert stages["hidden-gradients"].note.startswith("blamed")
+    assert [stages[n].points for n in ("forward", "loss", "output-gradients", "updates")] == [2, 1, 2, 2]
+    assert result.score == 7
+
+
+def test_a_cause_with_an_equal_alternative_clears_nothing(tmp_path):
+    """01: the 1/2 forgotten, or equally the learning rate doubled: every unshown stage before the failure is blamed."""
+    result = graded(replay(tmp_path, "01-python-epoch-loss-bug"))
+    assert result.cause and "equally" in result.cause
+    assert all(s.points == 0 for s in result.stages)
+    assert all(s.note.startswith("blamed") for s in result.stages[:5])
+
+
+def test_a_quantity_the_rubric_requires_and_the_program_does_not_print_scores_zero(tmp_path):
+    folder = replay(tmp_path, "01-python-epoch-loss")
+    result = graded(folder, parse({"required": ["E_total", "dE_dw5"]}))
+    assert result.status.value == "passed"  # the verdict is the verifier's; the score is the rubric's
+    assert result.missing == ("dE_dw5",)
+    assert result.score == 0
+    assert "does not print dE_dw5" in result.summary()
+
+
+def test_a_program_that_crashes_is_graded_with_nothing_run(tmp_path):
+    folder = replay(tmp_path, "01-python-epoch-loss")
+    result = graded(folder, command="echo 'Traceback: boom' >&2; exit 1")
+    assert result.status.value == "errored"
+    assert [s.status for s in result.stages] == ["not run"] * 6
+    assert result.score == 0 and "boom" in result.line
+
+
+def test_what_a_program_printed_before_its_timeout_is_still_graded(tmp_path):
+    folder = replay(tmp_path, "01-python-epoch-loss")
+    result = graded(folder, command="head -n 5 stdout.txt; exec sleep 600", timeout=3)
+    stages = by_stage(result)
+    assert result.status.value == "errored" and result.verdict["kind"] == "hang"
+    assert result.reached.startswith("verified to iteration ") and result.reached.endswith(
+        " of 10,000, then timed out after 3 s")
+    assert stages["trajectory"].status == "failed" and stages["trajectory"].note.startswith("cut short")
+    assert result.score == 9  # the unshown stages are not blamed for a run cut short
+
+
+# --- the formats ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> list[score.Graded]:
+    """A passed, a failed (with a cause), an errored and a cut-short submission."""
+    base = tmp_path_factory.mktemp("samples")
+    return [graded(replay(base, "01-python-epoch-loss", "alice")),
+            graded(replay(base, "06-c-training-g-bug", "bob")),
+            graded(replay(base, "01-python-epoch-loss", "carol <&>"), command="exit 2"),
+            graded(replay(base, "01-python-epoch-loss", "dan"), command="head -n 5 stdout.txt; exec sleep 600",
+                   timeout=3)]
+
+
+def test_the_graded_record_and_its_verdict_validate_against_the_schema(samples):
+    validator = schema_validator("graded")
+    for result in samples:
+        record = json.loads(json.dumps(result.record()))
+        validator.validate(record)
+        assert score.Graded.from_record(record) == result
+
+
+def test_the_schema_refuses_a_record_that_strays(samples):
+    validator = schema_validator("verdict")
+    record = json.loads(json.dumps(samples[1].verdict))
+    validator.validate(record)
+    for broken in ({**record, "status": "ok"}, {**record, "surprise": 1}, {**record, "schema": 2},
+                   {k: v for k, v in record.items() if k != "stages"}):
+        assert not validator.is_valid(broken)
+
+
+def test_trace_prints_json_that_validates(tmp_path, capsys):
+    folder = replay(tmp_path, "25-python-carriage-bug")
+    code = main(["trace", "--format", "json", "--stages", "--", "cat", str(folder / "stdout.txt")])
+    record = json.loads(capsys.readouterr().out)
+    schema_validator("verdict").validate(record)
+    assert code == 1 and record["status"] == "failed" and len(record["stages"]) == 6
+
+
+def test_gradescope_results_validate_and_pass_only_what_was_verified(samples):
+    validator = platform_validator("gradescope")
+    for result in samples:
+        data = gradescope.results(result)
+        validator.validate(data)
+        assert data["score"] == sum(t["score"] for t in data["tests"]) == result.score
+        for test, stage in zip(data["tests"], result.stages):
+            assert (test["status"] == "passed") == (stage.status == "passed")
+            assert test["max_score"] == stage.max_points
+    shown = gradescope.results(samples[0])
+    assert [t["status"] for t in shown["tests"]] == ["failed"] * 5 + ["passed"]  # not shown is never passed
+    assert "not shown" in shown["tests"][0]["output"]
+
+
+def test_gradescope_schema_refuses_what_gradescope_does_not_document():
+    validator = platform_validator("gradescope")
+    assert validator.is_valid({"score": 1, "tests": [{"name": "a", "status": "passed"}]})
+    assert not validator.is_valid({"tests": [{"name": "a"}]})  # no score anywhere
+    assert not validator.is_valid({"score": 1, "tests": [{"status": "ok", "score": 1}]})
+    assert not validator.is_valid({"score": 1, "visibility": "students"})
+    assert not validator.is_valid({"score": 1, "tests": [{"score": 1, "maxscore": 2}]})
+
+
+def test_prairielearn_results_validate(samples):
+    validator = platform_validator("prairielearn")
+    for result in samples:
+        data = prairielearn.results(result)
+        validator.validate(data)
+        assert 0 <= data["score"] <= 1
+        assert data["score"] == pytest.approx(result.score / result.max_score)
+        assert sum(t["points"] for t in data["tests"]) == result.score
+    assert not validator.is_valid({"gradable": True, "score": 1.5})
+    assert not validator.is_valid({"message": "no score"})
+    assert validator.is_valid({"gradable": False, "format_errors": ["bad"]})
+
+
+def test_junit_validates_against_the_xsd_and_keeps_the_states_apart(samples):
+    text = junit.document(samples)
+    document = etree.fromstring(text.encode("utf-8"))
+    schema = junit_schema()
+    assert schema.validate(document), schema.error_log
+    suites = document.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["alice", "bob", "carol <&>", "dan"]
+    assert all(len(s.findall("testcase")) == 6 for s in suites)
+    alice, bob, carol, _ = suites
+    assert len(alice.findall("testcase/skipped")) == 5 and not alice.findall("testcase/failure")
+    failures = bob.findall("testcase/failure")
+    assert failures and all(f.text == samples[1].line for f in failures)
+    assert len(carol.findall("testcase/error")) == 6
+
+
+def test_junit_drops_characters_xml_cannot_hold(samples):
+    import dataclasses
+    odd = dataclasses.replace(samples[2], verdict={**samples[2].verdict, "line": "stderr: \x1b[31mred\x00"})
+    document = etree.fromstring(junit.document([odd]).encode("utf-8"))
+    assert junit_schema().validate(document)
+
+
+def test_the_gradebook_has_a_row_per_submission_and_a_column_per_stage(samples):
+    rows = list(csv.DictReader(io.StringIO(outputs.class_files(_page(samples))["grades.csv"])))
+    assert [r["submission"] for r in rows] == [g.name for g in samples]
+    for row, result in zip(rows, samples):
+        assert float(row["score"]) == result.score
+        assert sum(float(row[n]) for n in STAGES) == result.score
+
+
+def test_the_gradebook_keeps_a_name_that_looks_like_a_formula_as_text(samples):
+    import dataclasses
+    odd = dataclasses.replace(samples[0], name="=HYPERLINK(1)")
+    rows = list(csv.DictReader(io.StringIO(outputs.class_files(_page([odd]))["grades.csv"])))
+    assert rows[0]["submission"] == "'=HYPERLINK(1)"
+
+
+def test_github_annotations_and_summary(samples):
+    assert github.annotate(samples[0])[0].startswith("::notice title=backprop-verify%3A alice 10/10::")
+    error = github.annotate(samples[1])[0]
+    assert error.startswith("::error title=backprop-verify%3A bob 7/10::FAILED") and "\n" not in error
+    text = github.summary(samples, "HW")
+    assert text.startswith("## HW") and "| bob | 7/10 |" in text
+
+
+def _page(samples):
+    from backprop_verify.verify.grade.page import ClassPage
+    return ClassPage("HW", list(samples), {"date": "today"})
+
+
+def test_the_page_holds_the_matrix_the_distribution_and_the_mistakes(samples):
+    html = outputs.class_files(_page(samples))["class.html"]
+    links = set(re.findall(r'href="#(s-[^"]+)"', html))
+    assert len(links) == len(samples) and all(f'id="{link}"' in html for link in links)
+    assert "carol &lt;&amp;&gt;" in html and "carol <&>" not in html
+    assert "1 of 4</strong> the gradients of the layers below used the already-updated weights" in html
+    assert html.count('<td class="pts ') == 6 * len(samples)
+    assert "<script" not in html and "http" not in html.split("<style>")[0]
+
+
+# --- the command line ----------------------------------------------------------------------------------------
+
+CLASS = {"alice": "01-python-epoch-loss", "bob": "25-python-carriage-bug", "chen": "09-c-columns",
+         "dara": "23-python-decimal-bug"}
+
+
+def make_class(tmp_path: Path) -> Path:
+    folder = tmp_path / "class"
+    for name, case in CLASS.items():
+        replay(folder, case, name)
+    return folder
+
+
+def grade(*argv: str) -> int:
+    return main(["grade", *argv])
+
+
+def test_grade_writes_the_class_and_keeps_unchanged_submissions(tmp_path, capsys):
+    folder, out = make_class(tmp_path), tmp_path / "out"
+    assert grade(str(folder), "--run", CAT, "--out", str(out), "--jobs", "2") == 1  # some failed
+    printed = capsys.readouterr().out
+    assert printed.count("[") >= 4 and "alice: 10 of 10 points, PASSED" in printed
+    assert sorted(p.name for p in out.iterdir()) == ["class.html", "grades.csv", "grades.json", "junit.xml",
+                                                      "submissions", "summary.md"]
+    first = json.loads((out / "grades.json").read_text(encoding="utf-8"))
+    assert [g["name"] for g in first] == sorted(CLASS)
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 1
+    printed = capsys.readouterr().out
+    assert "4 of 4 unchanged since they were graded" in printed and "[1/4]" not in printed
+    (folder / "chen" / "notes.txt").write_text("changed\n", encoding="utf-8")
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 1
+    printed = capsys.readouterr().out
+    assert "3 of 4 unchanged" in printed and "chen:" in printed and "alice:" not in printed
+    assert grade(str(folder), "--run", CAT, "--out", str(out), "--force") == 1
+    assert "unchanged" not in capsys.readouterr().out
+    assert grade(str(folder), "--run", CAT + " ", "--out", str(out)) == 1  # other settings: graded again
+    assert "unchanged" not in capsys.readouterr().out
+
+
+def test_grade_prints_json_records_that_validate(tmp_path, capsys):
+    folder = make_class(tmp_path)
+    assert grade(str(folder), "--run", CAT, "--out", str(tmp_path / "out"), "--format", "json", "--jobs", "1") == 1
+    lines = capsys.readouterr().out.splitlines()
+    validator = schema_validator("graded")
+    assert len(lines) == 4
+    for line in lines:
+        validator.validate(json.loads(line))
+
+
+def test_grade_for_gradescope_and_prairielearn(tmp_path, monkeypatch, capsys):
+    folder = make_class(tmp_path)
+    out = tmp_path / "out"
+    assert grade(str(folder), "--run", CAT, "--out", str(out), "--format", "gradescope") == 1
+    for name in CLASS:
+        platform_validator("gradescope").validate(json.loads((out / "gradescope" / name / "results.json").read_text()))
+    # inside an autograder: no SUBMISSIONS, the platform's own folders
+    results = tmp_path / "autograder" / "results" / "results.json"
+    monkeypatch.setitem(grade_cli.AUTOGRADERS, "prairielearn", (str(folder / "bob"), str(results)))
+    assert grade("--run", CAT, "--out", str(tmp_path / "pl"), "--format", "prairielearn") == 1
+    data = json.loads(results.read_text(encoding="utf-8"))
+    platform_validator("prairielearn").validate(data)
+    assert data["score"] == pytest.approx(0.8)  # the loss (1) blamed, the trajectory (1) failed
+    capsys.readouterr()
+
+
+def test_grade_for_github_actions(tmp_path, monkeypatch, capsys):
+    folder = make_class(tmp_path)
+    summary = tmp_path / "summary.md"
+    summary.write_text("before\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert grade(str(folder / "bob"), "--one", "--run", CAT, "--out", str(tmp_path / "out"), "--format",
+                 "github") == 1
+    printed = capsys.readouterr().out
+    assert printed.startswith("::error title=backprop-verify%3A bob 8/10::FAILED: bob on documented")
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("before\n## ") and "| bob | 8/10 |" in text
+
+
+def one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    return err
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["{missing}", "--run", CAT], "no such folder"),
+    (["{empty}", "--run", CAT], "holds no sub-folder"),
+    (["{class}", "--run", CAT, "--rubric", "{rubric}"], "not a stage"),
+    (["{class}", "--run", CAT, "--name", "loss"], "loss"),
+    (["--run", CAT], "no SUBMISSIONS given"),
+    (["{class}", "--run", CAT, "--sandbox-allow", "/opt"], "--sandbox-allow is for --sandbox"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, argv, words):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "rubric.toml").write_text("[points]\nbackward = 1\n", encoding="utf-8")
+    folder = make_class(tmp_path)
+    out = tmp_path / "out"
+    given = [a.format(missing=tmp_path / "missing", empty=tmp_path / "empty", **{"class": folder},
+                      rubric=tmp_path / "rubric.toml") for a in argv]
+    assert grade(*given, "--out", str(out)) == 2
+    assert words in one_line_error(capsys)
+    assert not out.exists()
+
+
+def test_sandbox_without_bubblewrap_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):
+    folder = make_class(tmp_path)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert grade(str(folder), "--run", "touch ran", "--sandbox", "--out", str(tmp_path / "out")) == 2
+    assert "needs bubblewrap" in one_line_error(capsys)
+    assert not any(folder.glob("*/ran")) and not (tmp_path / "out").exists()
+
+
+def test_sandbox_where_namespaces_are_off_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):
+    """A bubblewrap that cannot make its namespaces (as where user namespaces are off) stops everything."""
+    folder = make_class(tmp_path)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "bwrap"
+    fake.write_text("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    for tool in ("prlimit", "setpriv", "sh"):
+        if shutil.which(tool):
+            (tools / tool).symlink_to(shutil.which(tool))
+    monkeypatch.setenv("PATH", str(tools))
+    assert grade(str(folder), "--run", "touch ran", "--sandbox", "--out", str(tmp_path / "out")) == 2
+    assert "cannot make its sandbox here (bwrap: setting up uid map: Permission denied)" in one_line_error(capsys)
+    assert not any(folder.glob("*/ran")) and not (tmp_path / "out").exists()
+
+
+def test_the_sandbox_command_hides_the_home_and_shows_the_tools(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    (home / ".pyenv" / "shims").mkdir(parents=True)
+    (home / "secret").mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PATH", f"{home / '.pyenv' / 'shims'}:/usr/bin:/bin")
+    monkeypatch.delenv("PYENV_ROOT", raising=False)
+    argv = Sandbox(privileged=False).command(tmp_path / "staged", "python3 train.py")
+    pairs = {(argv[k], argv[k + 1]) for k in range(len(argv) - 1)}
+    assert ("--tmpfs", str(home)) in pairs and ("--unshare-net", "--unshare-uts") in pairs
+    assert ("--ro-bind", str(home / ".pyenv")) in pairs  # pyenv's root, found from its default place
+    assert not any(str(home / "secret") in a for a in argv)
+    assert "--share-net" not in argv and "--unshare-user" in argv and "--disable-userns" in argv
+    assert argv[-3:] == ["sh", "-c", "python3 train.py"]
+    limits = next(a for a in argv if a == "prlimit")
+    assert limits and any(a.startswith("--nproc=") for a in argv) and any(a.startswith("--fsize=") for a in argv)
+
+
+def test_the_sandbox_never_shows_the_class_the_home_or_the_root(tmp_path, monkeypatch):
+    home, work = tmp_path / "home", tmp_path / "work"
+    for folder in (home / ".local" / "bin", work / "class", work / "tools" / "bin", work / "out"):
+        folder.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PATH", f"/:{home}:{work}:{work / 'class'}:{work / 'tools' / 'bin'}:{home / '.local' / 'bin'}")
+    for name in ("PYENV_ROOT", "RUSTUP_HOME", "CARGO_HOME", "NVM_DIR", "VIRTUAL_ENV", "GOROOT", "JAVA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    sandbox = Sandbox(allow=(work,), hide=(work / "class", work / "out"), privileged=False)
+    argv = sandbox.command(tmp_path / "staged", "true")
+    shown = {argv[k + 1] for k in range(len(argv) - 1) if argv[k] == "--ro-bind"}
+    assert str(work / "tools" / "bin") in shown and str(home / ".local" / "bin") in shown
+    assert not shown & {"/", str(home), str(work), str(work / "class"), str(tmp_path)}
+
+
+def test_check_refuses_a_missing_bubblewrap():
+    with pytest.raises(SandboxError, match="needs bubblewrap"):
+        check(Sandbox(bwrap="no-such-bubblewrap-here"))
+
+
+def test_submissions_are_hashed_by_content(tmp_path):
+    from backprop_verify.verify.grade.submissions import content_hash
+    folder = replay(tmp_path, "01-python-epoch-loss", "a")
+    first = content_hash(folder)
+    assert first == content_hash(folder)
+    (folder / "x").write_text("1", encoding="utf-8")
+    second = content_hash(folder)
+    (folder / "x").write_text("2", encoding="utf-8")
+    third = content_hash(folder)
+    os.chmod(folder / "x", 0o755)
+    assert len({first, second, third, content_hash(folder)}) == 4
+
+
+def test_check_prints_json_that_validates(capsys):
+    code = main(["check", "vectorized", "--spec", "documented", "--iterations", "50", "--format", "json", "--stages"])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    validator = schema_validator("verdict")
+    assert code == 0 and len(records) == 1
+    validator.validate(records[0])
+    assert records[0]["status"] == "passed" and [s["status"] for s in records[0]["stages"]] == ["passed"] * 6
+
+
+def test_a_submission_the_verifier_fails_on_is_graded_errored_and_stops_no_other(tmp_path, monkeypatch, capsys):
+    from backprop_verify.verify.grade import run as grading
+    folder = make_class(tmp_path)
+    real = grading.programs.verify_command
+
+    def flaky(argv, spec, options, **more):
+        if more.get("program") == "chen":
+            raise RuntimeError("a bug in the verifier")
+        return real(argv, spec, options, **more)
+
+    monkeypatch.setattr(grading.programs, "verify_command", flaky)
+    records = {}
+    assert grade(str(folder), "--run", CAT, "--out", str(tmp_path / "out"), "--format", "json", "--jobs", "2") == 1
+    for line in capsys.readouterr().out.splitlines():
+        record = json.loads(line)
+        records[record["name"]] = record
+    assert set(records) == set(CLASS)
+    assert records["chen"]["verdict"]["kind"] == "internal" and "a bug in the verifier" in records["chen"]["verdict"][
+        "reason"]
+    assert records["alice"]["verdict"]["status"] == "passed"
+
+
+def test_a_quantity_the_rubric_requires_fails_the_class(tmp_path, capsys):
+    folder = make_class(tmp_path)
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text('required = ["dE_dw5"]\n', encoding="utf-8")
+    assert grade(str(folder / "alice"), "--one", "--run", CAT, "--rubric", str(rubric), "--out",
+                 str(tmp_path / "out")) == 1
+    assert "alice: 0 of 10 points, PASSED" in capsys.readouterr().out
+
+
+def test_the_page_counts_a_kind_of_mistake_with_each_of_its_wordings(samples):
+    import dataclasses
+    bob = samples[1]
+    other = dataclasses.replace(bob, name="eve", verdict={**bob.verdict, "cause": "the bias was left out of net_h1 only"
+                                                          " (reproduces the printed values to 9 digits)"})
+    same = dataclasses.replace(bob, name="fay")
+    mistakes = _page([bob, other, same]).mistakes()
+    assert len(mistakes) == 1 and mistakes[0].submissions == ("bob", "fay", "eve")
+    (first, firsts), (second, seconds) = mistakes[0].wordings
+    assert firsts == ("bob", "fay") and first.startswith("the gradients of the layers below")
+    assert seconds == ("eve",) and second == "the bias was left out of net_h1 only"

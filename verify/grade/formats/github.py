@@ -1,0 +1,51 @@
+"""GitHub Actions: an annotation per submission that did not pass, and a Markdown summary for $GITHUB_STEP_SUMMARY.
+
+Annotations are workflow commands on standard output (``::error title=...::...``):
+an error for a failed or errored submission, a notice for a stage not shown;
+the runner shows them on the run and, with ``file=``, on the file. The summary
+is Markdown: a table of the submissions and their stages, then each verdict.
+"""
+
+from __future__ import annotations
+
+from ...stages import STAGES
+from ..score import Graded, points
+
+SYMBOL = {"passed": "✅", "failed": "❌", "not shown": "➖", "too coarse": "➖", "not run": "⚠️"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotate(graded: Graded) -> list[str]:
+    title = f"backprop-verify: {graded.name} {points(graded.score)}/{points(graded.max_score)}"
+    if graded.status.value == "passed" and not graded.missing:
+        found = []
+    else:
+        found = [f"::error title={_property(title)}::{_data(graded.line)}"]
+    unshown = [s.name for s in graded.stages if s.status in ("not shown", "too coarse")]
+    if unshown:
+        found.append(f"::notice title={_property(title)}::{_data('not verified (not shown): ' + ', '.join(unshown))}")
+    return found
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def summary(class_: list[Graded], title: str) -> str:
+    lines = [f"## {title}", "", f"{len(class_)} submissions, {sum(g.status.value == 'passed' for g in class_)} passed.",
+             "", "| submission | score | " + " | ".join(STAGES) + " |",
+             "|:--|--:|" + ":-:|" * len(STAGES)]
+    for g in class_:
+        cells = [f"{SYMBOL[s.status]} {points(s.points)}/{points(s.max_points)}" for s in g.stages]
+        lines.append(f"| {_cell(g.name)} | {points(g.score)}/{points(g.max_score)} | " + " | ".join(cells) + " |")
+    lines += ["", "✅ verified and passed, ❌ failed, ➖ not shown (not verified), ⚠️ not run.", ""]
+    for g in class_:
+        lines.append(f"- **{_cell(g.name)}**: {_cell(g.line)}")
+    return "\n".join(lines) + "\n"

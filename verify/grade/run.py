@@ -1,0 +1,165 @@
+"""Grade submissions: each in a fresh copy of itself (sandboxed when asked), several at once, results as they come.
+
+A submission already graded with the same content and the same settings (the
+run command, the spec, the trace options, the rubric, the sandbox, this
+version) is not run again: its result is kept in OUT/submissions/NAME.json,
+written as soon as it is graded, so an interrupted class resumes where it
+stopped. ``force`` grades everything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, replace
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ...reference.spec import Spec
+from ...reference.writer import WriteError, write_file
+from .. import programs
+from ..verdict import errored
+from . import score
+from .rubric import Rubric
+from .sandbox import Sandbox
+from .score import Graded
+from .submissions import Submission, content_hash, copy
+
+CACHE = "submissions"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every submission is graded with."""
+    run: str  # the shell command, run in the submission's copy
+    spec: Spec
+    options: programs.Options
+    rubric: Rubric
+    stdin: bytes | None = None
+    sandbox: Sandbox | None = None
+
+    @property
+    def settings(self) -> str:
+        """The hash of everything a grade depends on besides the submission."""
+        source = Path(str(self.spec.source))
+        data: dict[str, Any] = {
+            "run": self.run, "spec": str(source),
+            "spec_text": source.read_text(encoding="utf-8") if source.is_file() else "",
+            "options": asdict(self.options), "rubric": self.rubric.record(),
+            "stdin": hashlib.sha256(self.stdin).hexdigest() if self.stdin is not None else None,
+            "sandbox": asdict(self.sandbox) if self.sandbox else None, "version": _version()}
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _version() -> str:
+    try:
+        return metadata.version("backprop-verify")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: str = "") -> Graded:
+    """Copy, run, verify and score one submission; every outcome is a Graded, never an exception."""
+    started = time.perf_counter()
+    digest = digest or content_hash(submission.folder)
+    example = programs.example_name(setup.spec)
+    with tempfile.TemporaryDirectory(prefix="bv-grade-", ignore_cleanup_errors=True) as scratch:
+        try:
+            staged = copy(submission, Path(scratch) / "submission")
+        except OSError as error:
+            verdict = errored(f"the submission could not be copied ({error}): make its files readable", "copy",
+                              program=submission.name, example=example)
+        else:
+            if setup.sandbox is not None:
+                argv, cwd = setup.sandbox.command(staged, setup.run), scratch
+            else:
+                argv, cwd = ["sh", "-c", setup.run], str(staged)
+            try:
+                verdict = programs.verify_command(argv, setup.spec, replace(setup.options, cwd=cwd),
+                                                  stdin=setup.stdin, program=submission.name)
+            except Exception as error:  # noqa: BLE001 - one submission the verifier cannot handle stops no other
+                verdict = errored(f"the verifier failed on this submission ({type(error).__name__}: {error}); "
+                                  "please report it", "internal", program=submission.name, example=example)
+    return score.grade(verdict, setup.rubric, name=submission.name, hash=digest, timeout=setup.options.timeout,
+                       seconds=time.perf_counter() - started, settings=settings or setup.settings)
+
+
+def cached(out: Path | None, name: str) -> Graded | None:
+    """The result kept for a submission, None when there is none or it cannot be read."""
+    if out is None:
+        return None
+    try:
+        return Graded.from_record(json.loads((out / CACHE / f"{name}.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def keep(out: Path, graded: Graded) -> None:
+    try:
+        write_file(out / CACHE / f"{graded.name}.json", json.dumps(graded.record(), indent=1) + "\n")
+    except WriteError:
+        pass  # the grade stands; only the rerun's shortcut is lost
+
+
+def _task(argument: tuple[Submission, Setup, str, str]) -> Graded:
+    return grade_one(*argument)
+
+
+def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None, jobs: int = 1,
+              force: bool = False, started: Callable[[int, int], None] | None = None) -> Iterator[tuple[Graded, bool]]:
+    """(graded, reused) for every submission, in the order they finish; reused ones first.
+
+    ``started(to_run, reused)`` is called once the unchanged submissions are known.
+    """
+    settings = setup.settings
+    todo: list[tuple[Submission, Setup, str, str]] = []
+    reused: list[Graded] = []
+    for submission in found:
+        digest = content_hash(submission.folder)
+        kept = None if force else cached(out, submission.name)
+        if kept is not None and kept.hash == digest and kept.settings == settings:
+            reused.append(kept)
+        else:
+            todo.append((submission, setup, digest, settings))
+    if started is not None:
+        started(len(todo), len(reused))
+    for graded in reused:
+        yield graded, True
+    for graded in _run(todo, jobs):
+        if out is not None:
+            keep(out, graded)
+        yield graded, False
+
+
+def _run(todo: list[tuple[Submission, Setup, str, str]], jobs: int) -> Iterator[Graded]:
+    """One at a time here, or in forked worker processes (verification is bound by the interpreter)."""
+    if jobs <= 1 or len(todo) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for task in todo:
+            yield _task(task)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(_task, task): task for task in todo}
+        try:
+            for future in as_completed(futures):
+                try:
+                    yield future.result()
+                except Exception as error:  # noqa: BLE001 - a worker that died (out of memory, killed)
+                    yield _lost(futures[future], error)
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _lost(task: tuple[Submission, Setup, str, str], error: BaseException) -> Graded:
+    """The result of a submission whose grading process died: errored, with why."""
+    submission, setup, digest, settings = task
+    verdict = errored(f"the grading process of this submission died ({type(error).__name__}: {error}); grade it "
+                      "again, with fewer --jobs if memory is short", "internal", program=submission.name,
+                      example=programs.example_name(setup.spec))
+    return score.grade(verdict, setup.rubric, name=submission.name, hash=digest, settings=settings)

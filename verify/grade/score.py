@@ -1,0 +1,207 @@
+"""A graded submission: its verdict, each stage's points by the rubric, and the total.
+
+Everything here is plain data that survives JSON (the verdict as its record),
+so that a rerun can keep the result of an unchanged submission and every
+output format reads the same thing.
+
+How each stage earns its points (the rubric's docstring says why):
+
+- verified and passed: all of them; failed: none;
+- not shown or too coarse: its ``if-not-shown`` share, unless it is blamed:
+  a later stage failed on its values and either no single cause was
+  diagnosed, or the diagnosed cause lies in this stage;
+- not run (the submission crashed, printed nothing usable, or was stopped
+  before printing anything checkable): none;
+- a run stopped at the time limit keeps what it verified, and its trajectory
+  fails ("verified to iteration 4,000 of 10,000, then timed out after 60 s")
+  without blaming the stages before it;
+- a submission that does not print a quantity the rubric requires scores 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..mistakes import variants as mistakes
+from ..stages import STAGES, TITLES, Stage
+from ..status import Status
+from ..verdict import Verdict
+from .rubric import Rubric
+
+NOT_RUN = "not run"
+UNSHOWN = ("not shown", "too coarse")
+
+# Where each kind of catalogued mistake lives: the stages its code is in. Kinds that are about printing, counting
+# or the arithmetic's precision live in no stage of the computation and blame none.
+GRADIENTS = ("output-gradients", "hidden-gradients")
+CAUSE_STAGES: dict[str, tuple[str, ...]] = {
+    mistakes.HALF_FORGOTTEN: GRADIENTS, mistakes.SIGN: GRADIENTS, mistakes.NO_SLOPE: GRADIENTS,
+    mistakes.SLOPE_ARGUMENT: GRADIENTS, mistakes.WRONG_INPUT: GRADIENTS,
+    mistakes.UPDATED_WEIGHTS: ("hidden-gradients",), mistakes.TRANSPOSED: ("hidden-gradients",),
+    mistakes.ONE_PATH: ("hidden-gradients",), mistakes.HIDDEN_SLOPE: ("hidden-gradients",),
+    mistakes.BIAS_LEFT_OUT: ("forward",), mistakes.BIAS_DOUBLED: ("forward",), mistakes.FORWARD_SWAP: ("forward",),
+    mistakes.FORWARD_INDEX: ("forward",), mistakes.START_VALUE: ("forward",),
+    mistakes.REDUCTION: ("loss",), mistakes.LOSS_SCALE: ("loss",),
+    mistakes.ROUNDED: ("updates",), mistakes.LEARNING_RATE: ("updates",), mistakes.LEARNING_RATE_VALUE: ("updates",),
+    mistakes.BIASES_TRAINED: ("updates",), mistakes.BIASES_FIXED: ("updates",), mistakes.ONE_AT_A_TIME: ("updates",),
+    mistakes.ACCUMULATED: ("updates",), mistakes.OPTIMIZER: ("updates",),
+    mistakes.ITERATIONS: (), mistakes.PRINTING: (), mistakes.PRECISION: (), mistakes.AFTER_UPDATE: (),
+}
+
+
+@dataclass(frozen=True)
+class StageScore:
+    name: str  # one of STAGES
+    status: str  # passed, failed, not shown, too coarse, not run
+    points: float
+    max_points: float
+    values: int = 0
+    largest: float | str | None = None  # largest error ÷ envelope (text for infinity or NaN)
+    first_divergence: str | None = None
+    note: str = ""  # why these points, when it is not plain
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.name]
+
+    @property
+    def passed(self) -> bool:
+        """Verified and within the envelope: the only status reported as passed anywhere."""
+        return self.status == "passed"
+
+    def line(self) -> str:
+        text = f"{self.name}: {self.status}, {points(self.points)} of {points(self.max_points)} points"
+        if self.first_divergence:
+            text += f"; first divergence at {self.first_divergence}"
+        return text + (f"; {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class Graded:
+    name: str
+    hash: str
+    verdict: dict[str, Any]  # Verdict.record()
+    stages: tuple[StageScore, ...]
+    score: float
+    max_score: float
+    printed: tuple[str, ...] = ()  # the quantities compared
+    missing: tuple[str, ...] = ()  # quantities the rubric requires that the submission does not print
+    reached: str = ""  # for a run stopped at the time limit: how far it was verified
+    seconds: float = 0.0  # the whole grading of this submission, wall time
+    settings: str = ""  # the hash of everything a grade depends on besides the submission
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> Status:
+        return Status(self.verdict["status"])
+
+    @property
+    def line(self) -> str:
+        """The verdict line."""
+        return str(self.verdict["line"])
+
+    @property
+    def cause(self) -> str | None:
+        return self.verdict.get("cause")
+
+    @property
+    def cause_category(self) -> str | None:
+        return self.verdict.get("cause_category")
+
+    def summary(self) -> str:
+        """'alice: 7 of 10 points, FAILED: ...' on one line."""
+        text = f"{self.name}: {points(self.score)} of {points(self.max_score)} points, {self.line}"
+        if self.missing:
+            text += f"; does not print {', '.join(self.missing)}, which the rubric requires"
+        return text
+
+    def record(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["stages"] = [asdict(s) for s in self.stages]
+        return data
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Graded:
+        found = dict(data)
+        found["stages"] = tuple(StageScore(**s) for s in data["stages"])
+        found["printed"] = tuple(data.get("printed", ()))
+        found["missing"] = tuple(data.get("missing", ()))
+        return cls(**found)
+
+
+def points(value: float) -> str:
+    """2.0 -> '2', 1.5 -> '1.5'."""
+    return f"{value:g}"
+
+
+def grade(verdict: Verdict, rubric: Rubric, *, name: str, hash: str = "", timeout: float | None = None,
+          seconds: float = 0.0, settings: str = "") -> Graded:
+    """The verdict scored by the rubric."""
+    comparison = verdict.comparison
+    printed = tuple(comparison.quantities) if comparison is not None and comparison.values_checked else ()
+    cut_short = verdict.kind == "hang" and comparison is not None and comparison.values_checked > 0
+    reached = _reached(verdict, timeout) if cut_short else ""
+    measured = {s.name: s for s in verdict.stages}
+    if verdict.status in (Status.ERRORED, Status.SKIPPED) and not cut_short or not measured:
+        why = verdict.reason if len(verdict.reason) <= 200 else verdict.reason[:197] + "..."
+        stages = tuple(StageScore(n, NOT_RUN, 0.0, rubric.points[n], note=why) for n in STAGES)
+    else:
+        stages = _scored(verdict, rubric, measured, reached)
+    missing = tuple(q for q in rubric.required if q not in printed)
+    if missing:
+        stages = tuple(StageScore(**{**asdict(s), "points": 0.0, "note": "; ".join(filter(None, [
+            s.note, f"scored 0: does not print {', '.join(missing)}, which the rubric requires"]))}) for s in stages)
+    score = sum(s.points for s in stages)
+    return Graded(name, hash, verdict.record(), stages, score, rubric.total, printed, missing, reached, seconds,
+                  settings)
+
+
+def _scored(verdict: Verdict, rubric: Rubric, measured: dict[str, Stage], reached: str) -> tuple[StageScore, ...]:
+    status = {n: measured[n].status for n in STAGES}
+    notes = dict.fromkeys(STAGES, "")
+    if reached:
+        status["trajectory"], notes["trajectory"] = "failed", f"cut short: {reached}"
+    elif verdict.status is Status.FAILED and "failed" not in status.values():
+        status["trajectory"], notes["trajectory"] = "failed", verdict.reason
+    on_values = [k for k, n in enumerate(STAGES) if measured[n].status == "failed"]
+    last_failing = max(on_values) if on_values else -1
+    cause = verdict.cause
+    blamed: tuple[str, ...] | None = None
+    if cause is not None and not cause.also and cause.category in CAUSE_STAGES:
+        blamed = CAUSE_STAGES[cause.category]
+    found = []
+    for k, n in enumerate(STAGES):
+        full = rubric.points[n]
+        stage = measured[n]
+        if status[n] == "passed":
+            earned = full
+        elif status[n] == "failed":
+            earned = 0.0
+        elif blamed is not None and n in blamed and on_values:
+            earned, notes[n] = 0.0, "blamed: the diagnosed cause lies in this stage, which the submission does " \
+                "not print"
+        elif blamed is None and k < last_failing:
+            earned, notes[n] = 0.0, f"blamed: {STAGES[last_failing]} fails and this stage, which may hold the " \
+                "mistake, is not shown"
+        else:
+            earned = rubric.if_not_shown[n] * full
+        found.append(StageScore(n, status[n], earned, full, stage.values, _number(stage.largest),
+                                stage.first_divergence, notes[n]))
+    return tuple(found)
+
+
+def _reached(verdict: Verdict, timeout: float | None) -> str:
+    comparison = verdict.comparison
+    assert comparison is not None
+    timeline = comparison.timeline
+    checked = comparison.checked
+    last = int(timeline.iteration(comparison.cells.quantity[checked], comparison.cells.t[checked]).max())
+    ended = f"timed out after {timeout:g} s" if timeout else "timed out"
+    return f"verified to iteration {max(last, 0):,} of {timeline.updates:,}, then {ended}"
+
+
+def _number(value: float | None) -> float | str | None:
+    if value is None:
+        return None
+    return float(value) if value == value and abs(value) != float("inf") else str(value)

@@ -20,7 +20,7 @@ from importlib import import_module
 from typing import Any
 
 API = ("Goldens", "Recorder", "Verdict", "assert_verified", "derive", "truth", "verify", "verify_command",
-       "verify_text")
+       "verify_text", "verify_torch")
 __all__ = [*API, "__version__", "load_ipython_extension"]
 
 

@@ -1,9 +1,10 @@
-"""The Python API: verify values, printed text, or a command, in process, with the verdicts of
+"""The Python API: verify values, printed text, a command or a PyTorch model, in process, with the verdicts of
 the command line (``import backprop_verify as bv``; the README's "Python" section shows each).
 
 - ``verify(table)``, ``verify_text(text)``, ``verify_command(argv)``: the ``trace`` command's stages, with its
   options as keywords (options.py, verifying.py);
 - ``Recorder``: values logged while training (recorder.py);
+- ``verify_torch(model, optimizer)``: a PyTorch model trained on the spec (pytorch.py);
 - ``assert_verified``: for pytest;
 - ``truth(spec)``, ``derive(spec)``: the goldens as DataFrames (goldens.py);
 - ``Verdict``: prints as its line, shows as a card in a notebook (verdicts.py, card.py).
@@ -18,6 +19,7 @@ from ...reference.spec import Spec
 from .. import verdict as harness
 from .goldens import Goldens, derive, truth
 from .options import TraceOptions
+from .pytorch import verify_torch  # PyTorch itself is imported when verify_torch is called
 from .recorder import Recorder
 from .verdicts import Verdict
 from .verifying import verify, verify_command, verify_text
@@ -45,4 +47,4 @@ def assert_verified(subject: Any, /, *, spec: str | Path | Spec | None = None,
 
 
 __all__ = ["Goldens", "Recorder", "Verdict", "assert_verified", "derive", "truth", "verify", "verify_command",
-           "verify_text"]
+           "verify_text", "verify_torch"]

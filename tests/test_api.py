@@ -202,6 +202,7 @@ def test_printed_text_with_nothing_to_check_is_errored_with_its_reason():
     (lambda: bv.verify({"E_total": [0.3]}, count_from=2), ValueError, "0 or 1"),
     (lambda: bv.verify({"E_total": [0.3, 0.2], "w5": [0.4]}), ValueError, "differ in length"),
     (lambda: bv.verify([0.3, 0.2]), TypeError, "verify_text"),
+    (lambda: bv.verify({"E_total": 0.3}), ValueError, "one per iteration"),
     (lambda: bv.verify({"E_total": ["high"]}), ValueError, "not a number"),
     (lambda: bv.verify_text(b"E_total: 0.3"), TypeError, "as a str"),
     (lambda: bv.verify_command([]), ValueError, "no command"),

@@ -148,6 +148,6 @@ def verify_torch(model: Any, optimizer: Any, spec: str | Path | Spec = "document
     timeline = Timeline(truth)
     cells = frame_cells(timeline, frame)
     comparison = compare(timeline, cells.subset(timeline.valid(cells.quantity, cells.t)))
-    notes = ((f"computed in {precision}: checked under the {precision} envelope",) if precision != "float64" else ())
-    notes += ("the biases were held fixed, as the spec does not train them",) if frozen else ()
-    return Verdict.of(judge(comparison, program=who["program"], notes=notes, diagnose=diagnose))
+    notes = [f"computed in {precision}: checked under the {precision} envelope"] if precision != "float64" else []
+    notes += ["the biases were held fixed, as the spec does not train them"] if frozen else []
+    return Verdict.of(judge(comparison, program=who["program"], notes=tuple(notes), diagnose=diagnose))

@@ -45,13 +45,20 @@ def line_of(values: Mapping[str, object]) -> str:
     return ", ".join(parts)
 
 
+def _length(name: object, values: object) -> int:
+    if isinstance(values, str) or not hasattr(values, "__len__"):
+        raise ValueError(f"column {name!r}: give a list or an array of values, one per iteration (got "
+                         f"{type(values).__name__})")
+    return len(values)
+
+
 def _frame(table: Any) -> pd.DataFrame:
     if isinstance(table, pd.DataFrame):
         frame = table
         if frame.index.name in LABELS:
             frame = frame.reset_index()
     elif isinstance(table, Mapping):
-        lengths = {name: len(values) for name, values in table.items()}  # type: ignore[arg-type]
+        lengths = {name: _length(name, values) for name, values in table.items()}
         if len(set(lengths.values())) > 1:
             raise ValueError("the columns differ in length (" + ", ".join(f"{n}: {k:,}" for n, k in lengths.items())
                              + "): give one value per iteration in each, or log with bv.Recorder")

@@ -184,6 +184,12 @@ def test_a_command_that_hangs_is_stopped_and_errored():
     assert verdict.status is Status.ERRORED and verdict.kind == "hang"
 
 
+def test_a_table_that_turns_nan_fails_there(right):
+    losses = [row["E_total"] for row in right[:100]] + [float("nan")] * 50
+    verdict = bv.verify({"E_total": losses}, iterations=150)
+    assert verdict.status is Status.FAILED and verdict.reason.startswith("E_total is NaN from iteration 100 on")
+
+
 def test_printed_text_with_nothing_to_check_is_errored_with_its_reason():
     verdict = bv.verify_text("training...\ndone\n")
     assert verdict.status is Status.ERRORED and "printed no number" in verdict.reason
@@ -203,6 +209,8 @@ def test_printed_text_with_nothing_to_check_is_errored_with_its_reason():
     (lambda: bv.verify({"E_total": [0.3, 0.2], "w5": [0.4]}), ValueError, "differ in length"),
     (lambda: bv.verify([0.3, 0.2]), TypeError, "verify_text"),
     (lambda: bv.verify({"E_total": 0.3}), ValueError, "one per iteration"),
+    (lambda: bv.verify(pd.DataFrame([{"E_total": 0.3, "w5": 0.4}, {"E_total": 0.2}, {"E_total": 0.1, "w5": 0.3}])),
+     ValueError, "column 'w5' has no value at row 1"),
     (lambda: bv.verify({"E_total": ["high"]}), ValueError, "not a number"),
     (lambda: bv.verify_text(b"E_total: 0.3"), TypeError, "as a str"),
     (lambda: bv.verify_command([]), ValueError, "no command"),

@@ -20,7 +20,10 @@ LABELS = ("iteration", "epoch", "step", "iter")
 
 
 def number_text(value: object, name: str) -> str:
-    """A number as the shortest text of its double; a short sequence of numbers as a list of them."""
+    """A number as the shortest text of its double (a whole number as itself, as labels are); a short sequence of
+    numbers as a list of them."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return str(int(value))
     detach = getattr(value, "detach", None)
     if callable(detach):  # a tensor, perhaps requiring grad
         value = detach().cpu().numpy()
@@ -71,9 +74,27 @@ def _frame(table: Any) -> pd.DataFrame:
     return frame
 
 
+def _no_gaps(frame: pd.DataFrame) -> None:
+    """A NaN before a number in the same column is a value never logged (a DataFrame of rows logged now and
+    then), not one a program computed: such a table cannot be verified as it is. NaN to the end is kept: it is
+    what a diverging program computes, and fails."""
+    for name in frame.columns:
+        try:
+            values = frame[name].to_numpy(dtype=np.float64)
+        except (TypeError, ValueError):
+            continue  # lists in a column, or words: told apart row by row
+        missing = np.isnan(values)
+        later = np.flatnonzero(~missing)
+        if len(later) and missing[:later[-1]].any():
+            row = int(np.argmax(missing))
+            raise ValueError(f"column {name!r} has no value at row {row:,} but has one later: values logged now and "
+                             "then are verified with bv.Recorder, or drop the rows without them")
+
+
 def table_lines(table: Any) -> Iterable[str]:
     """A dict of columns or a DataFrame, a row per iteration, as printed lines."""
     frame = _frame(table)
+    _no_gaps(frame)
     names = [str(c) for c in frame.columns]
     for row in frame.itertuples(index=False, name=None):
         yield line_of(dict(zip(names, row)))

@@ -115,6 +115,7 @@ def test_a_hand_written_optimizer_is_checked_like_any_other():
     class PlainDescent:
         def __init__(self, parameters, lr):
             self.parameters, self.lr = list(parameters), lr
+            self.state = {"name": "plain descent"}  # a word of its own, not torch's optimizer state
 
         def step(self):
             with torch.no_grad():

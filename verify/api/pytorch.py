@@ -129,7 +129,7 @@ def verify_torch(model: Any, optimizer: Any, spec: str | Path | Spec = "document
     spec = spec_of(spec)
     iterations = iterations_of(spec, iterations) or spec.iterations
     layers = _layers(torch, model, spec)
-    if getattr(optimizer, "state", None):
+    if isinstance(optimizer, torch.optim.Optimizer) and optimizer.state:
         raise ValueError("the optimizer has already stepped (it holds state): pass a fresh one")
     precision = PRECISION[str(layers[0].weight.dtype)]
     who = {"program": program or type(model).__name__, "example": example_name(spec)}

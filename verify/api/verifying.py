@@ -45,12 +45,12 @@ def verify_text(text: str, *, spec: str | Path | Spec = "documented", program: s
     spec = spec_of(spec)
     found = _options(spec, options, dict(trace))
     who = {"program": program, "example": programs.example_name(spec)}
-    try:
-        truth = load(spec, found.iterations, found.precision)
-        reader = reader_for(spec, truth.iterations, found.printing)
+    try:  # read first, as for a command: text that cannot be read costs no derivation of the truth
+        reader = reader_for(spec, found.iterations or spec.iterations, found.printing)
         for start in range(0, len(text), FEED_CHARS):
             reader.feed(text[start:start + FEED_CHARS])
         printout = reader.finish()
+        truth = load(spec, found.iterations, found.precision)
     except TruthError as error:
         return Verdict.of(errored(str(error), "golden", **who))
     except TraceError as error:

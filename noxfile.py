@@ -13,18 +13,22 @@ import shutil
 
 import nox
 
+nox.needs_version = ">=2025.02.09"  # nox.project.dependency_groups
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests", "report"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PYPROJECT = nox.project.load_toml("pyproject.toml")
 # Compiled at install: uv does not by default, and where PYTHONDONTWRITEBYTECODE is set every interpreter
 # start would compile SymPy, NumPy and pandas afresh (seconds each time).
 COMPILED = {"UV_COMPILE_BYTECODE": "1"}
 
 
-def install(session: nox.Session, extras: str = "") -> None:
-    session.install("-e", f".[{extras}]" if extras else ".", env=COMPILED)
+def install(session: nox.Session, group: str = "") -> None:
+    """The project, editable, and one of its dependency groups (pyproject.toml's [dependency-groups])."""
+    extra = nox.project.dependency_groups(PYPROJECT, group) if group else ()
+    session.install("-e", ".", *extra, env=COMPILED)
 
 
 def needs_ruby(session: nox.Session, what: str) -> None:
@@ -38,7 +42,7 @@ def needs_ruby(session: nox.Session, what: str) -> None:
 @nox.session(tags=["verify"])
 def lint(session: nox.Session) -> None:
     """ruff over the code."""
-    session.install("ruff>=0.6", env=COMPILED)
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"), env=COMPILED)
     session.run("ruff", "check", ".")
 
 

@@ -54,7 +54,8 @@ def run(args) -> int:
     try:
         cap = limit_threads(args.threads) if args.threads else None
     except ImportError:
-        raise UsageError("--threads needs threadpoolctl: pip install 'backprop-verify[bench]'") from None
+        raise UsageError("--threads needs threadpoolctl: pip install threadpoolctl (or pip install -e . --group "
+                         "bench)") from None
     version, torch_note = torch_version() if args.torch else (None, "--torch not given")
     repeats, sample_seconds, suite_repeats = PLANS[args.quick]
     parts = {"the documented example": lambda: example.measure(repeats),

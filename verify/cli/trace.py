@@ -10,6 +10,7 @@ from pathlib import Path
 from ...implementations.spec_json import dumps as spec_json
 from ...reference.spec import MAX_ITERATIONS, Spec
 from .. import programs
+from ..api import verify_command
 from ..trace.errors import TraceError
 from .common import Parser, UsageError, add_spec, load_spec, seconds, whole
 from .output import OUTPUT_FORMATS, print_verdict
@@ -125,7 +126,7 @@ def parse(argv: list[str], **defaults: object) -> Invocation:
 
 def run(args) -> int:
     found = invocation(args)
-    verdict = programs.verify_command(found.command, found.spec, found.options, stdin=found.stdin,
-                                      program=Path(found.command[0]).name)
+    verdict = verify_command(found.command, spec=found.spec, options=found.options, stdin=found.stdin,
+                             program=Path(found.command[0]).name)
     print_verdict(verdict, args.verbose, args.format, args.stages)
     return verdict.exit_code

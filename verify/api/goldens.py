@@ -1,0 +1,80 @@
+"""The truth as DataFrames: ``truth`` reads a spec's goldens (derived once and cached when not shipped),
+``derive`` derives them afresh, in memory, and writes the files only where asked.
+
+The reference's ``goldens.render`` is called here and nowhere else in the API.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...reference import goldens, names
+from ...reference.spec import Spec
+from ..truth import TruthError, load
+from .options import iterations_of, precision_of, spec_of
+
+
+@dataclass(frozen=True)
+class Goldens:
+    """The truth of one spec over ``iterations``.
+
+    ``trajectory``: a row per iteration: the outputs and E_total of the forward pass with the weights the
+    iteration starts with, the gradients, and each trained parameter after the update (``w5_new``), every
+    value the correctly rounded double. ``envelope``: how far a correct program may be from each value (the
+    same shape). ``after``: the outputs and E_total after the last update.
+    """
+    spec: Spec
+    iterations: int
+    trajectory: pd.DataFrame
+    envelope: pd.DataFrame
+    after: dict[str, float]
+
+    def __repr__(self) -> str:
+        return f"<Goldens of {self.spec.source}: {self.iterations:,} iterations, {self.trajectory.shape[1] - 1} " \
+               "quantities>"
+
+
+def _table(quantities: list[str], values: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(np.array(values, dtype=np.float64), columns=quantities)
+    frame.insert(0, "iteration", np.arange(len(frame)))
+    return frame
+
+
+def truth(spec: str | Path | Spec = "documented", *, iterations: int | None = None,
+          precision: str = "float64") -> Goldens:
+    """The goldens of a shipped example or any spec file (``precision="float32"``: the envelope of a program
+    computing in single precision)."""
+    spec = spec_of(spec)
+    try:
+        found = load(spec, iterations_of(spec, iterations), precision_of(precision))
+    except TruthError as error:
+        raise ValueError(str(error)) from None
+    return Goldens(spec, found.iterations, _table(found.quantities, found.trajectory),
+                   _table(found.quantities, found.envelope), dict(found.after))
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def derive(spec: str | Path | Spec, *, iterations: int | None = None, out: str | Path | None = None) -> Goldens:
+    """Derive the truth of a spec afresh (exact arithmetic, then the noise envelope); with ``out``, also write
+    its golden files there, all or none (as ``backprop-verify derive --out``)."""
+    spec = spec_of(spec)
+    iterations = iterations_of(spec, iterations) or spec.iterations
+    files = goldens.render(spec, iterations)
+    if out is not None:
+        goldens.write(files, Path(out))  # all or none; an OSError of one line when the folder cannot be written
+    quantities = names.quantities(spec)
+    trajectory = np.array([[float(row[q]) for q in quantities] for row in _rows(files["trajectory.csv"])])
+    spans = _rows(files["envelope.csv"])
+    lengths = [int(r["last_iteration"]) - int(r["first_iteration"]) + 1 for r in spans]
+    envelope = np.repeat([[float(r[q]) for q in quantities] for r in spans], lengths, axis=0)[:iterations]
+    after = {row["quantity"]: float(row["value"]) for row in _rows(files["after_training.csv"])}
+    return Goldens(spec, iterations, _table(quantities, trajectory), _table(quantities, envelope), after)

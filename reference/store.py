@@ -390,7 +390,8 @@ def _cached(folder_of: Callable[[Path], Path], files: tuple[str, ...], read_fold
         return from_memory(make())
 
 
-def _in_memory(spec: Spec, iterations: int, files: dict[str, str]) -> Goldens:
+def from_texts(spec: Spec, iterations: int, files: Mapping[str, str]) -> Goldens:
+    """The goldens of freshly rendered texts, read and checked as files are (and kept for this process)."""
     data = {name: text.encode("utf-8") for name, text in files.items()}
     goldens = parse(data, spec, iterations, lambda name: f"the derived {name}")
     return _remember(("memory", spec.fingerprint(), iterations), goldens)
@@ -404,7 +405,7 @@ def cached(spec: Spec, iterations: int, render: Callable[[], dict[str, str]],
         return _memo[key]
     found = _cached(lambda root: root / "goldens" / f"{spec.fingerprint()[:20]}-{iterations}", FILES,
                     lambda folder: read(folder, spec, iterations), render,
-                    lambda files: _in_memory(spec, iterations, files), "derived goldens", progress)
+                    lambda files: from_texts(spec, iterations, files), "derived goldens", progress)
     assert isinstance(found, Goldens)
     return found
 

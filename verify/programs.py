@@ -237,6 +237,18 @@ def frame_cells(timeline: Timeline, frame) -> Cells:
     return Cells.joined(parts)
 
 
+def verify_frame(frame, truth: Truth, *, program: str = "", diagnose: bool = True) -> Verdict:
+    """A trajectory table held in this process (golden columns, a row per iteration from 0, every value a double)
+    against the truth: the same comparison and explanation as a printed trace's."""
+    timeline = Timeline(truth)
+    if len(frame) != truth.iterations:
+        return Verdict(Status.FAILED, f"the program stopped after {len(frame):,} of the run's {truth.iterations:,} "
+                       "iterations", program=program, example=example_name(truth.spec))
+    cells = frame_cells(timeline, frame)
+    inside = timeline.valid(cells.quantity, cells.t)
+    return judge(compare(timeline, cells.subset(inside)), program=program, diagnose=diagnose)
+
+
 def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) -> Verdict:
     who = {"program": program.name, "example": example_name(spec)}
     started = time.perf_counter()
@@ -245,13 +257,7 @@ def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) ->
     except Exception as error:  # noqa: BLE001 - whatever the program under test raises is its verdict
         return errored(f"{type(error).__name__}: {error}", "exception", **who)
     ran = time.perf_counter() - started
-    timeline = Timeline(truth)
-    if len(frame) != truth.iterations:
-        return Verdict(Status.FAILED, f"the program stopped after {len(frame):,} of the run's {truth.iterations:,} "
-                       "iterations", **who)
-    cells = frame_cells(timeline, frame)
-    inside = timeline.valid(cells.quantity, cells.t)
-    verdict = judge(compare(timeline, cells.subset(inside)), program=program.name, diagnose=options.diagnose)
+    verdict = verify_frame(frame, truth, program=program.name, diagnose=options.diagnose)
     return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
 
 
@@ -298,5 +304,5 @@ def _whole_run(verdict: Verdict, spec: Spec, options: Options) -> Verdict:
     return verdict
 
 
-__all__ = ["DEFAULT_TIMEOUT", "Options", "Printing", "judge", "rounding", "verify_command", "verify_printout",
-           "verify_program"]
+__all__ = ["DEFAULT_TIMEOUT", "Options", "Printing", "judge", "rounding", "verify_command", "verify_frame",
+           "verify_printout", "verify_program"]

@@ -6,15 +6,13 @@ The reference's ``goldens.render`` is called here and nowhere else in the API.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ...reference import goldens, names
+from ...reference import goldens, names, store
 from ...reference.spec import Spec
 from ..truth import TruthError, load
 from .options import iterations_of, precision_of, spec_of
@@ -59,10 +57,6 @@ def truth(spec: str | Path | Spec = "documented", *, iterations: int | None = No
                    _table(found.quantities, found.envelope), dict(found.after))
 
 
-def _rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 def derive(spec: str | Path | Spec, *, iterations: int | None = None, out: str | Path | None = None) -> Goldens:
     """Derive the truth of a spec afresh (exact arithmetic, then the noise envelope); with ``out``, also write
     its golden files there, all or none (as ``backprop-verify derive --out``)."""
@@ -70,11 +64,8 @@ def derive(spec: str | Path | Spec, *, iterations: int | None = None, out: str |
     iterations = iterations_of(spec, iterations) or spec.iterations
     files = goldens.render(spec, iterations)
     if out is not None:
-        goldens.write(files, Path(out))  # all or none; an OSError of one line when the folder cannot be written
+        store.write(files, Path(out))  # all or none; an OSError of one line when the folder cannot be written
+    found = store.from_texts(spec, iterations, files)
     quantities = names.quantities(spec)
-    trajectory = np.array([[float(row[q]) for q in quantities] for row in _rows(files["trajectory.csv"])])
-    spans = _rows(files["envelope.csv"])
-    lengths = [int(r["last_iteration"]) - int(r["first_iteration"]) + 1 for r in spans]
-    envelope = np.repeat([[float(r[q]) for q in quantities] for r in spans], lengths, axis=0)[:iterations]
-    after = {row["quantity"]: float(row["value"]) for row in _rows(files["after_training.csv"])}
-    return Goldens(spec, iterations, _table(quantities, trajectory), _table(quantities, envelope), after)
+    return Goldens(spec, iterations, _table(quantities, found.trajectory), _table(quantities, found.envelope),
+                   {name: float(value) for name, value in found.after.items()})

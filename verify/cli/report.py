@@ -96,7 +96,7 @@ def traced(definitions: list[str], timeout: float = programs.DEFAULT_TIMEOUT) ->
             raise UsageError(f"--trace {name}: {error}") from None
         try:
             given = trace.parse(argv, timeout=timeout)
-            mapped = given.options.reading.name_map()
+            mapped = given.options.printing.name_map()
             if mapped is not None:
                 mapped.checked(golden_names.quantities(given.spec))
         except (UsageError, TraceError) as error:

@@ -191,7 +191,7 @@ class Reader:
                 self._last_quiet = batch.shapes[said[-1]]
             return
         # The line just above each data line, when it says something without a number: perhaps a header.
-        nonblank = np.flatnonzero(np.fromiter(map(bool, batch.shapes), bool, len(lines)))
+        nonblank = np.flatnonzero(np.fromiter(map(_says_something, batch.shapes), bool, len(lines)))
         above = np.searchsorted(nonblank, data) - 1
         quiet = set(said)
         kinds = np.empty(len(data), np.int64)
@@ -304,6 +304,14 @@ class Reader:
                         self._chatter, tuple(self._examples))
 
 
+_RULE = set("|-:=+*_~ ")
+
+
+def _says_something(shape: str) -> bool:
+    """Not blank, and not a rule under a table's header (|---|---|, ======)."""
+    return bool(shape) and not set(shape) <= _RULE
+
+
 def _scientific(text: str) -> bool:
     return "e" in text or "E" in text
 
@@ -313,7 +321,8 @@ def _could_be_header(shape: str) -> bool:
     if SLOT in shape or len(shape) > 4000:
         return False
     cells = split_row(shape)
-    return len(cells) >= 2 and all(cells) and all(len(c) <= 40 for c in cells) and not shape.startswith("#")
+    return len(cells) >= 2 and all(any(ch.isalnum() for ch in c) and len(c) <= 40 for c in cells) and \
+        not shape.startswith("#")
 
 
 def _watcher(names: Sequence[str]):

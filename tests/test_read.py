@@ -1,0 +1,206 @@
+"""The read stage: any line shape into numbers and names, records and labels, bad input in one line.
+
+Nothing here uses the truth: the reader sees text. What a shape's numbers are
+called is checked against what a person reading the line would say.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from backprop_verify.verify.trace import Reader, TraceError, read_text, records
+from backprop_verify.verify.trace.numbers import half_unit, parse
+
+from .conftest import one_line_error
+
+
+def names_of(line: str) -> tuple[str, ...]:
+    printout = read_text(line + "\n")
+    return printout.kinds[int(printout.kind[0])].names
+
+
+def numbers_of(line: str) -> list[float]:
+    return read_text(line + "\n").values.tolist()
+
+
+# -- one line: its numbers and what names them -------------------------------------------------------------
+
+@pytest.mark.parametrize("line, names, numbers", [
+    ("Epoch 1000: loss = 0.001114349", ("Epoch", "loss"), [1000, 0.001114349]),
+    ("Outputs = 0.75 0.77", ("Outputs[1]", "Outputs[2]"), [0.75, 0.77]),
+    ("Output: [0.75, 0.77]", ("Output[1]", "Output[2]"), [0.75, 0.77]),
+    ("out = (0.75, 0.77)", ("out[1]", "out[2]"), [0.75, 0.77]),
+    ("y [0.75 0.77]", ("y[1]", "y[2]"), [0.75, 0.77]),
+    ("O: 0.75  O: 0.77", ("O[1]", "O[2]"), [0.75, 0.77]),
+    ("out_o1: 0.75 (target 0.01)", ("out_o1", "target"), [0.75, 0.01]),
+    ("loss 0.29 (29%)", ("loss", "loss (remark)"), [0.29, 29]),
+    ("| w1 | 0.15 |", ("w1",), [0.15]),
+    ("w1 = 0.15;", ("w1",), [0.15]),
+    ("loss: np.float64(0.29)", ("loss",), [0.29]),
+    ("loss: tensor(0.2983, dtype=torch.float64)", ("loss",), [0.2983]),
+    ("out: tensor([0.75, 0.77])", ("out[1]", "out[2]"), [0.75, 0.77]),
+    ("E: Decimal('0.29')", ("E",), [0.29]),
+    ("weights: array([0.1, 0.2, 0.3])", ("weights[1]", "weights[2]", "weights[3]"), [0.1, 0.2, 0.3]),
+    ("Iteration 500 | Total Error: 0.0026816328", ("Iteration", "Total Error"), [500, 0.0026816328]),
+    ("Total error after 1000 iterations: 0.0011", ("Total error after", "Total error"), [1000, 0.0011]),
+    ("loss after epoch 5: 0.2", ("loss after epoch", "loss"), [5, 0.2]),
+    ("误差：0.0011", ("误差",), [0.0011]),
+    ('{"epoch": 1, "loss": 0.29, "w": [[0.1, 0.2], [0.3, 0.4]]}', ("epoch", "loss", "w[1]", "w[2]", "w[3]", "w[4]"),
+     [1, 0.29, 0.1, 0.2, 0.3, 0.4]),
+])
+def test_the_text_around_a_number_names_it(line, names, numbers):
+    assert names_of(line) == names
+    assert numbers_of(line) == numbers
+
+
+def test_numbers_inside_words_are_not_numbers():
+    assert numbers_of("w1_new: 0.5, dE_dw5 = 0.25, float64 out_o1 1e-05") == [0.5, 0.25, 1e-05]
+    assert names_of("w1_new: 0.5, dE_dw5 = 0.25") == ("w1_new", "dE_dw5")
+
+
+@pytest.mark.parametrize("line, counter", [
+    ("Training 1000/10000 loss=0.02", 0),
+    ("100/10000 [####      ] loss=0.02", 0),
+    ("[1000/10000] loss: 0.0011", 0),
+    ("Epoch [1000/10000], Loss: 0.0011", 0),
+    ("Training:  10%|█         | 1000/10000 [00:01<00:09, 900.00it/s, loss=0.0123]", 1),
+])
+def test_a_progress_counter_is_an_iteration_out_of_a_total(line, counter):
+    printout = read_text(line + "\n")
+    kind = printout.kinds[int(printout.kind[0])]
+    assert kind.roles[counter] == "counter" and kind.roles[counter + 1] == "total"
+    assert names_of(line)[-1].lower() == "loss"
+
+
+def test_bars_and_terminal_colours_do_not_change_a_line_s_shape():
+    text = "".join(f"{k}/300 [{'#' * (k // 100)}{' ' * (3 - k // 100)}] \x1b[32mloss\x1b[0m={0.3 / k:.4f}\n"
+                   for k in (100, 200, 300))
+    printout = read_text(text)
+    assert len(printout.kinds) == 1 and printout.data_lines == 3
+
+
+# -- numbers: values and printed resolution ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, resolution", [
+    ("0.291027924", 5e-10), ("3.51e-05", 5e-08), ("5", 0.5), ("5.", 0.5), ("1E+05", 5e4),
+    ("0.9e+00000000", 0.05), ("2.9837e-0000001", 5e-6), ("0.75136507", 5e-9),
+])
+def test_the_resolution_comes_from_the_digits_and_the_exponent_s_value(text, resolution):
+    """Half a unit of the last printed digit; a zero-padded exponent counts by its value, not its length."""
+    assert half_unit(text) == pytest.approx(resolution, rel=1e-12)
+
+
+def test_non_finite_spellings_are_values_not_finite():
+    values, _ = parse(["nan", "-NaN", "inf", "-Infinity", "1e999", "0.5"])
+    assert np.isnan(values[:2]).all() and values[2] == np.inf and values[3] == -np.inf and values[4] == np.inf
+    assert values[5] == 0.5
+    printout = read_text("E_total: -nan(ind)\nE_total: 1.#INF\n")
+    assert np.isnan(printout.values[0]) and printout.values[1] == np.inf
+
+
+# -- rows of bare numbers and their headers --------------------------------------------------------------
+
+def test_a_csv_header_names_the_rows_under_it_and_a_new_header_names_the_rows_under_it():
+    text = "iteration,E_total\n0,0.29\n1,0.28\nstep,loss\n0,0.5\n"
+    printout = read_text(text)
+    named = [printout.kinds[int(k)].names for k in printout.kind]
+    assert named == [("iteration", "E_total")] * 2 + [("step", "loss")]
+
+
+@pytest.mark.parametrize("text", ['"iteration","E_total"\n"0","0.29"\n', "| iteration | E_total |\n|---|---|\n| 0 | 0.29 |\n",
+                                  "iteration;E_total\n0;0.29\n", "iteration\tE_total\n0\t0.29\n"])
+def test_quoted_semicolon_tab_and_markdown_tables_are_rows_with_a_header(text):
+    printout = read_text(text)
+    assert printout.kinds[int(printout.kind[0])].names == ("iteration", "E_total")
+
+
+def test_headerless_rows_are_columns_named_by_position_or_by_columns():
+    assert names_of("0 0.2983 0.7514") == ("column 1", "column 2", "column 3")
+    printout = read_text("0 0.2983\n", columns=("iteration", "E_total"))
+    assert printout.kinds[0].names == ("iteration", "E_total")
+
+
+def test_a_json_line_that_repeats_a_key_is_refused():
+    one_line_error(pytest.raises(TraceError, read_text, '{"E_total": 0.9, "E_total": 0.29}\n'), "repeated-name",
+                   "repeats the key 'E_total'")
+
+
+# -- records -----------------------------------------------------------------------------------------------
+
+def test_labels_make_records_and_a_summary_after_them_stands_alone():
+    text = "Training...\n" + "".join(f"Epoch {k}: loss = {0.3 / k:.9f}\n" for k in range(1000, 10001, 1000))
+    text += "done\nFinal error: 0.0000351\n"
+    found = records(read_text(text))
+    (run,) = found.runs
+    assert run.labels.tolist() == list(range(1000, 10001, 1000)) and run.label_name == "Epoch"
+    assert [c.name for c in run.body.columns] == ["Epoch", "loss"]
+    assert [[c.name for c in block.columns] for block in run.after] == [["Final error"]]
+
+
+def test_a_decorated_header_labels_the_lines_below_it_and_a_repeated_name_is_indexed():
+    text = "".join(f"=== T = {k} ===\nO: 0.75  O: 0.77\n" + "Weight: 0.3\n" * 8 + "Error: 0.2\n" for k in range(3))
+    (run,) = records(read_text(text)).runs
+    assert run.labels.tolist() == [0, 1, 2] and run.body.records == 3
+    names = [c.name for c in run.body.columns]
+    assert names == ["T", "O[1]", "O[2]"] + [f"Weight[{k}]" for k in range(1, 9)] + ["Error"]
+
+
+def test_unlabelled_records_repeat_in_a_pattern():
+    (run,) = records(read_text("".join("Weight: 0.3\n" * 8 + "Error: 0.2\n" for _ in range(4)))).runs
+    assert run.labels is None and run.body.records == 4 and len(run.body.columns) == 9
+
+
+def test_labels_that_restart_begin_another_run():
+    text = "".join(f"{k} -> {0.3 / (k + 1):.4f}\n" for k in range(5)) * 2
+    runs = records(read_text(text)).runs
+    assert [r.labels.tolist() for r in runs] == [[0, 1, 2, 3, 4]] * 2
+
+
+def test_a_constant_counter_is_no_label_keras_epochs_are():
+    text = "".join(f"Epoch {k}/3\n1/1 [====] - 0s 2ms/step - loss: 0.2{k}\n" for k in (1, 2, 3))
+    (run,) = records(read_text(text)).runs
+    assert run.labels.tolist() == [1, 2, 3] and run.label_name == "Epoch"
+
+
+def test_a_percentage_is_never_the_iteration():
+    text = "".join(f"Training: {p}%| | {k}/100 [loss={0.3 / (k + 1):.4f}]\n" for p, k in ((0, 0), (50, 50)))
+    (run,) = records(read_text(text)).runs
+    assert run.labels.tolist() == [0, 50]
+
+
+def test_lines_printed_once_stand_alone():
+    (run,) = records(read_text("Loss before training: 0.298\nLoss after one update: 0.291\n")).runs
+    assert run.body.records == 0 and [c.name for c in run.before[0].columns] == ["Loss before training",
+                                                                                  "Loss after one update"]
+
+
+# -- bad input and bounds ----------------------------------------------------------------------------------
+
+def test_a_line_longer_than_the_limit_is_one_line():
+    reader = Reader(max_line=100)
+    one_line_error(pytest.raises(TraceError, reader.feed, "x" * 200), "long-line", "longer than 100 characters")
+
+
+def test_a_quantity_with_no_number_a_reader_takes_is_named():
+    one_line_error(pytest.raises(TraceError, read_text, "E_total: 0,29\n".replace("0,29", "０.２９"),
+                                 watch=["E_total"]), "not-a-number", "line 1", "E_total")
+
+
+def test_the_numbers_held_are_bounded():
+    one_line_error(pytest.raises(TraceError, read_text, "1 2 3\n" * 100, max_values=30), "too-many",
+                   "more than 30 numbers")
+
+
+def test_text_fed_in_pieces_cut_anywhere_reads_the_same():
+    text = "".join(f"epoch {k}\r\nloss = {0.3 / (k + 1)!r}\r" for k in range(200))
+    whole = read_text(text)
+    reader = Reader()
+    for start in range(0, len(text), 7):
+        reader.feed(text[start:start + 7])
+    pieces = reader.finish()
+    assert np.array_equal(whole.values, pieces.values) and np.array_equal(whole.line, pieces.line)
+
+
+def test_chatter_is_counted_with_its_first_lines_kept():
+    printout = read_text("Training the network\n\nEpoch 1: loss 0.3\ndone.\n")
+    assert printout.chatter == 2 and printout.chatter_examples[0] == (1, "Training the network")

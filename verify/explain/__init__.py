@@ -44,6 +44,9 @@ STARTS = 12  # iterations a mistake is tried to begin at, between the last agree
 CONFIRM = 2  # records after the first divergence a cause must also reproduce
 MAX_STEPS = 3000  # iterations replayed at the most
 LONG_ALONE = 400  # beyond this many iterations, the slowest mistakes to replay are not tried
+SHORT = 50  # a gap between agreement and divergence up to this is searched for every mistake switched on late
+LATE = {variants.UPDATED_WEIGHTS, variants.ACCUMULATED}  # mistakes that begin after the first iteration in practice
+                                                         # (arrays that become aliases, a sum never reset)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Cause:
     window: tuple[int, int] = (0, 0)  # the iterations over which it reproduces the printed values
     digits: int = 0  # significant digits it agrees to, at the least
     printed: bool = False  # it agrees to every digit printed
-    also: tuple[str, ...] = ()  # other causes that reproduce the numbers equally well
+    also: tuple[tuple[str, str], ...] = ()  # (category, sentence) of causes that reproduce the numbers as well
 
     def __str__(self) -> str:
         text = self.sentence
@@ -70,8 +73,13 @@ class Cause:
             text += f", iterations {self.window[0]:,} to {self.window[1]:,}"
         text += ")"
         if self.also:
-            text += f"; equally: {'; '.join(self.also)}"
+            text += f"; equally: {'; '.join(sentence for _, sentence in self.also)}"
         return text
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """This cause's category, then those of the causes named as equally good."""
+        return (self.category, *(category for category, _ in self.also))
 
 
 @dataclass(frozen=True)
@@ -269,6 +277,8 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
             if diverge <= start or horizon - start > MAX_STEPS:
                 break
             starts = np.unique(np.linspace(start + 1, diverge, min(STARTS, diverge - start)).round().astype(np.int64))
+            if diverge - start > SHORT:  # over a long gap, only the mistakes that begin late in real programs
+                mistakes = [m for m in mistakes if m.category in LATE]
         copies: list[Mistake | None] = [None] + [m for m in mistakes for _ in starts]
         begins = np.concatenate(([0], np.tile(starts, len(mistakes))))
         found = replays.replay(truth, copies, begins, start, horizon)
@@ -298,7 +308,7 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
     iteration = comparison.timeline.iteration(comparison.cells.quantity[window[3]], comparison.cells.t[window[3]])
     return Cause(mistake.name, mistake.category, mistake.sentence, start=min(starts_found),
                  window=(int(iteration.min()), int(iteration.max())), digits=best[2], printed=best[5],
-                 also=tuple(dict.fromkeys(r[4].sentence for r in ties))[:2]), best[6]
+                 also=tuple(dict.fromkeys((r[4].category, r[4].sentence) for r in ties))[:2]), best[6]
 
 
 def _score(comparison: Comparison, keep: np.ndarray, found: replays.Replay, copies: list, begins: np.ndarray):
@@ -400,7 +410,8 @@ def _start_value(comparison: Comparison) -> Cause | None:
     return Cause(f"{name} started at {candidates[matching[0] - 1][1]:g}", variants.START_VALUE, sentence,
                  digits=int(digits[matching[0]]), printed=_printed_fully(comparison, keep_now,
                                                                           expected[:, matching[0]]),
-                 window=_iterations_of(comparison, keep_now), also=tuple(words(j)[1] for j in matching[1:3]))
+                 window=_iterations_of(comparison, keep_now),
+                 also=tuple((variants.START_VALUE, words(j)[1]) for j in matching[1:3]))
 
 
 def _window_to(comparison: Comparison, horizon: int) -> np.ndarray:

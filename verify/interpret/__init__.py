@@ -57,6 +57,7 @@ class RunRead:
     beyond: tuple[tuple[int, int], ...]  # (line, label) of records beyond the run
     ties: tuple[tuple[conv.Convention, Cells], ...] = ()  # conventions explaining as many values, and their cells
     body: Cells | None = None  # the cells of the records under ``convention``
+    ends: Cells | None = None  # values printed after training, placed at the other end moment (last / after)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +78,14 @@ class Reading:
                                 for j, r in enumerate(self.runs))
                 joined = Cells.joined([rest, cells])
                 found.append((replace(self, cells=joined, runs=swapped), joined))
+            if run.ends is not None and len(run.ends):  # "Final error:" as after training, or as the last loss
+                moved = np.isin(self.cells.line * 1_000_003 + self.cells.column,
+                                run.ends.line * 1_000_003 + run.ends.column)
+                joined = Cells.joined([self.cells.subset(~moved), run.ends])
+                words = tuple((n, q, {"final": "last-iteration", "last-iteration": "final"}.get(m, m))
+                              for n, q, m in run.singles)
+                flipped = tuple(replace(r, singles=words, ends=None) if j == k else r for j, r in enumerate(self.runs))
+                found.append((replace(self, cells=joined, runs=flipped), joined))
         return found
 
     def words(self) -> str:
@@ -286,7 +295,7 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
         iterations = convention.iterations(run.body.records, run.labels)
         step = int(np.median(np.diff(iterations))) if len(iterations) > 1 else 1
         reaches_end = int(iterations[-1]) + max(step, 1) > T - 1
-    found_singles = []
+    found_singles, ends = [], []
     for block, position, reads in singles:
         made = _block_cells(block, reads, printout, ids, resolution, timeline)
         if made is None:
@@ -315,8 +324,12 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
             placed.append(cell)
             name = block.columns[int(source[j])].name
             found_singles.append((name, timeline.quantities[int(quantity[j])], moment))
+            other = {"final": "last-iteration", "last-iteration": "final"}.get(moment)
+            if other in moments and group[j] == FORWARD:
+                t = conv.single_places(other, group[j:j + 1], T)
+                ends.append(Cells(quantity[j:j + 1], t, got[j:j + 1], res[j:j + 1], column[j:j + 1], line[j:j + 1]))
     described = RunRead(convention, run.body.records, run.labels is not None, run.label_name, frozenset(groups),
-                        tuple(found_singles), alternatives, beyond, ties, body_cells)
+                        tuple(found_singles), alternatives, beyond, ties, body_cells, Cells.joined(ends))
     return placed, described
 
 

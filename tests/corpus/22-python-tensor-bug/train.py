@@ -17,7 +17,7 @@ x1, x2 = 0.05, 0.10
 y1_true, y2_true = 0.01, 0.99
 w = [0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55]
 b1, b2 = 0.35, 0.60
-lr = 0.5
+lr = 0.05  # a zero too many
 
 epoch = 0
 while epoch < 10000:
@@ -26,9 +26,9 @@ while epoch < 10000:
     y1 = sigmoid(w[4] * a1 + w[5] * a2 + b2)
     y2 = sigmoid(w[6] * a1 + w[7] * a2 + b2)
     loss = 0.5 * ((y1_true - y1) ** 2 + (y2_true - y2) ** 2)
-    epoch += 1
     if epoch % 100 == 0:
         print(f"Epoch {epoch}, loss: {fmt_tensor(loss)}")
+    epoch += 1
 
     g_y1 = (y1 - y1_true) * y1 * (1 - y1)
     g_y2 = (y2 - y2_true) * y2 * (1 - y2)

@@ -56,8 +56,12 @@ def localise(comparison: Comparison) -> str:
                                                          f"iteration {first:,}")))
     wrong.sort()
     parts = []
+    earliest = wrong[0][0] if wrong else None
+    later = [title for first, k, _ in wrong if first > earliest for title in (GROUPS[k],)]
     if right:
         parts.append(f"{_join(right)} right")
+    if later and earliest is not None and 0 <= earliest < timeline.updates:
+        parts.append(f"{_join(later)} right at iteration {earliest:,}")
     parts += [text for _, _, text in wrong]
     follows = _follows(comparison)
     if follows:

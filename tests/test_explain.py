@@ -1,0 +1,146 @@
+"""The explain stage: a mistake put into a learner's program is named, whenever it starts and wherever it is;
+float32 is never told to a correct program or to one that ran an iteration more or fewer; what no known mistake
+explains is located by stage.
+
+The programs are tests/students.py, a learner's loop written apart from the suite's code; the mistake put in
+is the expected answer. Every value is printed at full precision, every iteration, so the search is local.
+"""
+
+from __future__ import annotations
+
+import pytest
+from backprop_verify.verify import programs, truth
+from backprop_verify.verify.mistakes import variants as v
+from backprop_verify.verify.status import Status
+
+from .students import SPEC, train
+
+ITERATIONS = 40
+
+
+@pytest.fixture(scope="module")
+def short():
+    return truth.load(SPEC, ITERATIONS)
+
+
+def explained(frame, short):
+    verdict = programs.verify_frame(frame, short, program="student")
+    assert verdict.status is Status.FAILED, verdict.line()
+    return verdict
+
+
+CATALOGUED = [
+    ("half-forgotten", {v.HALF_FORGOTTEN, v.LEARNING_RATE}),  # the same trajectory as the learning rate doubled
+    ("sign-flipped", {v.SIGN}),
+    ("no-slope", {v.NO_SLOPE}),
+    ("no-slope-output", {v.NO_SLOPE}),
+    ("no-slope-hidden", {v.NO_SLOPE}),
+    ("slope-of-net-hidden", {v.SLOPE_ARGUMENT}),
+    ("updated-backward", {v.UPDATED_WEIGHTS}),
+    ("transposed-backward", {v.TRANSPOSED}),
+    ("first-path", {v.ONE_PATH}),
+    ("last-path", {v.ONE_PATH}),
+    ("bias-left-out", {v.BIAS_LEFT_OUT}),
+    ("bias-doubled", {v.BIAS_DOUBLED}),
+    ("bias-left-out-output", {v.BIAS_LEFT_OUT}),
+    ("forward-swap-w6-w7", {v.FORWARD_SWAP}),
+    ("forward-w2-for-w4", {v.FORWARD_INDEX}),
+    ("w1-other-input", {v.WRONG_INPUT}),
+    ("rate-twice", {v.LEARNING_RATE}),
+    ("rate-added", {v.LEARNING_RATE, v.SIGN}),  # gradient ascent: the same as the sign of dE/dout flipped
+    ("rate-doubled", {v.LEARNING_RATE, v.HALF_FORGOTTEN}),
+    ("biases-trained", {v.BIASES_TRAINED}),
+    ("accumulated", {v.ACCUMULATED}),
+    ("rounded-4", {v.ROUNDED}),
+]
+
+
+@pytest.mark.parametrize("mistake, categories", CATALOGUED, ids=[c[0] for c in CATALOGUED])
+def test_a_mistake_from_iteration_0_is_named(mistake, categories, short):
+    cause = explained(train(mistake, iterations=ITERATIONS), short).cause
+    assert cause is not None and set(cause.categories) & categories, str(cause)
+    assert cause.category in categories, str(cause)
+
+
+LATER = [(m, c) for m, c in CATALOGUED if not m.startswith(("forward", "bias-left", "bias-doubled"))]
+
+
+@pytest.mark.parametrize("mistake, categories", LATER, ids=[c[0] for c in LATER])
+def test_a_mistake_from_a_later_iteration_is_named_with_where_it_starts(mistake, categories, short):
+    verdict = explained(train(mistake, start=7, iterations=ITERATIONS), short)
+    assert verdict.cause is not None and verdict.cause.category in categories, verdict.line()
+    assert verdict.cause.start == 7, verdict.line()
+    assert "from iteration 7," in verdict.line()
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ("updated-backward-h1", "in h1's backward sum, w5_new and w7_new instead of w5 and w7"),
+    ("path-h2-via-o1", "in h2's backward sum, only the path through o1"),
+    ("bias-left-out-h1", "the bias was left out of net_h1 only"),
+    ("no-slope-output", "in the output layer only"),
+])
+def test_a_mistake_in_one_neuron_or_layer_is_named_with_its_scope(mistake, words, short):
+    verdict = explained(train(mistake, iterations=ITERATIONS), short)
+    assert words in verdict.line(), verdict.line()
+
+
+def test_a_starting_weight_is_solved_from_the_first_record(short):
+    verdict = explained(train(w6=0.54, iterations=ITERATIONS), short)
+    assert verdict.cause.category == v.START_VALUE and "w6 started at 0.54, not 0.45" in verdict.line()
+
+
+def test_the_learning_rate_used_is_found(short):
+    verdict = explained(train(rate=0.05, iterations=ITERATIONS), short)
+    assert verdict.cause.category == v.LEARNING_RATE_VALUE and "was 0.05, not 0.5" in verdict.line()
+
+
+def test_old_weights_printed_as_new_are_a_printing_mistake(short):
+    frame = train(iterations=ITERATIONS)
+    new = [c for c in frame.columns if c.endswith("_new")]
+    old = frame[new].shift(1)
+    old.iloc[0] = [float(w) for w in SPEC.weights]
+    frame[new] = old
+    verdict = explained(frame, short)
+    assert verdict.cause.kind == "printing" and "those before the update" in verdict.line()
+
+
+# -- never float32 where float32 is not the pattern ---------------------------------------------------------
+
+def test_a_correct_program_passes_and_one_iteration_more_or_fewer_is_never_float32():
+    full = truth.load(SPEC)
+    from backprop_verify.implementations.vectorized import run
+
+    assert programs.verify_frame(run(SPEC, SPEC.iterations), full).passed
+    for extra in (1, -1):
+        frame = run(SPEC, SPEC.iterations + extra)
+        verdict = programs.verify_frame(frame, full, program="off by one")
+        assert verdict.status is Status.FAILED
+        assert verdict.cause is None or verdict.cause.category != v.PRECISION, verdict.line()
+        assert "float32" not in verdict.line()
+
+
+def test_float32_is_named_for_a_float32_program(short):
+    from backprop_verify.implementations.vectorized import run
+
+    verdict = programs.verify_frame(run(SPEC, ITERATIONS, dtype="float32"), short, program="single")
+    assert verdict.cause is not None and verdict.cause.category == v.PRECISION, verdict.line()
+
+
+# -- what no known mistake explains is located ----------------------------------------------------------
+
+@pytest.mark.parametrize("mistake, stage", [
+    ("targets-swapped", "the output layer's gradients wrong from iteration 0"),
+    ("tanh-slope-hidden", "the hidden layers' gradients wrong from iteration 0"),
+    ("w6-from-input", "the output layer's gradients wrong from iteration 0"),
+    ("momentum", "the updates wrong from iteration 1"),
+    ("targets-swapped", "the forward pass and the loss right at iteration 0"),
+])
+def test_a_mistake_no_catalogue_entry_matches_is_located_by_stage(mistake, stage, short):
+    verdict = explained(train(mistake, iterations=ITERATIONS), short)
+    assert verdict.cause is None and verdict.diagnosed, verdict.line()
+    assert "no known mistake matches" in verdict.line() and stage in verdict.where, verdict.where
+
+
+def test_the_location_says_whether_the_updates_follow_from_the_printed_gradients(short):
+    verdict = explained(train("tanh-slope-hidden", iterations=ITERATIONS), short)
+    assert "the printed new weights follow from the printed gradients" in verdict.where, verdict.where

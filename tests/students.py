@@ -12,7 +12,6 @@ from __future__ import annotations
 from math import exp
 
 import pandas as pd
-
 from backprop_verify.reference import examples, names
 from backprop_verify.reference.spec import load
 

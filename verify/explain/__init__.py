@@ -43,7 +43,7 @@ SLACK = 4
 STARTS = 12  # iterations a mistake is tried to begin at, between the last agreement and the first divergence
 CONFIRM = 2  # records after the first divergence a cause must also reproduce
 MAX_STEPS = 3000  # iterations replayed at the most
-LONG_ALONE = 400  # beyond this many iterations, the slowest mistakes to replay are not tried
+LONG_ALONE = 3000  # beyond this many iterations, the slowest mistakes to replay are not tried
 SHORT = 50  # a gap between agreement and divergence up to this is searched for every mistake switched on late
 LATE = {variants.UPDATED_WEIGHTS, variants.ACCUMULATED}  # mistakes that begin after the first iteration in practice
                                                          # (arrays that become aliases, a sum never reset)
@@ -284,7 +284,7 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
         found = replays.replay(truth, copies, begins, start, horizon)
         for k, (comparison, window) in enumerate(zip(comparisons, windows)):
             results += [r + (k,) for r in _score(comparison, window[3], found, copies, begins)]
-        if phase == 1:
+        if phase == 1 and not any(r[0] for r in results):  # those replayed one by one, when none of the rest fits
             for mistake in (m for m in variants.catalogue(truth.spec) if m.alone):
                 if (mistake.own is not None and horizon - start > LONG_ALONE) or horizon - start > MAX_STEPS:
                     continue

@@ -107,7 +107,8 @@ def test_a_csv_header_names_the_rows_under_it_and_a_new_header_names_the_rows_un
     assert named == [("iteration", "E_total")] * 2 + [("step", "loss")]
 
 
-@pytest.mark.parametrize("text", ['"iteration","E_total"\n"0","0.29"\n', "| iteration | E_total |\n|---|---|\n| 0 | 0.29 |\n",
+@pytest.mark.parametrize("text", ['"iteration","E_total"\n"0","0.29"\n',
+                                  "| iteration | E_total |\n|---|---|\n| 0 | 0.29 |\n",
                                   "iteration;E_total\n0;0.29\n", "iteration\tE_total\n0\t0.29\n"])
 def test_quoted_semicolon_tab_and_markdown_tables_are_rows_with_a_header(text):
     printout = read_text(text)

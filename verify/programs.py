@@ -142,9 +142,10 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
         if found.reading:  # the cause shows under another reading that fits as well: report under that one
             comparison = comparisons[found.reading]
             who.update(comparison=comparison, reading=variants[found.reading][0].words())
-    reason = failed_reason(comparison) if not comparison.passed else \
-        f"the trace goes beyond the run's {truth.iterations:,} iterations (line {beyond[0][0]:,}: iteration " \
-        f"{beyond[0][1]:,})"
+    reason = failed_reason(comparison) if not comparison.passed else ""
+    if beyond:
+        reason = "; ".join(filter(None, [f"the trace goes beyond the run's {truth.iterations:,} iterations (line "
+                                         f"{beyond[0][0]:,}: iteration {beyond[0][1]:,})", reason]))
     if ended:
         reason += f", then {ended}"
     return Verdict(Status.FAILED, reason, cause=cause, where=where, diagnosed=diagnose, hints=hints, **who)

@@ -34,7 +34,7 @@ import numpy as np
 from ..compare import Comparison, compare
 from ..mistakes import variants
 from ..mistakes.variants import Mistake
-from ..timeline import FORWARD, GRADIENT, PARAMETER, Timeline
+from ..timeline import FORWARD, PARAMETER, Timeline
 from . import replay as replays
 from . import solve
 from .where import localise
@@ -44,6 +44,8 @@ STARTS = 12  # iterations a mistake is tried to begin at, between the last agree
 CONFIRM = 2  # records after the first divergence a cause must also reproduce
 MAX_STEPS = 3000  # iterations replayed at the most
 LONG_ALONE = 3000  # beyond this many iterations, the slowest mistakes to replay are not tried
+EVIDENCE = 6  # significant digits, in all, that the printed values a cause reproduces must carry at the least
+SOLVED = 3  # a number solved from the printed values spends some: three more digits, and three values at least
 SHORT = 50  # a gap between agreement and divergence up to this is searched for every mistake switched on late
 LATE = {variants.UPDATED_WEIGHTS, variants.ACCUMULATED}  # mistakes that begin after the first iteration in practice
                                                          # (arrays that become aliases, a sum never reset)
@@ -140,6 +142,15 @@ def _printed_fully(comparison: Comparison, keep: np.ndarray, expected: np.ndarra
     resolution = comparison.resolution[keep]
     return bool(resolution.max(initial=0) > 0 and np.all(np.abs(comparison.cells.got[keep] - expected)
                                                          <= resolution * 1.000001))
+
+
+def evidence(comparison: Comparison, keep: np.ndarray) -> float:
+    """The significant digits the kept values carry in all (a value printed to round-trip precision: 16)."""
+    got = np.abs(comparison.cells.got[keep])
+    resolution = comparison.resolution[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        digits = np.where(resolution > 0, np.log10(np.maximum(got, 1e-300) / (2 * resolution)), 16.0)
+    return float(np.sum(np.clip(np.nan_to_num(digits, nan=0.0), 0, 16)))
 
 
 # --- 1. the printout -------------------------------------------------------------------------------------
@@ -261,6 +272,10 @@ def _window(comparison: Comparison) -> tuple[int, int, int, np.ndarray]:
 def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
     """The catalogue's mistakes replayed from the last agreement, under each reading; the best, and its reading."""
     truth = comparisons[0].truth
+    informative = [k for k, c in enumerate(comparisons) if evidence(c, _window(c)[3]) >= EVIDENCE]
+    if not informative:
+        return None  # too few printed digits for any mistake to be told from another
+    comparisons = [comparisons[k] for k in informative]
     windows = [_window(c) for c in comparisons]
     start = min(w[0] for w in windows)
     diverge = max(w[1] for w in windows)
@@ -308,7 +323,7 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
     iteration = comparison.timeline.iteration(comparison.cells.quantity[window[3]], comparison.cells.t[window[3]])
     return Cause(mistake.name, mistake.category, mistake.sentence, start=min(starts_found),
                  window=(int(iteration.min()), int(iteration.max())), digits=best[2], printed=best[5],
-                 also=tuple(dict.fromkeys((r[4].category, r[4].sentence) for r in ties))[:2]), best[6]
+                 also=tuple(dict.fromkeys((r[4].category, r[4].sentence) for r in ties))[:2]), informative[best[6]]
 
 
 def _score(comparison: Comparison, keep: np.ndarray, found: replays.Replay, copies: list, begins: np.ndarray):
@@ -380,8 +395,8 @@ def _start_value(comparison: Comparison) -> Cause | None:
     if not candidates:
         return None
     start, _, horizon, keep = _window(comparison)
-    if start != 0:
-        return None
+    if start != 0 or keep.sum() < SOLVED or evidence(comparison, keep) < EVIDENCE + SOLVED:
+        return None  # one number solved from one value always fits it
 
     def prepare(training):
         for j, (parameter, value) in enumerate(candidates, start=1):
@@ -417,7 +432,8 @@ def _start_value(comparison: Comparison) -> Cause | None:
 def _window_to(comparison: Comparison, horizon: int) -> np.ndarray:
     timeline, cells = comparison.timeline, comparison.cells
     iteration = timeline.iteration(cells.quantity, cells.t)
-    keep = comparison.checked & (iteration <= horizon) & ~((timeline.group[cells.quantity] == PARAMETER) & (cells.t == 0))
+    start = (timeline.group[cells.quantity] == PARAMETER) & (cells.t == 0)
+    keep = comparison.checked & (iteration <= horizon) & ~start
     return keep | (comparison.checked & (timeline.group[cells.quantity] == FORWARD) & (cells.t == horizon + 1))
 
 
@@ -428,6 +444,8 @@ def _learning_rate(comparison: Comparison) -> Cause | None:
         return None
     rate = float(truth.spec.learning_rate)
     start, _, horizon, keep = _window(comparison)
+    if keep.sum() < SOLVED or evidence(comparison, keep) < EVIDENCE + SOLVED:
+        return None
     estimate = solve.rates_from_updates(truth, comparison.cells, comparison)
     if estimate is not None and np.isclose(estimate, rate, rtol=1e-9):
         return None

@@ -71,8 +71,9 @@ def mixture(spec: Spec, mistakes: list[Mistake | None], starts: np.ndarray) -> T
         params[j] = mistake.parameter
     namespace: dict[str, Any] = {}
     for name, used in families.items():
-        def method(self, *args, _name=name, _used=tuple((f, p, np.array([q is not None for q in p]))
-                                                        for f, p in used.items())):
+        masked = tuple((f, p, np.array([q is not None for q in p])) for f, p in used.items())
+
+        def method(self, *args, _name=name, _used=masked):
             right = getattr(Training, _name)(self, *args)
             for family, params, mask in _used:
                 active = mask & (self.iteration >= self.starts)

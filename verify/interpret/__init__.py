@@ -91,8 +91,7 @@ class Reading:
     def words(self) -> str:
         """The reading, in words: how names were read, and the printing conventions."""
         parts = [f"{c.name!r} as {c.quantity}" + (" (by value)" if c.how == "value" else "")
-                 for c in self.columns if c.quantity is not None and c.how not in ("golden name", "--name")
-                 and c.name != c.quantity]
+                 for c in self.columns if c.quantity is not None and c.how != "--name" and c.name != c.quantity]
         said = [f"read {', '.join(parts[:4])}{', ...' if len(parts) > 4 else ''}"] if parts else []
         many = len(self.runs) > 1
         for k, run in enumerate(self.runs):
@@ -266,7 +265,7 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
                 candidates = [c for c in candidates if conv.label_is_updates(c)] or candidates
         else:
             candidates = conv.unlabelled_conventions(run.body.records, T, options.every, options.count_from,
-                                                     options.forward_after)
+                                                     options.forward_after, _steps_seen(timeline, body, got))
         scored = []
         for k, candidate in enumerate(candidates):
             iterations = candidate.iterations(run.body.records, run.labels)
@@ -331,6 +330,29 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
     described = RunRead(convention, run.body.records, run.labels is not None, run.label_name, frozenset(groups),
                         tuple(found_singles), alternatives, beyond, ties, body_cells, Cells.joined(ends))
     return placed, described
+
+
+def _steps_seen(timeline: Timeline, body, got: np.ndarray) -> tuple[int, ...]:
+    """How many iterations apart the first records of an unlabelled run are, where their values say it: the
+    places in the truth where a forward quantity printed in the first and second records sits."""
+    index, quantity, group, record, column, res, line, _ = body
+    forward = np.flatnonzero((group == FORWARD) & (record <= 1))
+    if not len(forward) or record.max() < 1:
+        return ()
+    q = int(quantity[forward[0]])
+    first = forward[(quantity[forward] == q) & (record[forward] == 0)]
+    second = forward[(quantity[forward] == q) & (record[forward] == 1)]
+    if not len(first) or not len(second):
+        return ()
+    series, envelope = timeline.at(np.full(timeline.updates + 1, q), np.arange(timeline.updates + 1))
+    allowed = np.maximum(envelope, timeline.truth.floor(series))
+    places = []
+    for k in (first[0], second[0]):
+        near = np.flatnonzero(np.abs(series - got[k]) <= allowed + res[k])
+        if len(near) == 0 or len(near) > 3:
+            return ()
+        places.append(near)
+    return tuple(sorted({int(b - a) for a in places[0] for b in places[1] if b > a}))
 
 
 def _farness(option) -> float:

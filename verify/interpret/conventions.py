@@ -90,12 +90,13 @@ def labelled_conventions(count_from: int | None, forward_after: bool | None) -> 
 
 
 def unlabelled_conventions(records: int, updates: int, every: int | None, count_from: int | None,
-                           forward_after: bool | None) -> list[Convention]:
-    """Every unlabelled convention that fits ``records`` in a run of ``updates``, simplest first."""
+                           forward_after: bool | None, seen: tuple[int, ...] = ()) -> list[Convention]:
+    """Every unlabelled convention that fits ``records`` in a run of ``updates``, simplest first; ``seen`` are
+    steps the printed values themselves show (where the second record's value sits in the truth)."""
     if every is not None:
         steps = [every]
     else:
-        steps = []
+        steps = list(seen)
         if records > 1:
             for n in (updates / records, updates / (records - 1)):
                 steps += [s for s in _round_numbers(n) if s not in steps]

@@ -93,8 +93,8 @@ def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Blo
         return Read(user, "--name", when)
     printed = series[~np.isnan(series)]
     found = candidates(name, quantities, outputs, trained)
-    if found and found[0].how == "golden name":
-        return Read(quantities.index(found[0].quantity), found[0].how, when)
+    if found and (found[0].how == "golden name" or found[0].quantity == "E_total"):
+        return Read(quantities.index(found[0].quantity), found[0].how, when)  # a loss is a loss, constant or not
     constant = len(printed) > 1 and bool(np.all(printed == printed[0]))
     if constant and bool(np.all(np.isin(printed, _constants(timeline)))):
         return Read(None, "a constant of the spec", None)

@@ -129,8 +129,11 @@ def dE_dout_scaled(t: Training, params: list, out, target):
 
 def slope(t: Training, params: list, layer: int, p: Pass):
     """dout/dnet taken wrongly in some layers: ``(how, layers)`` per copy, how one of SLOPES."""
-    plan = _plan(t, "slope", params, lambda: {(how, k): _copies_where(params, lambda q: q[0] == how and k in q[1])
-                                             for how in SLOPES for k in range(t.spec.depth)})
+    def make() -> dict[tuple[str, int], np.ndarray]:
+        return {(how, k): _copies_where(params, lambda q, how=how, k=k: q[0] == how and k in q[1])
+                for how in SLOPES for k in range(t.spec.depth)}
+
+    plan = _plan(t, "slope", params, make)
     value = Training.dout_dnet(t, layer, p)
     for how, wrong in SLOPES.items():
         use = plan[(how, layer)]
@@ -585,7 +588,8 @@ def _whole_step_mistakes(spec: Spec) -> list[Mistake]:
                     own=_adam(epsilon_inside=True)),
             Mistake("no bias correction", OPTIMIZER, "Adam's moments were used without bias correction",
                     own=_adam(bias_correction=False)),
-            Mistake("beta1 and beta2 swapped", OPTIMIZER, "Adam's beta1 and beta2 were swapped", own=_adam(swapped=True)),
+            Mistake("beta1 and beta2 swapped", OPTIMIZER, "Adam's beta1 and beta2 were swapped",
+                    own=_adam(swapped=True)),
             Mistake("step counted from 0", OPTIMIZER, "Adam's step count t started at 0, so the bias correction "
                     "lags one step", own=_adam(from_zero=True)),
         ]

@@ -106,6 +106,18 @@ class Dampened(Vectorized):
         self.trained -= self.learning_rate * self.velocity
 
 
+class BiasesNeverUpdated(Vectorized):
+    def sgd(self):
+        weights = sum(w.size for w in self.W)  # the biases come after the weights; their gradients are printed
+        self.trained[:weights] -= self.learning_rate * self.trained_grad[:weights]
+
+
+class LossesSummed(Vectorized):
+    def __init__(self, spec, dtype="float64"):
+        super().__init__(spec, dtype)
+        self.scale = self.dtype(1.0)  # the spec averages the examples' losses
+
+
 MORE: dict[str, Mutant] = {mutant.name: mutant for mutant in [
     Mutant("bias doubled", BiasDoubled, "net added its bias twice", variants.BIAS_DOUBLED),
     Mutant("w1 and w2 swapped in net_h1", SwappedInNet, "net_h1 took w2 * i1 + w1 * i2", variants.FORWARD_SWAP),
@@ -122,8 +134,15 @@ MORE: dict[str, Mutant] = {mutant.name: mutant for mutant in [
     Mutant("one at a time", OneAtATime, "each weight updated from a fresh pass", variants.ONE_AT_A_TIME),
     Mutant("momentum dampened", Dampened, "the velocity was dampened, mu * v + (1 - mu) * g", variants.OPTIMIZER,
            diverges_at=1),
+    Mutant("biases never updated", BiasesNeverUpdated, "the bias gradients were computed and printed, never applied",
+           variants.BIASES_FIXED),
+    Mutant("losses summed", LossesSummed, "the examples' losses were summed where the spec averages them",
+           variants.REDUCTION),
 ]}
-EXAMPLE = {"momentum dampened": "relu-linear-momentum"}  # the others run on the notes' example
+EXAMPLE = {"momentum dampened": "relu-linear-momentum", "biases never updated": "per-neuron-trained",
+           "losses summed": "per-neuron-3-4-2"}  # the others run on the notes' example
+NOT_NAMED = {"biases never updated": "the catalogue's 'biases not trained' replays a spec without bias gradients, so "
+             "a program that prints its (right) bias gradients is told 'no known mistake matches'"}
 
 
 @pytest.mark.parametrize("name", [*MUTANTS, *MORE])
@@ -143,7 +162,8 @@ def test_every_python_mutant_is_caught_and_its_mistake_named(name, documented):
     assert (verdict.cause.category, verdict.cause.kind) == (mutant.category, mutant.kind), verdict.line()
 
 
-@pytest.mark.parametrize("name", MORE)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_NAMED[n]))
+                                  if n in NOT_NAMED else n for n in MORE])
 def test_every_mutant_made_here_is_caught_and_its_mistake_named(name):
     mutant = MORE[name]
     spec = load(examples.spec_path(EXAMPLE.get(name, examples.DOCUMENTED)))
@@ -176,12 +196,13 @@ def test_a_program_that_ran_one_update_too_many_is_said_to(documented):
 
 
 def test_the_catalogue_and_the_mutation_suite_cover_each_other():
-    """Every category the diagnosis knows is made by some mutant (or, for what a mutant of the notes' network
-    cannot make, by a test on another spec in test_diagnosis.py)."""
+    """Every category the diagnosis knows is made by some mutant."""
     known = {value for key, value in vars(variants).items() if key.isupper() and isinstance(value, str)}
     made = {m.category for m in [*MUTANTS.values(), *MORE.values(), *RUBY_MUTANTS.values()]}
     made.add(variants.ITERATIONS)  # test_a_program_that_ran_one_update_too_many_is_said_to
-    elsewhere = {variants.BIASES_FIXED, variants.REDUCTION, variants.AFTER_UPDATE}
+    # No mistake any longer: a forward pass printed after the update is a way of printing that the interpret stage
+    # reads (verify/interpret/conventions.py).
+    elsewhere = {variants.AFTER_UPDATE}
     assert known - made == elsewhere, f"never exercised: {known - made - elsewhere}"
     assert made <= known
 

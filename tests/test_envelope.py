@@ -22,7 +22,6 @@ from backprop_verify.implementations.vectorized import run as vectorized
 from backprop_verify.reference import envelope, examples
 from backprop_verify.reference.spec import load
 from backprop_verify.verify import programs, truth
-from backprop_verify.verify.compare import compare, from_frame
 from backprop_verify.verify.status import Status
 
 SUPPORTED = [pytest.param(name, example, marks=[pytest.mark.needs(program.runtime)] if program.runtime else [])
@@ -37,7 +36,7 @@ def test_every_registered_program_passes_under_the_envelope(name, example):
         pytest.skip(verdict.reason)
     print(f"{name} on {example}: largest error {verdict.largest:.3g} of the allowed")
     assert verdict.status is Status.PASSED, verdict.line()
-    assert verdict.comparison.values_checked == verdict.comparison.run * verdict.comparison.total
+    assert verdict.comparison.values_checked == verdict.comparison.truth.trajectory.size, verdict.line()
 
 
 def test_the_envelope_is_tight_where_it_matters(documented):
@@ -136,8 +135,8 @@ COLUMNS = ",".join(["iteration", "out_o1", "out_o2", "E_total", *(f"dE_dw{k}" fo
                     *(f"w{k}_new" for k in range(1, 9))])
 
 
-def trace(argv: list[str], spec, iterations: int | None = None, **reading) -> programs.Verdict:
-    options = programs.Options(iterations=iterations, reading=programs.reading.Reading(**reading))
+def trace(argv: list[str], spec, iterations: int | None = None, **printing) -> programs.Verdict:
+    options = programs.Options(iterations=iterations, printing=programs.Printing(**printing))
     return programs.verify_command(argv, spec, options, stdin=dumps(spec, iterations).encode())
 
 
@@ -197,8 +196,8 @@ SUBTLE = {
 @pytest.mark.parametrize("case", SUBTLE)
 def test_a_subtly_wrong_program_fails(case, documented):
     """vectorized, run on a slightly different spec, against the documented example's truth."""
-    bound = truth.load(documented)
-    comparison = compare(bound, *from_frame(vectorized(SUBTLE[case](documented))))
+    comparison = programs.verify_frame(vectorized(SUBTLE[case](documented)), truth.load(documented),
+                                       diagnose=False).comparison
     beyond = int((np.nan_to_num(comparison.ratio) > 1).sum())
     print(f"{case}: caught at {comparison.first_divergence}; {beyond:,} values beyond the envelope; largest "
           f"{comparison.max_ratio:,.0f} times the allowed")
@@ -209,10 +208,12 @@ def test_a_subtly_wrong_program_fails(case, documented):
 
 def test_float32_fails_under_the_float64_envelope_and_passes_under_its_own(documented):
     iterations = 2000  # the float32 envelope of the full run costs seconds; its first fifth shows the point
-    got = from_frame(vectorized(documented, iterations, dtype="float32"))
-    as_float64 = compare(truth.load(documented, iterations), *got)
+    got = vectorized(documented, iterations, dtype="float32")
+    as_float64 = programs.verify_frame(got, truth.load(documented, iterations), diagnose=False).comparison
     assert not as_float64.passed and as_float64.max_ratio > 1e6
-    as_float32 = compare(truth.load(documented, iterations, precision="float32"), *got)
+    as_float32 = programs.verify_frame(got, truth.load(documented, iterations, precision="float32"),
+                                       diagnose=False).comparison
+    assert as_float32.values_checked == as_float64.values_checked == iterations * len(as_float32.timeline.quantities)
     print(f"float32 under the float32 envelope: largest {as_float32.max_ratio:.3g} of the allowed")
     assert as_float32.passed, str(as_float32.first_divergence)
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from backprop_verify.implementations.registry import REGISTRY
 from backprop_verify.reference.spec import loads
-from backprop_verify.verify import truth
-from backprop_verify.verify.compare import compare, from_frame
+from backprop_verify.verify import programs, truth
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -61,8 +60,9 @@ def check(spec) -> list[str]:
     for name, program in REGISTRY.items():
         if not program.in_process or program.supports(spec) is not None:
             continue
-        comparison = compare(bound, *from_frame(program.run(spec, ITERATIONS)))
-        assert comparison.passed, f"{name} on {spec.name}: {comparison.first_divergence}"
+        verdict = programs.verify_frame(program.run(spec, ITERATIONS), bound, program=name, diagnose=False)
+        assert verdict.passed, verdict.line()
+        assert verdict.comparison.values_checked == bound.trajectory.size, verdict.line()
         passed.append(name)
     return passed
 

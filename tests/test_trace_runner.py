@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from backprop_verify.reference import names as golden_names
 from backprop_verify.reference import spec as spec_module
-from backprop_verify.verify.trace import TraceError, TraceReader
+from backprop_verify.verify.trace import Reader, TraceError, records
 from backprop_verify.verify.trace.run import run
 
 from .conftest import one_line_error
@@ -52,13 +52,17 @@ def pid_in(path: Path) -> int:
 
 
 def test_the_golden_trace_goes_through_the_runner_and_the_reader_exactly():
-    reader = TraceReader(QUANTITIES)
+    reader = Reader()
     outcome = run(["cat", str(DOCUMENTED / "trajectory.csv")], timeout=60, sink=reader.feed)
-    trace = reader.finish()
+    printout = reader.finish()
+    found = records(printout)
     golden = pd.read_csv(DOCUMENTED / "trajectory.csv", dtype=str)
-    assert outcome.stdout_bytes == (DOCUMENTED / "trajectory.csv").stat().st_size and trace.records == 10_000
+    assert outcome.stdout_bytes == (DOCUMENTED / "trajectory.csv").stat().st_size
+    assert len(found.runs) == 1 and found.runs[0].body.records == 10_000
+    body = found.runs[0].body
+    columns = [column.name for column in body.columns]
     for q in QUANTITIES:
-        np.testing.assert_array_equal(trace.values[q], golden[q].map(float).to_numpy())
+        np.testing.assert_array_equal(printout.values[body.cells[:, columns.index(q)]], golden[q].map(float).to_numpy())
 
 
 def test_stdin_is_given_and_stderr_tail_kept():
@@ -143,7 +147,7 @@ def test_a_flood_is_stopped():
 
 
 def test_a_long_line_stops_the_program():
-    reader = TraceReader(QUANTITIES)
+    reader = Reader()
     with pytest.raises(TraceError) as caught:
         run(python("print('E_total: 0.3'); print('x' * 100_000); import time; time.sleep(60)"), timeout=60,
             sink=reader.feed)
@@ -211,12 +215,12 @@ MEMORY = """
 import sys
 peak_mb = lambda: next(int(line.split()[1]) // 1024 for line in open("/proc/self/status")
                        if line.startswith("VmHWM:"))
-from backprop_verify.verify.trace import TraceError, TraceReader
+from backprop_verify.verify.trace import Reader, TraceError
 from backprop_verify.verify.trace.run import run
-reader = TraceReader(["E_total"])
+reader = Reader(watch=["E_total"])
 try:
     run(["sh", "-c", sys.argv[1]], timeout=float(sys.argv[2]), sink=reader.feed, max_stdout_bytes=1 << 30)
-    outcome = "read %d" % reader.finish().records
+    outcome = "read %d" % reader.finish().data_lines
 except TraceError as error:
     outcome = error.kind
 print(outcome, peak_mb())

@@ -137,7 +137,8 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
     if diagnose:
         variants = reading.variants() if reading is not None else [(None, comparison.cells)]
         comparisons = [comparison] + [compare(comparison.timeline, cells) for _, cells in variants[1:]]
-        found = explain(comparisons, beyond)
+        outside = Cells.joined([run.outside for run in reading.runs if run.outside is not None]) if reading else None
+        found = explain(comparisons, outside)
         cause, where = found.cause, found.where
         if found.reading:  # the cause shows under another reading that fits as well: report under that one
             comparison = comparisons[found.reading]
@@ -243,8 +244,9 @@ def verify_frame(frame, truth: Truth, *, program: str = "", diagnose: bool = Tru
     against the truth: the same comparison and explanation as a printed trace's."""
     timeline = Timeline(truth)
     if len(frame) != truth.iterations:
-        return Verdict(Status.FAILED, f"the program stopped after {len(frame):,} of the run's {truth.iterations:,} "
-                       "iterations", program=program, example=example_name(truth.spec))
+        how = "stopped after" if len(frame) < truth.iterations else "ran"
+        return Verdict(Status.FAILED, f"the program {how} {len(frame):,} iterations; the run has {truth.iterations:,}",
+                       program=program, example=example_name(truth.spec))
     cells = frame_cells(timeline, frame)
     inside = timeline.valid(cells.quantity, cells.t)
     return judge(compare(timeline, cells.subset(inside)), program=program, diagnose=diagnose)

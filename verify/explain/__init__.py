@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..compare import Comparison, compare
+from ..compare import Cells, Comparison, compare
 from ..mistakes import variants
 from ..mistakes.variants import Mistake
 from ..timeline import FORWARD, PARAMETER, Timeline
@@ -91,17 +91,20 @@ class Explanation:
     reading: int  # which of the readings weighed the cause was found under (0: the first)
 
 
-def explain(comparisons: list[Comparison], beyond=()) -> Explanation:
+def explain(comparisons: list[Comparison], outside: Cells | None = None) -> Explanation:
     """The cause of a failed comparison and, when no known mistake reproduces it, where it goes wrong.
 
     ``comparisons`` are the same printed values under each reading that fits them equally well (the first is
-    the reading's own): the cause may show under one of them only, and is looked for under each.
+    the reading's own): the cause may show under one of them only, and is looked for under each. ``outside``
+    are printed values placed beyond the run (a run longer than the spec's).
     """
+    outside = outside if outside is not None and len(outside) else None
     failing = [(k, c) for k, c in enumerate(comparisons) if c.first_divergence is not None]
     if not failing:
-        return Explanation(_iteration_count(comparisons[0], beyond) if beyond else None, "", 0)
+        cause = _iteration_count(comparisons[0], outside) if outside is not None else None
+        return Explanation(cause, "" if cause else "values printed beyond the run's last iteration", 0)
     for k, comparison in failing:
-        cause = _printing(comparison) or _iteration_count(comparison, beyond)
+        cause = _printing(comparison) or _iteration_count(comparison, outside)
         if cause is not None:
             return Explanation(cause, "", k)
     found = _catalogue([c for _, c in failing])
@@ -218,36 +221,51 @@ def _loss_scaled(comparison: Comparison) -> Cause | None:
 
 # --- 2. the iteration count ------------------------------------------------------------------------------
 
-def _iteration_count(comparison: Comparison, beyond) -> Cause | None:
-    """The failing values are the truth's at the end of a run a few updates longer or shorter, and every other
-    value is right where it is: the program ran that many updates."""
+def _iteration_count(comparison: Comparison, outside: Cells | None) -> Cause | None:
+    """The program ran a few updates more or fewer than the spec: its values beyond the run are those of the
+    training continued, its failing values at the end those of the longer or shorter run, and every other value
+    is right where it is."""
     timeline, cells = comparison.timeline, comparison.cells
     T = timeline.updates
     failing = np.zeros(len(cells), bool)
     failing[comparison.beyond] = True
-    forward = timeline.group[cells.quantity] == FORWARD
-    if not failing.any() or not (failing <= (forward & (cells.t >= T - 2))).all():
+    end = (timeline.group[cells.quantity] == FORWARD) & (cells.t >= T - 2)
+    if not (failing <= end).all():
         return None
-    tail = replays.replay(timeline.truth, [None], np.zeros(1, np.int64), T - 1, T + 1)
-    columns = [timeline.quantities.index(q) for q in tail.forward]
+    extra_cells = outside if outside is not None else Cells.joined([])
+    tail = replays.replay(timeline.truth, [None], np.zeros(1, np.int64), max(T - 2, 0), T + 2)
     for extra in (1, -1, 2, -2):
+        if extra < 0 and len(extra_cells):
+            continue  # values beyond the run: it ran longer
         moved = cells.t[failing] + extra
-        if moved.min() < 0 or moved.max() > T + 2:
+        places = Cells.joined([cells.subset(failing).moved(moved), extra_cells])
+        if not len(places):
             continue
-        expected = np.empty(len(moved))
-        for i, (q, t) in enumerate(zip(cells.quantity[failing], moved)):
-            if t <= T:
-                expected[i] = timeline.at(np.array([q]), np.array([t]))[0][0]
-            elif t - 1 - tail.first < len(tail.rows):
-                expected[i] = tail.rows[t - 1 - tail.first, q, 0]
-            else:
-                expected[i] = tail.after[columns.index(q), 0]
-        ok, digits = _agreement(comparison, expected[:, None], failing)
-        if ok.all():
+        expected = _continued(timeline, tail, places)
+        allowed = SLACK * np.maximum(timeline.at(places.quantity, np.clip(places.t, 0, timeline.last(
+            places.quantity)))[1], timeline.truth.floor(expected)) + places.resolution * 1.000001
+        if np.all(np.abs(places.got - expected) <= allowed):
             return Cause(f"{T + extra:,} updates", variants.ITERATIONS, f"the program ran {T + extra:,} updates, not "
                          f"{T:,} (if it is meant to, give --iterations {T + extra})", kind="iterations",
-                         digits=int(digits[0]), printed=_printed_fully(comparison, failing, expected))
+                         printed=bool(np.all(np.abs(places.got - expected) <= places.resolution * 1.000001)
+                                      and places.resolution.max() > 0), digits=15)
     return None
+
+
+def _continued(timeline: Timeline, tail: replays.Replay, places: Cells) -> np.ndarray:
+    """The truth at each place, continued past the run's end by ``tail`` (a replay of the right training)."""
+    found = np.full(len(places), np.nan)
+    inside = timeline.valid(places.quantity, places.t)
+    found[inside] = timeline.at(places.quantity[inside], places.t[inside])[0]
+    group = timeline.group[places.quantity]
+    row = np.where(group == PARAMETER, places.t - 1, places.t) - tail.first
+    later = ~inside & (row >= 0) & (row < len(tail.rows))
+    found[later] = tail.rows[row[later], places.quantity[later], 0]
+    after = ~inside & (group == FORWARD) & (row == len(tail.rows))
+    if after.any():
+        forward = [timeline.quantities.index(q) for q in tail.forward]
+        found[after] = tail.after[[forward.index(q) for q in places.quantity[after]], 0]
+    return found
 
 
 # --- 3. the catalogue -------------------------------------------------------------------------------------

@@ -120,16 +120,23 @@ def run(training: Training, own: Spec, steps: int, truth_quantities: list[str]) 
     n = getattr(A, "n", 1)
     rows = np.full((steps, len(truth_quantities), n), np.nan)
     present = [i for i, j in enumerate(index) if j >= 0]
-    # biases the truth trains and the mistake does not: printed, they stay at their values
+    # biases the truth trains and the mistake does not: printed, they stay at their values, and their gradients
+    # are those the step computes anyway
     biases = {q: k for k, q in enumerate(f"{b}_new" for b in names.bias_names(own))}
     fixed = [(i, biases[q]) for i, q in enumerate(truth_quantities) if index[i] < 0 and q in biases]
+    slopes = {q: k for k, q in enumerate(f"dE_d{b}" for b in names.bias_names(own))}
+    computed = [(i, slopes[q]) for i, q in enumerate(truth_quantities) if index[i] < 0 and q in slopes]
     with A:
         for k in range(steps):
-            values = np.asarray(training.step().row(A, own.train_biases), dtype=np.float64).reshape(len(mine), n)
+            step = training.step()
+            values = np.asarray(step.row(A, own.train_biases), dtype=np.float64).reshape(len(mine), n)
             rows[k, present] = values[[index[i] for i in present]]
             if fixed:
                 kept = np.asarray(A.flat(training.b), dtype=np.float64).reshape(-1, n)
                 rows[k, [i for i, _ in fixed]] = kept[[j for _, j in fixed]]
+            if computed:
+                gradient = np.asarray(A.flat(step.db), dtype=np.float64).reshape(-1, n)
+                rows[k, [i for i, _ in computed]] = gradient[[j for _, j in computed]]
         last = training.step()
         after = np.asarray(A.flat([p.outs[-1] for p in last.passes] + [last.E_total]),
                            dtype=np.float64).reshape(-1, n)

@@ -46,7 +46,7 @@ CAUSE_STAGES: dict[str, tuple[str, ...]] = {
     mistakes.ROUNDED: ("updates",), mistakes.LEARNING_RATE: ("updates",), mistakes.LEARNING_RATE_VALUE: ("updates",),
     mistakes.BIASES_TRAINED: ("updates",), mistakes.BIASES_FIXED: ("updates",), mistakes.ONE_AT_A_TIME: ("updates",),
     mistakes.ACCUMULATED: ("updates",), mistakes.OPTIMIZER: ("updates",),
-    mistakes.ITERATIONS: (), mistakes.PRINTING: (), mistakes.PRECISION: (), mistakes.AFTER_UPDATE: (),
+    mistakes.ITERATIONS: (), mistakes.PRINTING: (), mistakes.PRECISION: (),
 }
 
 

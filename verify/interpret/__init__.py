@@ -57,6 +57,7 @@ class RunRead:
     beyond: tuple[tuple[int, int], ...]  # (line, label) of records beyond the run
     ties: tuple[tuple[conv.Convention, Cells], ...] = ()  # conventions explaining as many values, and their cells
     body: Cells | None = None  # the cells of the records under ``convention``
+    outside: Cells | None = None  # the values of records placed beyond the run (or before it)
     ends: Cells | None = None  # values printed after training, placed at the other end moment (last / after)
 
 
@@ -249,7 +250,7 @@ def _block_cells(block: Block, reads: list[Read], printout, ids, resolution, tim
 def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Options, ids, resolution, printout):
     T = timeline.updates
     placed: list[Cells] = []
-    convention, alternatives, beyond, ties, body_cells = None, (), (), (), None
+    convention, alternatives, beyond, ties, body_cells, outside = None, (), (), (), None, None
     groups: set[int] = set()
     body = _block_cells(run.body, body_reads, printout, ids, resolution, timeline) if run.body.records else None
     if body is not None and not options.final:
@@ -284,6 +285,8 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
             records_beyond = sorted(set(record[~inside].tolist()))
             labels = run.labels if run.labels is not None else best[1].iterations(run.body.records, None)
             beyond = tuple((int(run.body.lines[r]), int(labels[r])) for r in records_beyond[:3])
+            out = ~inside
+            outside = Cells(quantity[out], best[4][out], got[out], res[out], column[out], line[out])
         tied = [s for s in scored[1:] if s[0][:2] == best[0][:2] and not np.array_equal(s[4], best[4])]
         alternatives = tuple(", ".join(s[1].words(groups, run.labels is not None)) for s in tied)[:2]
         ties = tuple((s[1], s[2]) for s in tied if s[3].all())[:3]
@@ -328,7 +331,8 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
                 t = conv.single_places(other, group[j:j + 1], T)
                 ends.append(Cells(quantity[j:j + 1], t, got[j:j + 1], res[j:j + 1], column[j:j + 1], line[j:j + 1]))
     described = RunRead(convention, run.body.records, run.labels is not None, run.label_name, frozenset(groups),
-                        tuple(found_singles), alternatives, beyond, ties, body_cells, Cells.joined(ends))
+                        tuple(found_singles), alternatives, beyond, ties=ties, body=body_cells,
+                        ends=Cells.joined(ends), outside=outside)
     return placed, described
 
 

@@ -21,7 +21,8 @@ import numpy as np
 from ...reference import names as golden_names
 from ..compare import rounding
 from ..timeline import Timeline
-from ..trace.reader import Printout
+from ..trace.errors import TraceError
+from ..trace.reader import Printout, show
 from ..trace.records import Block, Column
 from .names import LABEL, NameMap
 from .vocabulary import candidates, is_hidden, moment
@@ -86,6 +87,12 @@ def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Blo
               quantities: list[str]) -> Read:
     name, base = column.name, _base(column.name)
     when = moment(name)
+    if base != name and column.role != "remark":
+        golden = candidates(base, quantities, outputs, trained)
+        if (golden and golden[0].how == "golden name") or (mapping is not None and base in mapping.to_golden):
+            kind = printout.kinds[column.kind]
+            raise TraceError("repeated-name", f"line {kind.first_line:,} gives {base} more than one value "
+                             f"({show(kind.example)}): print one value per name")
     user = _user(name, base, mapping, quantities)
     if user == LABEL or column.role in ("label", "total", "counter"):
         return Read(None, "label", None)

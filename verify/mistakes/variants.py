@@ -54,7 +54,6 @@ START_VALUE = "wrong-starting-value"
 ITERATIONS = "iteration-count"
 PRINTING = "printing"
 PRECISION = "single-precision"
-AFTER_UPDATE = "printed-after-the-update"
 
 # A family: (training, the parameter of each copy (None where a copy does not make this mistake), the
 # method's arguments) -> the mistaken value, for every copy.

@@ -85,6 +85,7 @@ class Reader:
         never passed over in silence; ``max_values`` bounds the numbers held."""
         self._columns = tuple(columns) if columns else None
         self._watch = _watcher(watch)
+        self._comma = _comma_watcher(watch)
         self._max_values, self._max_line, self._strict = max_values, max_line, strict
         self._pending: list[str] = []
         self._pending_chars = 0
@@ -181,6 +182,13 @@ class Reader:
             self._read(lines, first)
 
     def _read(self, lines: list[str], first: int) -> None:
+        if self._comma is not None:
+            text = "\n".join(lines)
+            found = self._comma(text)
+            if found is not None:
+                number = first + text.count("\n", 0, found.start())
+                raise TraceError("not-a-number", f"line {number:,} writes a value with a decimal comma: "
+                                 f"{show(lines[number - first].strip())} (write a point: 0.29, not 0,29)")
         batch = shapes(lines)
         counts = np.fromiter(batch.counts, np.int64, len(lines))
         data = np.flatnonzero(counts)
@@ -335,6 +343,18 @@ def _watcher(names: Sequence[str]):
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
                          + r")\s*[:=]\s*\S")
     return lambda text: pattern.search(text) is not None
+
+
+def _comma_watcher(names: Sequence[str]):
+    """A test for a value of a watched name written with a decimal comma (``E_total: 0,29``)."""
+    import re
+
+    wanted = [n for n in names if n]
+    if not wanted:
+        return None
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
+                         + r")(?:[ \t]*[:=][ \t]*|[ \t]+)[+-]?[0-9]+,[0-9]")
+    return pattern.search
 
 
 def _check_json(line: str, names: tuple[str, ...], number: int) -> None:

@@ -3,8 +3,8 @@
 Each ``$ backprop-verify trace ...`` line of the README's console blocks is
 run through the command's own entry point, and what it prints is held to the
 lines shown under it: the hints, the status, the program's example, the
-coverage (which quantities, at which iterations, to how many digits) and, for
-a failure, the likely cause. The largest error and the first divergence's
+coverage (which quantities, at which iterations, to how many digits), how the
+output was read and, for a failure, the likely cause. The largest error and the first divergence's
 figures may differ in the last digits from one machine's libm to another's,
 so they are not compared. ``python3`` runs this interpreter; a built C
 program (``/tmp/NAME``) is compiled from examples/NAME.c into the test's
@@ -86,7 +86,9 @@ def parts(line: str) -> dict[str, str]:
     match = VERDICT.fullmatch(line)
     assert match, f"not a verdict line: {line!r}"
     rest = match["rest"]
+    reading = re.search(r"; read as: (.*?); (?:largest error|first divergence|the trace goes)", rest)
     return {"status": match["status"], "example": match["example"], "coverage": rest.split("; ")[0],
+            "reading": reading[1] if reading else "",
             "cause": rest.split("likely cause: ")[1] if "likely cause: " in rest else ""}
 
 

@@ -204,13 +204,13 @@ def test_trace_options_add_a_program(tmp_path, written):
     after = pd.read_csv(DOCUMENTED / "after_training.csv").set_index("quantity").value
     loss = list(golden.E_total[1:]) + [float(after["E_total"])]
     pd.DataFrame({"iteration": golden.iteration, "loss": loss}).to_csv(tmp_path / "mine.csv", index=False)
-    definition = f"mine=--name loss=E_total --after-update --format csv -- cat {tmp_path / 'mine.csv'}"
+    definition = f"mine=--name loss=E_total --after-update -- cat {tmp_path / 'mine.csv'}"
     assert report(tmp_path / "out", "--spec", "relu-linear-momentum", "--only", "mine",
                   traced={"mine": definition}) == 0
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     [mine] = summary["results"]
     assert (mine["program"], mine["example"], mine["status"]) == ("mine", "documented", "passed")
-    assert "printed after each update" in mine["line"]
+    assert "the forward pass after each update" in mine["line"]
 
 
 def test_the_published_figures_are_explained(documented):

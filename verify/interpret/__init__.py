@@ -99,8 +99,7 @@ class Reading:
             found = []
             if run.convention is not None and run.records:
                 found += run.convention.words(set(run.groups), run.labelled)
-            found += [f"{name!r} {conv.MOMENT_WORDS[moment]}" + ("" if moment == "last-iteration" else "")
-                      for name, _, moment in run.singles]
+            found += _singles_words(run.singles)
             if found:
                 said.append((f"run {k + 1}: " if many else "") + ", ".join(found))
         return "; ".join(said)
@@ -364,6 +363,15 @@ def _farness(option) -> float:
     is placed where it is nearest."""
     cell: Cells = option[1]
     return float(option[3]) if len(option) > 3 else abs(np.log(abs(cell.got[0]) + 1e-300))
+
+
+def _singles_words(singles: tuple[tuple[str, str, str], ...]) -> list[str]:
+    """Where the values printed once were placed: each by name, or all at once when there are many at one moment."""
+    moments = {moment for _, _, moment in singles}
+    if len(singles) > 3 and len(moments) == 1:
+        moment = moments.pop()
+        return [f"the {len(singles)} values printed once, {conv.MOMENT_WORDS[moment]}"]
+    return [f"{name!r} {conv.MOMENT_WORDS[moment]}" for name, _, moment in singles]
 
 
 def _notes(columns: tuple[ColumnRead, ...]) -> tuple[str, ...]:

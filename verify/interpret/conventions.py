@@ -38,7 +38,7 @@ MOMENTS = {
     "final": (lambda T: T, lambda T: T - 1, lambda T: T),
 }
 MOMENT_WORDS = {"initial": "before training", "first-update": "after the first update",
-                "last-iteration": "the last iteration's", "final": "after training"}
+                "last-iteration": "from the last iteration (its forward pass)", "final": "after training"}
 
 
 @dataclass(frozen=True)

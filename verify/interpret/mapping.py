@@ -99,6 +99,8 @@ def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Blo
     if isinstance(user, int):
         return Read(user, "--name", when)
     printed = series[~np.isnan(series)]
+    if column.role == "remark":
+        return Read(None, "a remark", None)
     found = candidates(name, quantities, outputs, trained)
     if found and (found[0].how == "golden name" or found[0].quantity == "E_total"):
         return Read(quantities.index(found[0].quantity), found[0].how, when)  # a loss is a loss, constant or not

@@ -27,9 +27,10 @@ _NON_FINITE = (r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?(?![A-Za-z])|(?i:inf(?:in
                r"|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*)")
 # Not after an ASCII word character or a point: w1, float64, 1.2.3 hold no number after their first part
 # (after other letters they do: 第1000次 holds 1000).
-NUMBER = re.compile(rf"(?<![A-Za-z0-9_.])(?:{_NON_FINITE}|{_FINITE})(?!\.?[0-9])")
+NUMBER = re.compile(rf"(?<![A-Za-z0-9_.\x1a])(?:{_NON_FINITE}|{_FINITE})(?!\.?[0-9]|\x1a)")
+_NUL = "\x1a"  # a NUL the program printed: kept (as SUB) so that a number it touches is no number
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
-                   r"|[\x00\x07\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+                   r"|[\x00\x07\x08\x0b\x0c\x0e-\x19\x1c-\x1f\x7f]")
 # Progress bars: a run of bar characters in brackets or between bars (tqdm, Keras, hand-made).
 _BAR = re.compile(r"\[[#=>.\-*~_ \u2580-\u259f\u2500-\u257f]*\]"
                   r"|\| *[#=\u2580-\u259f\u2500-\u257f][#=>.\- \u2580-\u259f\u2500-\u257f]*\|"
@@ -38,7 +39,10 @@ _BLANKS = re.compile(r"[ \t]+")
 
 
 def clean(text: str) -> str:
-    """Terminal colours and control characters taken out (tabs, newlines and carriage returns kept)."""
+    """Terminal colours and control characters taken out (tabs, newlines and carriage returns kept; a NUL kept as a
+    mark that no number may touch)."""
+    if "\x00" in text:
+        text = text.replace("\x00", _NUL)
     return _ANSI.sub("", text) if ("\x1b" in text or _has_controls(text)) else text
 
 

@@ -99,6 +99,7 @@ class Reader:
         self._last_quiet: str | None = None  # the last line of the batch before, when it has words and no number
         self._rows: dict[str, bool] = {}  # shape -> a row of bare numbers
         self._current: dict[str, int] = {}  # a row's shape -> its kind under the header printed last
+        self._named_row: int | None = None  # the last kind of rows a header named
         self._parts: list[tuple[np.ndarray, ...]] = []
         self._held = 0
         self._chatter = 0
@@ -239,9 +240,9 @@ class Reader:
             joined = "\n".join(shapes_[k] for k in said)
             if self._watch(joined):
                 k = next(k for k in said if self._watch(shapes_[k]))
-                raise TraceError("not-a-number", f"line {k + first:,} names a quantity but holds no number: "
-                                 f"{show(lines[k].strip())} (write ASCII decimals such as 0.25 or -1.5e-05, with a "
-                                 "point, not a comma)")
+                raise TraceError("not-a-number", f"line {k + first:,} names a quantity, but what follows is not a "
+                                 f"number: {show(lines[k].strip())} (write ASCII decimals such as 0.25 or -1.5e-05, "
+                                 "with a point, not a comma)")
         if self._strict:
             k = next((k for k in said if not _could_be_header(shapes_[k])), None)
             if k is not None:
@@ -272,6 +273,12 @@ class Reader:
                 found = self._current.get(shape)
                 if found is not None:
                     return found
+                named = self._named_row
+                if named is not None and len(self._kinds[named].names) != shape.count(SLOT) \
+                        and self._columns is None:
+                    width = shape.count(SLOT)
+                    raise TraceError("garbage", f"line {number:,} has {width} value{'s' * (width != 1)} where the "
+                                     f"header above names {len(self._kinds[named].names)} columns: {show(line)}")
             key = f"{shape}\x01{header or ''}"
         found = self._index.get(key)
         if found is None:
@@ -284,6 +291,8 @@ class Reader:
             _check_json(line, names, number)
             self._kinds.append(Kind(described, names, line.strip()[:SHOWN], number, named_by))
             found = self._index[key] = len(self._kinds) - 1
+            if row and named_by is not None:
+                self._named_row = found
         if row:
             self._current[shape] = found
         return found

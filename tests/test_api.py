@@ -65,6 +65,7 @@ def right() -> list[dict[str, float]]:
 
 # --- tables ----------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_golden_trajectory_as_a_table_passes_with_every_value_exact():
     verdict = bv.verify(golden_columns())
     assert verdict.passed, verdict.line()
@@ -72,6 +73,7 @@ def test_the_golden_trajectory_as_a_table_passes_with_every_value_exact():
     assert verdict.largest == 0.0  # each value read back as the very double the table held
 
 
+@pytest.mark.slow
 def test_one_value_a_billionth_off_fails_at_that_value():
     columns = golden_columns()
     columns["w5_new"][1234] *= 1 + 1e-9
@@ -167,6 +169,7 @@ def test_verify_command_gives_the_command_lines_verdict(capsys, monkeypatch):
     assert verdict.line() == printed
 
 
+@pytest.mark.slow
 def test_verify_text_reads_printed_text_as_the_command_does(monkeypatch):
     monkeypatch.chdir(ROOT)
     spec_json = subprocess.run([sys.executable, "-m", "backprop_verify", "run", "loop", "--iterations", "2"],
@@ -179,6 +182,7 @@ def test_verify_text_reads_printed_text_as_the_command_does(monkeypatch):
                                                 "--iterations", "2"], iterations=2, program="loop").line()
 
 
+@pytest.mark.slow
 def test_a_command_that_hangs_is_stopped_and_errored():
     verdict = bv.verify_command([sys.executable, "-c", "import time; time.sleep(600)"], timeout=1)
     assert verdict.status is Status.ERRORED and verdict.kind == "hang"
@@ -241,6 +245,7 @@ def test_truth_gives_the_goldens_as_dataframes():
     assert golden.after == {q: float(v) for q, v in _after().items()}
 
 
+@pytest.mark.slow
 def test_derive_any_spec_file_and_write_only_where_asked(tmp_path):
     text = (GOLDEN / "example.toml").read_text().replace("iterations = 10000", "iterations = 30")
     (tmp_path / "my.toml").write_text(text)

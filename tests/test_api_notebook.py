@@ -85,6 +85,7 @@ def outputs(notebook, tag: str) -> list:
     return cell.outputs
 
 
+@pytest.mark.slow
 def test_the_notebook_runs_in_a_kernel_and_tells_its_story(tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (pip install -e . --group test)")
     nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed (pip install -e . --group test)")

@@ -61,6 +61,7 @@ def run(runs, monkeypatch) -> dict:
     return {k: v for k, v in shell.user_ns.items() if k not in before}
 
 
+@pytest.mark.slow
 def test_the_python_sections_blocks_run_as_written(monkeypatch):
     runs = blocks(torch=False)
     assert len(runs) >= 6 and any(language == "ipython" for language, _, _ in runs)

@@ -82,6 +82,7 @@ def test_check_lists_the_skipped_on_its_last_line_and_combines_exit_codes(capsys
     assert status == 3 and "SKIPPED: loop on per-neuron-3-4-2" in out
 
 
+@pytest.mark.slow
 def test_trace_exit_codes(capsys, tmp_path):
     golden = examples.folder("documented") / "trajectory.csv"
     cat = [sys.executable, "-c", "import sys; sys.stdout.write(open(sys.argv[1]).read())"]
@@ -106,6 +107,7 @@ def test_derive_check_exits_1_on_a_difference_and_writes_nothing(capsys, tmp_pat
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_the_installed_command_works_from_another_folder(tmp_path):
     # the scripts folder of the environment running the tests, whether or not it is on PATH
     command = shutil.which("backprop-verify", path=sysconfig.get_path("scripts"))

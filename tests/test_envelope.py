@@ -29,6 +29,7 @@ SUPPORTED = [pytest.param(name, example, marks=[pytest.mark.needs(program.runtim
              if program.supports(load(examples.spec_path(example))) is None]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,example", SUPPORTED)
 def test_every_registered_program_passes_under_the_envelope(name, example):
     verdict = programs.verify_program(REGISTRY[name], load(examples.spec_path(example)))
@@ -163,6 +164,7 @@ def test_a_javascript_program_passes(tmp_path, documented):
 
 @pytest.mark.parametrize("flags", [["-O2"], ["-O2", "-march=native"], ["-O3", "-ffast-math"]],
                          ids=["O2", "native-fma", "fast-math"])
+@pytest.mark.slow
 @pytest.mark.needs("gcc")
 def test_a_c_program_passes_however_it_is_compiled(tmp_path, documented, flags):
     source, binary = tmp_path / "net.c", tmp_path / "net"

@@ -25,6 +25,8 @@ from backprop_verify.verify.cli.main import main
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # every program of examples/ run for real, the C ones compiled
+
 EXAMPLES = ROOT / "examples"
 README = EXAMPLES / "README.md"
 VERDICT = re.compile(r"(?P<status>PASSED|FAILED|ERRORED|SKIPPED): (?P<program>.+?) on (?P<example>[\w-]+): "

@@ -196,6 +196,7 @@ def test_a_correct_program_printing_only_the_loss_earns_what_the_rubric_gives_un
     assert graded(folder, half).score == 1 + 0.5 * (1 + 2 + 2 + 2)
 
 
+@pytest.mark.slow
 def test_a_diagnosed_cause_blames_its_stage_and_clears_the_others(tmp_path):
     """06: the hidden gradients through the updated weights; only the loss is printed."""
     result = graded(replay(tmp_path, "06-c-training-g-bug"))
@@ -208,6 +209,7 @@ def test_a_diagnosed_cause_blames_its_stage_and_clears_the_others(tmp_path):
     assert result.score == 7
 
 
+@pytest.mark.slow
 def test_a_cause_with_an_equal_alternative_clears_nothing(tmp_path):
     """01: the 1/2 forgotten, or equally the learning rate doubled: every unshown stage before the failure is blamed."""
     result = graded(replay(tmp_path, "01-python-epoch-loss-bug"))
@@ -233,6 +235,7 @@ def test_a_program_that_crashes_is_graded_with_nothing_run(tmp_path):
     assert result.score == 0 and "boom" in result.line
 
 
+@pytest.mark.slow
 def test_what_a_program_printed_before_its_timeout_is_still_graded(tmp_path):
     folder = replay(tmp_path, "01-python-epoch-loss")
     result = graded(folder, command="head -n 5 stdout.txt; exec sleep 600", timeout=3)
@@ -254,9 +257,10 @@ def samples(tmp_path_factory) -> list[score.Graded]:
             graded(replay(base, "06-c-training-g-bug", "bob")),
             graded(replay(base, "01-python-epoch-loss", "carol <&>"), command="exit 2"),
             graded(replay(base, "01-python-epoch-loss", "dan"), command="head -n 5 stdout.txt; exec sleep 600",
-                   timeout=3)]
+                   timeout=1)]
 
 
+@pytest.mark.slow
 def test_the_graded_record_and_its_verdict_validate_against_the_schema(samples):
     validator = schema_validator("graded")
     for result in samples:

@@ -49,6 +49,7 @@ def _run(argv: list, **options) -> subprocess.CompletedProcess:
     return done
 
 
+@pytest.mark.slow
 def test_a_non_editable_install_leaves_one_top_level_package_that_works(tmp_path):
     if _version("setuptools") < (70, 1):
         pytest.skip("setuptools 70.1 or newer is not installed here: the wheel cannot be built offline "

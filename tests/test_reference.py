@@ -129,20 +129,22 @@ def test_a_wide_network_of_the_notes_family_is_checked_once_per_kind_of_layer():
     assert "once per kind of layer" in goldens.identities_checked(spec)
 
 
-@pytest.mark.parametrize("name", examples.names())
-def test_the_goldens_agree_with_pytorch(name):
+def test_the_goldens_agree_with_pytorch():
     """PyTorch float64 (optional: skipped without torch), an independent computation written with torch's own
     activations, losses and optimizers, agrees to 1e-9 of each column's size, and passes under the envelope."""
     from .test_programs_general import needs_torch, torch_trajectory
     if needs_torch.args[0]:
         pytest.skip(needs_torch.kwargs["reason"])
-    spec = load(examples.spec_path(name))
-    golden = np.loadtxt(examples.folder(name) / store.TRAJECTORY, delimiter=",", skiprows=1)[:, 1:]
-    ours = torch_trajectory(spec, spec.iterations)
-    scale = np.abs(golden).max(axis=0)
-    assert (np.abs(ours - golden) <= 1e-9 * scale).all()
-    from backprop_verify.verify import truth
-    from backprop_verify.verify.compare import compare
-    bound = truth.load(spec)
-    under = compare(bound, np.arange(len(ours)), {q: ours[:, k] for k, q in enumerate(bound.quantities)})
-    assert under.passed, str(under.first_divergence)  # and torch, written its own way, is within the envelope
+    for name in examples.names():
+        spec = load(examples.spec_path(name))
+        golden = np.loadtxt(examples.folder(name) / store.TRAJECTORY, delimiter=",", skiprows=1)[:, 1:]
+        ours = torch_trajectory(spec, spec.iterations)
+        scale = np.abs(golden).max(axis=0)
+        assert (np.abs(ours - golden) <= 1e-9 * scale).all()
+        import pandas as pd
+        from backprop_verify.verify import programs, truth
+        bound = truth.load(spec)
+        frame = pd.DataFrame(ours, columns=bound.quantities)
+        frame.insert(0, "iteration", np.arange(len(ours)))
+        verdict = programs.verify_frame(frame, bound, program="torch")
+        assert verdict.passed, verdict.line()  # and torch, written its own way, is within the envelope

@@ -206,6 +206,7 @@ def closed_port() -> int:
 
 # --- 1. a killed derivation ------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_a_killed_derivation_leaves_no_process_and_no_partial_set(tmp_path, sig):
@@ -450,6 +451,7 @@ GIVEN = {  # how to make the path, the words of the error, whether a bug could h
 }
 
 
+@pytest.mark.slow
 @pytest.mark.ruby
 @pytest.mark.parametrize("case", GIVEN)
 def test_a_given_neuron_rb_that_cannot_be_read_errors_with_one_line(tmp_path, monkeypatch, capsys, neuron_cache,
@@ -465,6 +467,7 @@ CACHED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.ruby
 @pytest.mark.parametrize("case", CACHED)
 def test_a_cached_neuron_rb_that_is_not_a_file_errors_with_one_line(neuron_cache, monkeypatch, capsys, case):
@@ -494,6 +497,7 @@ def test_an_unreadable_neuron_rb_errors_with_one_line(tmp_path, capsys, monkeypa
 
 @pytest.mark.parametrize("answer, words", [(streams_forever, "more than 64 kB"), (trickles, "still downloading")],
                          ids=["streams forever", "trickles"])
+@pytest.mark.slow
 def test_the_download_is_bounded_in_bytes_and_in_time(tmp_path, answer, words):
     target = tmp_path / "cache" / neuron_rb.FILE_NAME
     with Server(answer) as server:

@@ -86,6 +86,7 @@ GIVEN = [(given, kind) for given in ("spec", "name map", "ledger") for kind in S
          if given == "spec" or kind != "/dev/urandom"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/zero").exists() or not hasattr(os, "mkfifo"), reason="needs /dev/zero, FIFOs")
 @pytest.mark.parametrize("given, kind", GIVEN)
 def test_a_special_or_huge_file_is_refused_before_it_is_read(special, given, kind):
@@ -176,6 +177,7 @@ def test_an_over_long_cache_folder_is_one_line_and_the_check_goes_on(capsys, mon
 SLEEPS = f"{shlex.quote(sys.executable)} -c 'import time; time.sleep(600)'"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("own, limit", [("", "1"), ("--timeout 2 ", "2")], ids=["the report's", "its own"])
 def test_the_reports_timeout_reaches_a_traced_program(tmp_path, capsys, own, limit):
     code, out, err = run_cli(capsys, "report", "--timeout", "1", "--jobs", "1", "--out", tmp_path, "--only", "slow",
@@ -263,6 +265,7 @@ def test_a_programs_name_and_stderr_are_escaped_in_report_md(tmp_path, capsys, h
     assert "evil\\\\nPASSED" in markdown  # the newline of the name, shown as an escape
 
 
+@pytest.mark.slow
 def test_the_documented_ledger_is_checked_in_full_when_time_allows(documented):
     """The control of the bound above: with time enough, no figure is left unsearched."""
     figures = ledger.read(DOCUMENTED.parent / "published.csv", documented)

@@ -56,6 +56,7 @@ def gone(pids: list[int], limit: float = 60) -> bool:
 
 # --- 7. an output that cannot be written -----------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("trace, status", [("nudged", 1), ("golden", 0)], ids=["failed", "passed"])
 def test_a_reader_gone_keeps_the_verdicts_exit_status(tmp_path, trace, status):
     read, write = os.pipe()
@@ -68,6 +69,7 @@ def test_a_reader_gone_keeps_the_verdicts_exit_status(tmp_path, trace, status):
     assert done.returncode == status and done.stderr == "", done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("trace, status", [("nudged", 1), ("golden", 2)], ids=["failed", "passed"])
 def test_a_full_output_is_one_line_and_never_a_pass(tmp_path, trace, status):
@@ -90,6 +92,7 @@ class Unwritable(io.StringIO):
 
 @pytest.mark.parametrize("error, status", [(BrokenPipeError(32, "Broken pipe"), 1), (OSError(5, "I/O error"), 1)],
                          ids=["reader gone", "input/output error"])
+@pytest.mark.slow
 def test_a_failed_verdict_is_never_turned_into_a_pass_by_its_output(tmp_path, monkeypatch, error, status):
     said = io.StringIO()
     monkeypatch.setattr(sys, "stdout", Unwritable(error))
@@ -113,6 +116,7 @@ def wait_for_pid(path: Path, process: subprocess.Popen, limit: float = 120) -> i
     raise AssertionError(f"the program never started: {process.communicate(timeout=60)}")
 
 
+@pytest.mark.slow
 @needs_proc
 @pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "SIGKILL"])
 def test_ending_the_report_ends_its_workers_and_their_programs(tmp_path, how):

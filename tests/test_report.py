@@ -77,6 +77,7 @@ EXPECTED = {("loop", "documented"): "passed", ("vectorized", "documented"): "pas
             ("mutant", "documented"): "failed", ("crashes", "documented"): "errored"}
 
 
+@pytest.mark.slow
 def test_the_four_states_stay_distinct_everywhere(written):
     code, out, summary, _ = written
     assert code == 1
@@ -98,6 +99,7 @@ def test_the_four_states_stay_distinct_everywhere(written):
         assert INT64_MAX not in shown
 
 
+@pytest.mark.slow
 def test_a_failed_program_shows_its_first_divergence_and_cause(written):
     _, out, summary, _ = written
     found = {r["program"]: r for r in summary["results"] if r["example"] == "documented"}
@@ -113,6 +115,7 @@ def test_a_failed_program_shows_its_first_divergence_and_cause(written):
     assert page.count('<path class="line program"') == 2  # each failure drawn against the truth
 
 
+@pytest.mark.slow
 def test_the_page_is_self_contained(written):
     _, out, _, _ = written
     page = (out / "report.html").read_text(encoding="utf-8")
@@ -122,6 +125,7 @@ def test_the_page_is_self_contained(written):
     assert page.count("<svg") >= 2 * len(EXPECTED) - 4
 
 
+@pytest.mark.slow
 def test_report_md_is_short_lined_and_links_the_page(written):
     _, out, _, _ = written
     markdown = (out / "report.md").read_text(encoding="utf-8")
@@ -130,6 +134,7 @@ def test_report_md_is_short_lined_and_links_the_page(written):
     assert "| figure |" in markdown and "0.291027924" in markdown
 
 
+@pytest.mark.slow
 def test_the_worker_processes_give_the_same_report(written, tmp_path, documented):
     _, _, summary, folder = written
     code = report(tmp_path, *FIXTURE_OPTIONS, traced=traces(folder, documented), jobs=2)
@@ -140,6 +145,7 @@ def test_the_worker_processes_give_the_same_report(written, tmp_path, documented
     assert again == summary
 
 
+@pytest.mark.slow
 def test_exit_codes(tmp_path, written, documented):
     traced = traces(written[3], documented)
     assert report(tmp_path / "skipped", "--spec", "relu-linear-momentum", "--only", "loop") == 0
@@ -198,6 +204,7 @@ def test_bad_options_are_refused_before_anything_runs(tmp_path, capsys, options,
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.slow
 def test_trace_options_add_a_program(tmp_path, written):
     """The loss printed after each update, under another name, as CSV: the trace subcommand's options say so."""
     golden = read_trajectory(DOCUMENTED / "trajectory.csv")
@@ -213,6 +220,7 @@ def test_trace_options_add_a_program(tmp_path, written):
     assert "the forward pass after each update" in mine["line"]
 
 
+@pytest.mark.slow
 def test_the_published_figures_are_explained(documented):
     figures = ledger.read(DOCUMENTED / "published.csv", documented)
     checks = {(c.figure.quantity, c.figure.iteration, c.figure.published): c
@@ -251,6 +259,7 @@ def test_a_perturbed_ledger_is_classified(tmp_path, documented):
     assert found["from rounded weights"].candidate == "rounded weights"
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_page_in_a_browser(written):
     """No error while loading, nothing fetched, nothing wider than a 1,400 px page; a screenshot is kept."""

@@ -243,6 +243,7 @@ def test_a_trace_against_a_spec_that_overflows_float64_errors_in_one_line(tmp_pa
 
 # --- 10. concurrent runs ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_concurrent_traces_on_a_cold_cache_all_succeed(tmp_path, cache):
     spec = spec_file(tmp_path, short(RELU_TEXT, 40))
     found = truth.compute(load(spec), 40)
@@ -256,6 +257,7 @@ def test_concurrent_traces_on_a_cold_cache_all_succeed(tmp_path, cache):
     assert len(list((cache / "goldens").iterdir())) == 1 and writer.PREFIX not in str(list(cache.rglob("*")))
 
 
+@pytest.mark.slow
 def test_concurrent_derivations_into_one_folder_all_succeed(tmp_path):
     spec = spec_file(tmp_path, short(RELU_TEXT, 30))
     out = tmp_path / "out"

@@ -166,6 +166,7 @@ def test_an_error_of_the_sink_stops_the_program_and_its_children(tmp_path):
     assert gone(pid_in(pid_file))
 
 
+@pytest.mark.slow
 def test_a_timeout_ends_a_child_that_left_the_session(tmp_path):
     pid_file = tmp_path / "escaped.pid"
     program = ["sh", "-c", f"setsid sh -c 'echo $$ > {pid_file}; exec sleep 60' & echo E_total: 0.3; sleep 60"]
@@ -233,6 +234,7 @@ print(outcome, peak_mb())
     ("head -c 100000 /dev/zero | tr '\\0' x; echo", 60, "long-line"),
     ("head -c 10000000 /dev/zero | tr '\\0' '\\n'; echo E_total: 0.3", 60, "read 1"),  # 10 M blank lines
 ])
+@pytest.mark.slow
 def test_peak_memory_stays_bounded_whatever_the_program_prints(program, seconds, result):
     out = subprocess.run([sys.executable, "-c", MEMORY, program, str(seconds)], cwd=ROOT, capture_output=True,
                          text=True, check=True)

@@ -43,7 +43,7 @@ def say(message: str) -> None:
 
 def run(args) -> int:
     from ...reference.writer import WriteError, writable_folder
-    from ..bench import derivation, exact, example, grading, machine, noise, scaling, suite, verifying
+    from ..bench import derivation, exact, example, explaining, grading, machine, noise, scaling, suite, verifying
     from ..bench.report import markdown, write_csv
     from ..bench.steps import limit_threads, torch_version
 
@@ -63,6 +63,7 @@ def run(args) -> int:
              "the noise envelope": lambda: noise.measure(repeats),
              "the truth of a new spec": lambda: derivation.measure(repeats),
              "verifying a trace": lambda: verifying.measure(repeats),
+             "explaining a failure": lambda: explaining.measure(repeats),
              "one step as the network grows": lambda: scaling.measure(None if version else torch_note, repeats,
                                                                       sample_seconds),
              "the suite": lambda: suite.measure(suite_repeats, not args.quick),

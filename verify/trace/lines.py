@@ -27,7 +27,7 @@ _NON_FINITE = (r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?(?![A-Za-z])|(?i:inf(?:in
                r"|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*)")
 # Not after an ASCII word character or a point: w1, float64, 1.2.3 hold no number after their first part
 # (after other letters they do: 第1000次 holds 1000).
-NUMBER = re.compile(rf"(?<![A-Za-z0-9_.\x1a])(?:{_NON_FINITE}|{_FINITE})(?!\.?[0-9]|\x1a)")
+NUMBER = re.compile(rf"(?<![A-Za-z0-9_.\x1a])(?:{_FINITE}(?!\.?[0-9]|\.?#|\x1a)|{_NON_FINITE}(?!\x1a))")
 _NUL = "\x1a"  # a NUL the program printed: kept (as SUB) so that a number it touches is no number
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
                    r"|[\x00\x07\x08\x0b\x0c\x0e-\x19\x1c-\x1f\x7f]")

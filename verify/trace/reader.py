@@ -200,11 +200,21 @@ class Reader:
                 self._last_quiet = batch.shapes[said[-1]]
             return
         # The line just above each data line, when it says something without a number: perhaps a header.
-        nonblank = np.flatnonzero(np.fromiter(map(_says_something, batch.shapes), bool, len(lines)))
+        speaking = counts > 0
+        for k in said:
+            speaking[k] = _says_something(batch.shapes[k])
+        nonblank = np.flatnonzero(speaking)
         above = np.searchsorted(nonblank, data) - 1
         quiet = set(said)
-        kinds = np.empty(len(data), np.int64)
-        for j, k in enumerate(data.tolist()):
+        # Most lines follow a line of numbers, and their shape is known: their kind is one lookup.
+        after_data = np.zeros(len(data), bool)
+        inside = above >= 0
+        after_data[inside] = counts[nonblank[above[inside]]] > 0
+        known = {**self._index, **self._current}
+        kinds = np.fromiter((known.get(s, -1) for s in map(batch.shapes.__getitem__, data.tolist())), np.int64,
+                            len(data))
+        for j in np.flatnonzero(~after_data | (kinds < 0)).tolist():
+            k = int(data[j])
             a = int(above[j])
             if a >= 0:
                 b = int(nonblank[a])

@@ -47,6 +47,7 @@ LONG_ALONE = 3000  # beyond this many iterations, the slowest mistakes to replay
 EVIDENCE = 6  # significant digits, in all, that the printed values a cause reproduces must carry at the least
 SOLVED = 3  # a number solved from the printed values spends some: three more digits, and three values at least
 SHORT = 50  # a gap between agreement and divergence up to this is searched for every mistake switched on late
+NEARER = 0.5  # a learning rate is searched for more closely only if some rate swept comes this much nearer
 LATE = {variants.UPDATED_WEIGHTS, variants.ACCUMULATED}  # mistakes that begin after the first iteration in practice
                                                          # (arrays that become aliases, a sum never reset)
 
@@ -480,9 +481,13 @@ def _learning_rate(comparison: Comparison) -> Cause | None:
                          window=_iterations_of(comparison, keep))
         if estimate is not None:
             return None
-        # narrow the sweep around the rate whose replay comes nearest the printed values
-        error = np.nansum(np.abs(expected[:, 1:] - comparison.cells.got[keep][:, None]), axis=0)
-        best = int(np.argmin(np.where(np.isfinite(error), error, np.inf)))
+        # narrow the sweep around the rate whose replay comes nearest the printed values, if one comes clearly
+        # nearer than the spec's own rate (column 0): otherwise the trajectory is not another rate's
+        error = np.nansum(np.abs(expected - comparison.cells.got[keep][:, None]), axis=0)
+        error = np.where(np.isfinite(error), error, np.inf)
+        best = int(np.argmin(error[1:]))
+        if not error[1 + best] < NEARER * error[0]:
+            return None
         low = candidates[max(best - 1, 0)]
         high = candidates[min(best + 1, len(candidates) - 1)]
         candidates = list(np.linspace(low, high, 33))

@@ -71,26 +71,43 @@ def mixture(spec: Spec, mistakes: list[Mistake | None], starts: np.ndarray) -> T
         params[j] = mistake.parameter
     namespace: dict[str, Any] = {}
     for name, used in families.items():
-        masked = tuple((f, p, np.array([q is not None for q in p])) for f, p in used.items())
+        masked = [(f, p, np.array([q is not None for q in p])) for f, p in used.items()]
 
         def method(self, *args, _name=name, _used=masked):
+            if len(_used) == 1 and self.active(_used[0][2]) is _used[0][2]:
+                family, params, _ = _used[0]  # every copy of the family has switched its mistake on
+                return family(self, params, *args)
             right = getattr(Training, _name)(self, *args)
             for family, params, mask in _used:
-                active = mask & (self.iteration >= self.starts)
-                if active.any():
+                active = self.active(mask)
+                if active is not None:
                     right = _merge(active, family(self, params, *args), right)
             return right
         namespace[name] = method
 
+    def active(self, mask: np.ndarray) -> np.ndarray | None:
+        """The copies of ``mask`` whose mistake is on at this iteration (None when none is): it changes only
+        as the iteration passes a copy's start, so it is worked out again only then."""
+        key = id(mask)
+        if key not in self.actives:
+            on = mask & (self.iteration >= self.starts)
+            self.actives[key] = mask if (on == mask).all() else on if on.any() else None
+        return self.actives[key]
+
     def step(self):
+        if self.iteration in self.switches:
+            self.actives = {}
         found = Training.step(self)
         self.iteration += 1
         return found
 
     namespace["step"] = step
+    namespace["active"] = active
     training = type("Mixture", (Training,), namespace)(spec, Copies(n))
     training.iteration = 0
     training.starts = np.asarray(starts, np.int64)
+    training.switches = {0, *(int(s) for s in training.starts)}
+    training.actives = {}
     return training
 
 

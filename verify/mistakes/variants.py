@@ -117,8 +117,9 @@ def _copies_where(params: list, test: Callable[[Any], bool]) -> np.ndarray:
 
 
 # --- the families ----------------------------------------------------------------------------------
-# Each computes the mistaken value for every copy at once; the caller keeps it only for the copies whose
-# mistake it is (and that have switched it on).
+# Each computes the mistaken value for every copy whose parameter is set, and exactly the right value for every
+# other copy (so once all its copies have switched their mistake on, its value is used as it is); before that,
+# the caller keeps the mistaken value only for the copies that have.
 
 def dE_dout_scaled(t: Training, params: list, out, target):
     """dE/dout of the output layer times a factor: 2 (the 1/2 forgotten), -1 (the sign flipped)."""
@@ -128,16 +129,16 @@ def dE_dout_scaled(t: Training, params: list, out, target):
 
 def slope(t: Training, params: list, layer: int, p: Pass):
     """dout/dnet taken wrongly in some layers: ``(how, layers)`` per copy, how one of SLOPES."""
-    def make() -> dict[tuple[str, int], np.ndarray]:
-        return {(how, k): _copies_where(params, lambda q, how=how, k=k: q[0] == how and k in q[1])
-                for how in SLOPES for k in range(t.spec.depth)}
+    def make() -> list[list[tuple[str, np.ndarray]]]:
+        per_layer = []
+        for k in range(t.spec.depth):
+            uses = [(how, _copies_where(params, lambda q, how=how, k=k: q[0] == how and k in q[1])) for how in SLOPES]
+            per_layer.append([(how, use) for how, use in uses if use.any()])
+        return per_layer
 
-    plan = _plan(t, "slope", params, make)
     value = Training.dout_dnet(t, layer, p)
-    for how, wrong in SLOPES.items():
-        use = plan[(how, layer)]
-        if use.any():
-            value = np.where(use, wrong(t, layer, p), value)
+    for how, use in _plan(t, "slope", params, make)[layer]:
+        value = np.where(use, SLOPES[how](t, layer, p), value)
     return value
 
 
@@ -208,21 +209,19 @@ def paths(t: Training, params: list, terms: list, layer: int = 0, neuron: int = 
 
 
 def gradient_inputs(t: Training, params: list, layer: int, delta, by_weights: list):
-    """dnet/dw with the wrong input: ``("reversed", layer)`` or ``("other", layer, neuron, k)``."""
+    """dnet/dw with the wrong input: ``("reversed", layer)`` or ``("other", layer, neuron, k)`` (with two inputs,
+    the other one is the reversed order's)."""
     def make():
-        reversed_ = _copies_where(params, lambda q: q[0] == "reversed" and q[1] == layer)
-        other = {(q[2], q[3]): _copies_where(params, lambda r, q=q: r == q)
-                 for q in params if q is not None and q[0] == "other" and q[1] == layer}
-        return reversed_, other
+        mask = np.zeros((*np.shape(t.W[layer])[:2], len(params)), bool)
+        for j, q in enumerate(params):
+            if q is not None and q[1] == layer:
+                mask[(slice(None), slice(None), j) if q[0] == "reversed" else (q[2], q[3], j)] = True
+        return mask if mask.any() else None
 
-    reversed_, other = _plan(t, f"inputs{layer}", params, make)
+    mask = _plan(t, f"inputs{layer}", params, make)
     value = Training.weight_gradient(t, layer, delta, by_weights)
-    if reversed_.any():
-        value = np.where(reversed_, Training.weight_gradient(t, layer, delta, by_weights[::-1]), value)
-    if other:
-        value = np.array(value, copy=True)
-        for (neuron, k), use in other.items():
-            value[neuron, k] = np.where(use, delta[neuron] * by_weights[1 - k], value[neuron, k])
+    if mask is not None:
+        value = np.where(mask, Training.weight_gradient(t, layer, delta, by_weights[::-1]), value)
     return value
 
 
@@ -230,15 +229,19 @@ def forward_with(t: Training, params: list, W, b, x):
     """The forward pass with some weights in other places, or the bias left out or doubled:
     ``("weights", layer, index)`` (index: the layer's flat cells, the weight used in each) or ``("bias", factor)``."""
     def make():
-        index = {}
+        index: list[np.ndarray | None] = []
         for layer, w in enumerate(W):
             cells = int(np.prod(np.shape(w)[:2]))
             gather = np.repeat(np.arange(cells)[:, None], len(params), axis=1)
             for j, q in enumerate(params):
                 if q is not None and q[0] == "weights" and q[1] == layer:
                     gather[:, j] = q[2]
-            index[layer] = gather
-        factors = []
+            # the flat position, in the layer's cells x copies, of the value each copy uses in each cell
+            flat = gather * len(params) + np.arange(len(params))
+            index.append(flat if (gather != np.arange(cells)[:, None]).any() else None)
+        factors: list[np.ndarray | None] = []
+        # one neuron's shared bias scaled: (layer, neuron, copy, factor - 1), added to that neuron's net alone
+        scaled: list[tuple[int, int, int, float]] = []
         for layer, v in enumerate(b):
             factor = np.ones(np.shape(v))  # bias x copy
             for j, q in enumerate(params):
@@ -247,73 +250,78 @@ def forward_with(t: Training, params: list, W, b, x):
                         factor[..., j] = q[1]
                     elif np.shape(v)[0] > 1:
                         factor[q[3], j] = q[1]
-            factors.append(factor)
-        return index, factors
+                    else:
+                        scaled.append((layer, q[3], j, q[1] - 1))
+            factors.append(factor if (factor != 1).any() else None)
+        return index, factors, scaled
 
-    index, factors = _plan(t, "forward", params, make)
-    used_W = [np.take_along_axis(np.reshape(w, (-1, len(params))), index[layer], axis=0).reshape(np.shape(w))
-              for layer, w in enumerate(W)]
-    if t.shared and any(f.shape[0] == 1 for f in factors) and any(
-            q is not None and q[0] == "bias" and len(q) > 3 and q[3] is not None for q in params):
-        return _forward_neuron_bias(t, params, used_W, b, x, factors)
-    return Training.forward(t, used_W, [v * f for v, f in zip(b, factors)], x)
+    index, factors, scaled = _plan(t, "forward", params, make)
+    used_W = [w if flat is None else np.reshape(np.ravel(w)[flat], np.shape(w)) for w, flat in zip(W, index)]
+    used_b = [v if f is None else v * f for v, f in zip(b, factors)]
+    if scaled:
+        return _forward_neuron_bias(t, used_W, used_b, x, scaled)
+    return Training.forward(t, used_W, used_b, x)
 
 
-def _forward_neuron_bias(t: Training, params: list, W, b, x, factors):
-    """The forward pass with one neuron's shared bias scaled: that layer's net computed neuron by neuron."""
+def _forward_neuron_bias(t: Training, W, b, x, scaled: list[tuple[int, int, int, float]]):
+    """The forward pass with one neuron's shared bias scaled: added to that neuron's net alone."""
     nets, outs = [], []
     for layer in range(len(W)):
-        net = Training.net(t, W[layer], x if layer == 0 else outs[-1], b[layer] * factors[layer])
-        for j, q in enumerate(params):
-            if q is not None and q[0] == "bias" and len(q) > 3 and q[3] is not None and q[2] == layer:
-                bias = b[layer][0][j] if t.shared else b[layer][q[3]][j]
-                net[q[3], j] = net[q[3], j] + (q[1] - 1) * bias
+        net = Training.net(t, W[layer], x if layer == 0 else outs[-1], b[layer])
+        for at, neuron, j, extra in scaled:
+            if at == layer:
+                net[neuron, j] = net[neuron, j] + extra * b[layer][0][j]
         nets.append(net)
         outs.append(t.activate(layer, net))
     return nets, outs
 
 
 def updated_with(t: Training, params: list, W, b, dW, db):
-    """The update made wrongly: ``("rule", how, masks or None)``, ``("accumulated",)``, ``("biases",)``."""
+    """The update made wrongly: ``("rule", how, masks or None)``, ``("accumulated",)``, ``("biases",)``,
+    ``("rounded", decimals)``."""
     def make():
-        rules = {}
-        for how in UPDATE_RULES:
-            per_layer = []
-            for layer, w in enumerate(W):
-                mask = np.zeros(np.shape(w), bool)
-                for j, q in enumerate(params):
-                    if q is not None and q[0] == "rule" and q[1] == how:
-                        mask[..., j] = True if q[2] is None else q[2].get(f"W{layer}", False)
-                per_layer.append(mask)
-            if any(m.any() for m in per_layer):
-                rules[how] = per_layer
-        rounded = {d: _copies_where(params, lambda q, d=d: q[0] == "rounded" and q[1] == d) for d in range(1, 9)}
+        # each rule is w - (a * (b * dE/dw) + c) with its own a, b and c (each a multiple of the rate plus a
+        # constant), which is its formula to the last bit; worked out once, with each copy's learning rate
+        rate = np.broadcast_to(np.asarray(t.rate, dtype=np.float64), (len(params),))
+        rules = []
+        for layer, w in enumerate(W):
+            mask = np.zeros(np.shape(w), bool)
+            a, b_, c = (np.zeros(np.shape(w)) for _ in range(3))
+            for j, q in enumerate(params):
+                if q is not None and q[0] == "rule":
+                    where = slice(None) if q[2] is None else q[2].get(f"W{layer}", np.zeros(np.shape(w)[:-1], bool))
+                    mask[..., j][where] = True
+                    for value, (of_rate, one) in zip((a, b_, c), UPDATE_RULES[q[1]]):
+                        value[..., j][where] = of_rate * rate[j] + one
+            rules.append((mask, a, b_, c) if mask.any() else None)
+        power = np.array([10.0 ** q[1] if q is not None and q[0] == "rounded" else 1.0 for q in params])
         return (rules, _copies_where(params, lambda q: q[0] == "accumulated"),
-                _copies_where(params, lambda q: q[0] == "biases"), {d: m for d, m in rounded.items() if m.any()})
+                _copies_where(params, lambda q: q[0] == "biases"), power, power != 1.0)
 
-    rules, accumulated, biases, rounded = _plan(t, "updated", params, make)
+    rules, accumulated, biases, power, rounding = _plan(t, "updated", params, make)
     value_W, value_b = Training.updated(t, W, b, dW, db)
     if accumulated.any():
         total = t.state.setdefault("accumulated", [np.zeros(np.shape(g)) for g in dW])
         for layer, g in enumerate(dW):
             total[layer] = total[layer] + g
         value_W = [np.where(accumulated, W[layer] - t.rate * total[layer], value_W[layer]) for layer in range(len(W))]
-    for how, per_layer in rules.items():
-        rule = UPDATE_RULES[how]
-        value_W = [np.where(per_layer[layer], rule(W[layer], t.rate, dW[layer]), value_W[layer])
-                   for layer in range(len(W))]
+    for layer, rule in enumerate(rules):
+        if rule is not None:
+            mask, a, b_, c = rule
+            value_W[layer] = np.where(mask, W[layer] - (a * (b_ * dW[layer]) + c), value_W[layer])
     if biases.any() and not t.spec.train_biases:
         value_b = [np.where(biases, b[layer] - t.rate * db[layer], value_b[layer]) for layer in range(len(b))]
-    for decimals, use in rounded.items():
-        value_W = [np.where(use, np.round(w, decimals), w) for w in value_W]
+    if rounding.any():  # NumPy's own rounding to decimals: rint(w * 10**d) / 10**d
+        value_W = [np.where(rounding, np.rint(w * power) / power, w) for w in value_W]
     return value_W, value_b
 
 
+# Each rule's a, b and c in w - (a * (b * dE/dw) + c), as (multiple of the rate, constant).
 UPDATE_RULES = {
-    "applied twice (w - rate * rate * dE/dw)": lambda w, rate, g: w - rate * (rate * g),
-    "added instead of subtracted (w + rate * dE/dw)": lambda w, rate, g: w + rate * g,
-    "added to the gradient instead of multiplying it (w - (rate + dE/dw))": lambda w, rate, g: w - (rate + g),
-    "doubled (w - 2 * rate * dE/dw)": lambda w, rate, g: w - 2 * rate * g,
+    "applied twice (w - rate * rate * dE/dw)": ((1, 0), (1, 0), (0, 0)),
+    "added instead of subtracted (w + rate * dE/dw)": ((-1, 0), (0, 1), (0, 0)),
+    "added to the gradient instead of multiplying it (w - (rate + dE/dw))": ((0, 1), (0, 1), (1, 0)),
+    "doubled (w - 2 * rate * dE/dw)": ((2, 0), (0, 1), (0, 0)),
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .compare import Comparison, ratio_text
+from .compare import Comparison, Point, ratio_text
 from .stages import Stage, stages
 from .status import Status
 
@@ -59,7 +59,7 @@ class Verdict:
         return self.comparison.max_ratio if self.comparison is not None and self.comparison.values_checked else None
 
     @property
-    def first_divergence(self):
+    def first_divergence(self) -> Point | None:
         return self.comparison.first_divergence if self.comparison is not None else None
 
     @property

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ...reference import names
-from ...reference.arithmetic import Copies, Float32
+from ...reference.arithmetic import Copies, Float32, Value
 from ...reference.spec import Spec
 from ...reference.training import Pass, Training
 
@@ -103,7 +103,7 @@ class Mistake:
         return names.quantities(own), rows, after
 
 
-def _plan(t: Training, family: str, params: list, make: Callable[[], Any]) -> Any:
+def _plan(t: Training, family: str, params: list[Any], make: Callable[[], Any]) -> Any:
     """What a family needs of its copies' parameters, worked out once per training (the parameters never change)."""
     plans = t.__dict__.setdefault("_plans", {})
     key = (family, id(params))
@@ -112,7 +112,7 @@ def _plan(t: Training, family: str, params: list, make: Callable[[], Any]) -> An
     return plans[key]
 
 
-def _copies_where(params: list, test: Callable[[Any], bool]) -> np.ndarray:
+def _copies_where(params: list[Any], test: Callable[..., bool]) -> np.ndarray:
     return np.array([q is not None and bool(test(q)) for q in params])
 
 
@@ -120,13 +120,13 @@ def _copies_where(params: list, test: Callable[[Any], bool]) -> np.ndarray:
 # Each computes the mistaken value for every copy at once; the caller keeps it only for the copies whose
 # mistake it is (and that have switched it on).
 
-def dE_dout_scaled(t: Training, params: list, out, target):
+def dE_dout_scaled(t: Training, params: list[Any], out: Value, target: Value) -> Value:
     """dE/dout of the output layer times a factor: 2 (the 1/2 forgotten), -1 (the sign flipped)."""
     factor = _plan(t, "scaled", params, lambda: np.array([q if q is not None else 1.0 for q in params]))
     return Training.dE_dout_output(t, out, target) * factor
 
 
-def slope(t: Training, params: list, layer: int, p: Pass):
+def slope(t: Training, params: list[Any], layer: int, p: Pass) -> Value:
     """dout/dnet taken wrongly in some layers: ``(how, layers)`` per copy, how one of SLOPES."""
     def make() -> dict[tuple[str, int], np.ndarray]:
         return {(how, k): _copies_where(params, lambda q, how=how, k=k: q[0] == how and k in q[1])
@@ -141,22 +141,23 @@ def slope(t: Training, params: list, layer: int, p: Pass):
     return value
 
 
-def _no_slope(t: Training, layer: int, p: Pass):
+def _no_slope(t: Training, layer: int, p: Pass) -> Value:
     return np.ones(np.shape(p.nets[layer]))
 
 
-def _slope_of_out(t: Training, layer: int, p: Pass):
+def _slope_of_out(t: Training, layer: int, p: Pass) -> Value:
     f = t.activations[layer]
+    assert f.derivative is not None, "elementwise activations only (_slope_mistakes)"
     return f.derivative(f.out(p.outs[layer]) if f.of_out else p.outs[layer])
 
 
-def _sigmoid_formula_on_net(t: Training, layer: int, p: Pass):
+def _sigmoid_formula_on_net(t: Training, layer: int, p: Pass) -> Value:
     if t.spec.activations[layer] != "sigmoid":
         return Training.dout_dnet(t, layer, p)
     return p.nets[layer] * (1 - p.nets[layer])
 
 
-def _hidden_slope_from_outputs(t: Training, layer: int, p: Pass):
+def _hidden_slope_from_outputs(t: Training, layer: int, p: Pass) -> Value:
     last = len(p.nets) - 1
     return Training.dout_dnet(t, last if layer < last else layer, p)
 
@@ -165,11 +166,11 @@ SLOPES = {"none": _no_slope, "of out": _slope_of_out, "net formula": _sigmoid_fo
           "from outputs": _hidden_slope_from_outputs}
 
 
-def backward_through(t: Training, params: list, layer: int, W, dW):
+def backward_through(t: Training, params: list[Any], layer: int, W: list[Value], dW: list[Value]) -> Value:
     """The weights the backward pass goes through: ``("updated", columns or None)``, ``("transposed",)``."""
     right = np.asarray(W[layer])
 
-    def make():
+    def make() -> tuple[np.ndarray, np.ndarray]:
         width = right.shape[1]
         columns = np.zeros((width, len(params)), bool)
         for j, q in enumerate(params):
@@ -186,11 +187,11 @@ def backward_through(t: Training, params: list, layer: int, W, dW):
     return value
 
 
-def paths(t: Training, params: list, terms: list, layer: int = 0, neuron: int = 0):
+def paths(t: Training, params: list[Any], terms: list[Value], layer: int = 0, neuron: int = 0) -> Value:
     """dE/dout of a hidden neuron from one path only: ``(which, neurons)``, which "first" or "last" (or a path's
     index), neurons the (layer, neuron) pairs it applies to, None for every neuron."""
-    def make():
-        found = {}
+    def make() -> dict[Any, np.ndarray]:
+        found: dict[Any, None] = {}
         for q in params:
             if q is not None:
                 found.setdefault(q[0], None)
@@ -207,9 +208,9 @@ def paths(t: Training, params: list, terms: list, layer: int = 0, neuron: int = 
     return value
 
 
-def gradient_inputs(t: Training, params: list, layer: int, delta, by_weights: list):
+def gradient_inputs(t: Training, params: list[Any], layer: int, delta: Value, by_weights: list[Value]) -> Value:
     """dnet/dw with the wrong input: ``("reversed", layer)`` or ``("other", layer, neuron, k)``."""
-    def make():
+    def make() -> tuple[np.ndarray, dict[tuple[int, int], np.ndarray]]:
         reversed_ = _copies_where(params, lambda q: q[0] == "reversed" and q[1] == layer)
         other = {(q[2], q[3]): _copies_where(params, lambda r, q=q: r == q)
                  for q in params if q is not None and q[0] == "other" and q[1] == layer}
@@ -226,11 +227,12 @@ def gradient_inputs(t: Training, params: list, layer: int, delta, by_weights: li
     return value
 
 
-def forward_with(t: Training, params: list, W, b, x):
+def forward_with(t: Training, params: list[Any], W: list[Value], b: list[Value],
+                 x: Value) -> tuple[list[Value], list[Value]]:
     """The forward pass with some weights in other places, or the bias left out or doubled:
     ``("weights", layer, index)`` (index: the layer's flat cells, the weight used in each) or ``("bias", factor)``."""
-    def make():
-        index = {}
+    def make() -> tuple[dict[int, np.ndarray], list[np.ndarray]]:
+        index: dict[int, np.ndarray] = {}
         for layer, w in enumerate(W):
             cells = int(np.prod(np.shape(w)[:2]))
             gather = np.repeat(np.arange(cells)[:, None], len(params), axis=1)
@@ -259,9 +261,11 @@ def forward_with(t: Training, params: list, W, b, x):
     return Training.forward(t, used_W, [v * f for v, f in zip(b, factors)], x)
 
 
-def _forward_neuron_bias(t: Training, params: list, W, b, x, factors):
+def _forward_neuron_bias(t: Training, params: list[Any], W: list[Value], b: list[Value], x: Value,
+                         factors: list[np.ndarray]) -> tuple[list[Value], list[Value]]:
     """The forward pass with one neuron's shared bias scaled: that layer's net computed neuron by neuron."""
-    nets, outs = [], []
+    nets: list[Value] = []
+    outs: list[Value] = []
     for layer in range(len(W)):
         net = Training.net(t, W[layer], x if layer == 0 else outs[-1], b[layer] * factors[layer])
         for j, q in enumerate(params):
@@ -273,10 +277,11 @@ def _forward_neuron_bias(t: Training, params: list, W, b, x, factors):
     return nets, outs
 
 
-def updated_with(t: Training, params: list, W, b, dW, db):
+def updated_with(t: Training, params: list[Any], W: list[Value], b: list[Value], dW: list[Value],
+                 db: list[Value]) -> tuple[list[Value], list[Value]]:
     """The update made wrongly: ``("rule", how, masks or None)``, ``("accumulated",)``, ``("biases",)``."""
-    def make():
-        rules = {}
+    def make() -> tuple[dict[str, list[np.ndarray]], np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+        rules: dict[str, list[np.ndarray]] = {}
         for how in UPDATE_RULES:
             per_layer = []
             for layer, w in enumerate(W):
@@ -309,7 +314,7 @@ def updated_with(t: Training, params: list, W, b, dW, db):
     return value_W, value_b
 
 
-UPDATE_RULES = {
+UPDATE_RULES: dict[str, Callable[[Value, Value, Value], Value]] = {
     "applied twice (w - rate * rate * dE/dw)": lambda w, rate, g: w - rate * (rate * g),
     "added instead of subtracted (w + rate * dE/dw)": lambda w, rate, g: w + rate * g,
     "added to the gradient instead of multiplying it (w - (rate + dE/dw))": lambda w, rate, g: w - (rate + g),
@@ -319,7 +324,8 @@ UPDATE_RULES = {
 
 def masks(spec: Spec, parameters: list[str]) -> dict[str, np.ndarray]:
     """The training graph's weight arrays (W0, W1, ...) with the named parameters marked."""
-    found, weight = {}, 0
+    found: dict[str, np.ndarray] = {}
+    weight = 0
     for layer, matrix in enumerate(spec.weight_layers):
         shape = (len(matrix), len(matrix[0]))
         here = [f"w{weight + k + 1}" for k in range(shape[0] * shape[1])]
@@ -331,7 +337,8 @@ def masks(spec: Spec, parameters: list[str]) -> dict[str, np.ndarray]:
 class OneAtATime(Training):
     """Each weight updated in turn, its gradient from a fresh forward pass with the weights updated so far."""
 
-    def updated(self, W, b, dW, db):
+    def updated(self, W: list[Value], b: list[Value], dW: list[Value],
+                db: list[Value]) -> tuple[list[Value], list[Value]]:
         W_new = [np.array(w, copy=True) for w in W]
         for layer in range(len(W)):
             for index in np.ndindex(*np.shape(W[layer])[:2]):
@@ -344,7 +351,7 @@ class OneAtATime(Training):
 def _adam(epsilon_inside: bool = False, bias_correction: bool = True, swapped: bool = False,
           from_zero: bool = False) -> type[Training]:
     class AdamVariant(Training):
-        def update(self, name: str, value, grad):
+        def update(self, name: str, value: Value, grad: Value) -> Value:
             s = self.settings
             b1, b2 = (s["beta2"], s["beta1"]) if swapped else (s["beta1"], s["beta2"])
             m, v, step = self.state.get(name, (None, None, 0))
@@ -361,7 +368,7 @@ def _adam(epsilon_inside: bool = False, bias_correction: bool = True, swapped: b
 
 def _momentum(nesterov: bool = False, dampening: bool = False) -> type[Training]:
     class MomentumVariant(Training):
-        def update(self, name: str, value, grad):
+        def update(self, name: str, value: Value, grad: Value) -> Value:
             mu = self.settings["momentum"]
             previous = self.state.get(name)
             velocity = grad if previous is None else mu * previous + ((1 - mu) * grad if dampening else grad)

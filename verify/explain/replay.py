@@ -73,7 +73,7 @@ def mixture(spec: Spec, mistakes: list[Mistake | None], starts: np.ndarray) -> T
     for name, used in families.items():
         masked = tuple((f, p, np.array([q is not None for q in p])) for f, p in used.items())
 
-        def method(self, *args, _name=name, _used=masked):
+        def method(self: Any, *args: Any, _name: str = name, _used: tuple[Any, ...] = masked) -> Any:
             right = getattr(Training, _name)(self, *args)
             for family, params, mask in _used:
                 active = mask & (self.iteration >= self.starts)
@@ -82,16 +82,16 @@ def mixture(spec: Spec, mistakes: list[Mistake | None], starts: np.ndarray) -> T
             return right
         namespace[name] = method
 
-    def step(self):
+    def step(self: Any) -> Any:
         found = Training.step(self)
         self.iteration += 1
         return found
 
     namespace["step"] = step
-    training = type("Mixture", (Training,), namespace)(spec, Copies(n))
+    training: Any = type("Mixture", (Training,), namespace)(spec, Copies(n))
     training.iteration = 0
     training.starts = np.asarray(starts, np.int64)
-    return training
+    return training  # type: ignore[no-any-return]  # a subclass of Training made here
 
 
 def state(truth: Truth, updates: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -144,7 +144,7 @@ def run(training: Training, own: Spec, steps: int, truth_quantities: list[str]) 
 
 
 def replay(truth: Truth, mistakes: list[Mistake | None], starts: np.ndarray, first: int, last: int,
-           prepare: Callable[[Training], None] | None = None) -> Replay:
+           prepare: Callable[[Training], object] | None = None) -> Replay:
     """Iterations ``first`` to ``last`` of each copy (see the module's docstring); ``starts`` are absolute.
     ``prepare`` may change the training before it starts (a copy's starting weights, its learning rate)."""
     spec = truth.spec

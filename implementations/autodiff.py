@@ -14,6 +14,8 @@ package.
 
 from __future__ import annotations
 
+from typing import Any
+
 import autograd.numpy as anp
 import numpy as np
 import pandas as pd
@@ -24,6 +26,9 @@ from ..reference import names
 from ..reference.spec import Spec
 from .frames import refuse_options, step1_values, trajectory_frame
 
+# An array, or autograd's box around one while a function is traced (autograd is untyped: Any)
+Traced = Any
+
 
 def supports(spec: Spec) -> str | None:
     return None
@@ -32,7 +37,7 @@ def supports(spec: Spec) -> str | None:
 class Autodiff:
     """``with_biases``: differentiate with respect to the biases too (always done when they are trained)."""
 
-    def __init__(self, spec: Spec, with_biases: bool = False):
+    def __init__(self, spec: Spec, with_biases: bool = False) -> None:
         self.X = np.array([[float(v) for v in e.inputs] for e in spec.examples])
         self.T = np.array([[float(v) for v in e.targets] for e in spec.examples])
         self.activations, self.loss = spec.activations, spec.loss
@@ -52,14 +57,14 @@ class Autodiff:
         # what autograd differentiates; the biases stay constants outside it unless asked for
         self.parameters = self.weights_T + (self.biases if self.with_biases else [])
 
-    def unpack(self, parameters):
+    def unpack(self, parameters: list[Traced]) -> list[tuple[Traced, Traced]]:
         """[(W.T, b) of every layer] from the differentiated parameters."""
         depth = self.depth
         weights = [parameters[k] for k in range(depth)]
         biases = [parameters[depth + k] for k in range(depth)] if self.with_biases else self.biases
         return list(zip(weights, biases))
 
-    def flat(self, gradients) -> np.ndarray:
+    def flat(self, gradients: list[np.ndarray]) -> np.ndarray:
         """The gradient of the parameters laid out as θ: W row by row (W.T column by column), then b."""
         return np.concatenate([g.ravel(order="F") for g in gradients[:self.depth]] + list(gradients[self.depth:]))
 
@@ -67,26 +72,26 @@ class Autodiff:
     # Operations of one argument where the formula allows (reciprocal, square): the same doubles as 1.0 / x
     # and x ** 2, and the tracer's bookkeeping is lighter for them than for operations of two.
 
-    def sigmoid(self, net):
+    def sigmoid(self, net: Traced) -> Traced:
         return anp.reciprocal(1.0 + anp.exp(-net))
 
-    def tanh(self, net):
+    def tanh(self, net: Traced) -> Traced:
         return anp.tanh(net)
 
-    def relu(self, net):
+    def relu(self, net: Traced) -> Traced:
         return anp.where(net > 0, net, 0.0)  # so that its slope at 0 is 0
 
-    def linear(self, net):
+    def linear(self, net: Traced) -> Traced:
         return net
 
-    def softmax(self, net):
+    def softmax(self, net: Traced) -> Traced:
         e = anp.exp(net - anp.max(net, axis=1, keepdims=True))
         return e / anp.sum(e, axis=1, keepdims=True)
 
-    def net(self, layer_input, W_T, b):
+    def net(self, layer_input: Traced, W_T: Traced, b: Traced) -> Traced:
         return anp.matmul(layer_input, W_T) + b
 
-    def E_total(self, out):
+    def E_total(self, out: Traced) -> Traced:
         T = self.T
         if self.loss == "half_squared_error":
             return self.scale * 0.5 * anp.sum(anp.square(T - out))
@@ -96,10 +101,12 @@ class Autodiff:
             return -self.scale * anp.sum(T * anp.log(out))
         return -self.scale * anp.sum(T * anp.log(out) + (1.0 - T) * anp.log(1.0 - out))
 
-    def forward(self, parameters, first: int = 0, layer_input=None):
+    def forward(self, parameters: list[Traced], first: int = 0,
+                layer_input: Traced | None = None) -> tuple[list[Traced], list[Traced]]:
         """nets and outs of the layers from ``first`` up (one row per example, one column per neuron),
         fed ``layer_input`` (by default the examples' inputs)."""
-        nets, outs = [], []
+        nets: list[Traced] = []
+        outs: list[Traced] = []
         layer_input = self.X if layer_input is None else layer_input
         for (W_T, b), activation in list(zip(self.unpack(parameters), self.activations))[first:]:
             net = self.net(layer_input, W_T, b)
@@ -108,29 +115,29 @@ class Autodiff:
             outs.append(layer_input)
         return nets, outs
 
-    def loss_after(self, out, parameters, layer: int):
+    def loss_after(self, out: Traced, parameters: list[Traced], layer: int) -> Traced:
         """E_total as a function of the outputs of ``layer``: the rest of the forward pass, then the loss."""
         outs = self.forward(parameters, layer + 1, out)[1]
         return self.E_total(outs[-1] if outs else out)
 
-    def loss_of(self, parameters):
+    def loss_of(self, parameters: list[Traced]) -> Traced:
         """E_total; the outputs are kept aside in ``self.outputs`` for the trajectory (returning them too,
         as grad_and_aux would, costs one more traced operation per iteration)."""
         out = self.forward(parameters)[1][-1]
         self.outputs = getval(out)
         return self.E_total(out)
 
-    def gradient(self):
+    def gradient(self) -> tuple[float, np.ndarray, np.ndarray]:
         """E_total, its outputs and ΔE/Δθ (in θ's order) at the current parameters."""
         vjp, E_total = make_vjp(self.loss_of)(self.parameters)
         return E_total, self.outputs, self.flat(vjp(1.0))
 
     # --- training ------------------------------------------------------------------
 
-    def optimizer_state(self):
+    def optimizer_state(self) -> dict[str, Any]:
         return {"velocity": np.zeros(self.n_trained), "second_moment": np.zeros(self.n_trained), "t": 0}
 
-    def update(self, g, state):
+    def update(self, g: np.ndarray, state: dict[str, Any]) -> None:
         """Move the trained parameters (θ's leading slice, in place) by the gradient ``g`` of that slice."""
         theta, lr, s = self.theta[:self.n_trained], self.learning_rate, self.settings
         if self.optimizer == "sgd":
@@ -167,6 +174,6 @@ def step1(spec: Spec) -> dict[str, float]:
     return step1_values(spec, nets, outs, E_total, dE_douts, gradient, network.theta[:network.n_trained])
 
 
-def run(spec: Spec, iterations: int | None = None, **options) -> pd.DataFrame:
+def run(spec: Spec, iterations: int | None = None, **options: object) -> pd.DataFrame:
     refuse_options("autograd", options)
     return trajectory_frame(spec, Autodiff(spec).rows(iterations or spec.iterations))

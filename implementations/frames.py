@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
+from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ..reference import names
 from ..reference.spec import Spec
@@ -15,12 +18,12 @@ class OptionError(ValueError):
     """run() was given an option the implementation does not have."""
 
 
-def refuse_options(name: str, options: dict) -> None:
+def refuse_options(name: str, options: Mapping[str, object]) -> None:
     if options:
         raise OptionError(f"{name} has no option {', '.join(options)} (it computes in float64; drop it)")
 
 
-def trajectory_frame(spec: Spec, rows) -> pd.DataFrame:
+def trajectory_frame(spec: Spec, rows: np.ndarray | Iterable[Iterable[float]]) -> pd.DataFrame:
     """``rows``: an array, or an iterable of tuples, one row per iteration with the columns of
     names.trajectory_columns after ``iteration`` (which is added here)."""
     columns = names.trajectory_columns(spec)
@@ -31,7 +34,8 @@ def trajectory_frame(spec: Spec, rows) -> pd.DataFrame:
     return frame
 
 
-def step1_values(spec: Spec, nets, outs, E_total, dE_douts, grad, theta_new) -> dict[str, float]:
+def step1_values(spec: Spec, nets: Sequence[ArrayLike], outs: Sequence[ArrayLike], E_total: SupportsFloat,
+                 dE_douts: Sequence[ArrayLike], grad: Iterable[float], theta_new: Iterable[float]) -> dict[str, float]:
     """The step1.csv quantities from arrays, for a network of any depth.
 
     ``nets``, ``outs`` and ``dE_douts`` hold one array per non-input layer,
@@ -39,7 +43,7 @@ def step1_values(spec: Spec, nets, outs, E_total, dE_douts, grad, theta_new) -> 
     holds ΔE/Δp for every weight and bias, ``theta_new`` the trained parameters
     after the update, both in the documented order.
     """
-    values = {}
+    values: dict[str, SupportsFloat] = {}
     for kind, arrays in (("net", nets), ("out", outs), ("dE_dout", dE_douts)):
         for neurons, array in zip(names.layer_neurons(spec), arrays):
             quantities = names.per_example(spec, [f"{kind}_{n}" for n in neurons])

@@ -22,11 +22,14 @@ is a subclass that overrides exactly one method:
 from __future__ import annotations
 
 from math import exp
+from typing import Any
 
 import pandas as pd
 
 from ..reference import names
 from ..reference.spec import Spec
+
+Four = tuple[float, float, float, float]  # w5..w8, or the draft's R's four at a time
 
 
 def supports(spec: Spec) -> str | None:
@@ -40,7 +43,7 @@ def supports(spec: Spec) -> str | None:
 class Loop:
     """The documented network; ``step`` composes the notes' formulas in the notes' order."""
 
-    def __init__(self, spec: Spec):
+    def __init__(self, spec: Spec) -> None:
         reason = supports(spec)
         if reason:
             raise ValueError(reason)
@@ -53,30 +56,30 @@ class Loop:
 
     # --- forward pass --------------------------------------------------------
 
-    def net(self, w_a, x_a, w_b, x_b, b):
+    def net(self, w_a: float, x_a: float, w_b: float, x_b: float, b: float) -> float:
         return w_a * x_a + w_b * x_b + b
 
-    def sigmoid(self, net):
+    def sigmoid(self, net: float) -> float:
         return 1.0 / (1.0 + exp(-net))
 
-    def E_total(self, target_o1, out_o1, target_o2, out_o2):
+    def E_total(self, target_o1: float, out_o1: float, target_o2: float, out_o2: float) -> float:
         return 0.5 * (target_o1 - out_o1) ** 2 + 0.5 * (target_o2 - out_o2) ** 2
 
     # --- the draft's partial derivatives ---------------------------------------
 
-    def dE_dout(self, target, out):
+    def dE_dout(self, target: float, out: float) -> float:
         """R1, R2: ΔE/Δout_o = (target - out_o) * (-1)."""
         return -(target - out)
 
-    def dout_dnet(self, net, out):
+    def dout_dnet(self, net: float, out: float) -> float:
         """R3, R4, R15, R16: Δout/Δnet = out * (1 - out)."""
         return out * (1.0 - out)
 
-    def dnet_dw_output(self, out_h1, out_h2):
+    def dnet_dw_output(self, out_h1: float, out_h2: float) -> Four:
         """R5..R8: Δnet_o1/Δw5, Δnet_o1/Δw6, Δnet_o2/Δw7, Δnet_o2/Δw8."""
         return out_h1, out_h2, out_h1, out_h2
 
-    def dnet_dout(self, before, after):
+    def dnet_dout(self, before: Four, after: Four) -> Four:
         """R9..R12: Δnet_o1/Δout_h1 = w5, Δnet_o2/Δout_h1 = w7, Δnet_o1/Δout_h2 = w6, Δnet_o2/Δout_h2 = w8.
 
         ``before`` and ``after`` are (w5, w6, w7, w8) before and after this
@@ -85,24 +88,26 @@ class Loop:
         w5, w6, w7, w8 = before
         return w5, w7, w6, w8
 
-    def two_paths(self, via_o1, via_o2):
+    def two_paths(self, via_o1: float, via_o2: float) -> float:
         """R13, R14: out_h reaches the loss through both o1 and o2."""
         return via_o1 + via_o2
 
-    def dnet_dw_hidden(self, i1, i2):
+    def dnet_dw_hidden(self, i1: float, i2: float) -> Four:
         """R17..R20: Δnet_h1/Δw1, Δnet_h1/Δw2, Δnet_h2/Δw3, Δnet_h2/Δw4."""
         return i1, i2, i1, i2
 
-    def update(self, w, dE_dw):
+    def update(self, w: float, dE_dw: float) -> float:
         return w - self.learning_rate * dE_dw
 
-    def new_biases(self, biases, delta_h, delta_o):
+    def new_biases(self, biases: tuple[float, ...], delta_h: tuple[float, float],
+                   delta_o: tuple[float, float]) -> tuple[float, ...]:
         """The notes never update b1, b2; ``delta_*`` are ΔE/Δnet of each layer's two neurons."""
         return biases
 
     # --- one step --------------------------------------------------------------
 
-    def step(self, weights, biases, trace=None):
+    def step(self, weights: tuple[float, ...], biases: tuple[float, ...], trace: dict[str, Any] | None = None
+             ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
         """One iteration: (out_o1, out_o2, E_total, dE_dw1..dE_dw8), new weights, new biases.
 
         With ``trace`` (a dict), every named quantity of the step is put into it.
@@ -157,9 +162,10 @@ class Loop:
         return ((out_o1, out_o2, E_total, dE_dw1, dE_dw2, dE_dw3, dE_dw4, dE_dw5, dE_dw6, dE_dw7, dE_dw8),
                 (w1_new, w2_new, w3_new, w4_new, w5_new, w6_new, w7_new, w8_new), biases_new)
 
-    def rows(self, iterations: int) -> list[tuple]:
+    def rows(self, iterations: int) -> list[tuple[float, ...]]:
         """One tuple per iteration, in the order of names.trajectory_columns (without the iteration)."""
-        step, weights, biases, rows = self.step, self.weights, self.biases, []
+        step, weights, biases = self.step, self.weights, self.biases
+        rows: list[tuple[float, ...]] = []
         for _ in range(iterations):
             head, weights, biases = step(weights, biases)
             rows.append(head + weights)
@@ -172,13 +178,13 @@ ALIASES = {"dE_dout_o1": "R1", "dE_dout_o2": "R2", "dE_dout_h1": "R13", "dE_dout
 
 def step1(spec: Spec) -> dict[str, float]:
     network = Loop(spec)
-    trace: dict = {}
+    trace: dict[str, Any] = {}
     network.step(network.weights, network.biases, trace)
     trace.update({name: trace[r] for name, r in ALIASES.items()})
     return {name: trace[name] for name in names.step1_quantities(spec) if name in trace}
 
 
-def run(spec: Spec, iterations: int | None = None, **options) -> pd.DataFrame:
+def run(spec: Spec, iterations: int | None = None, **options: object) -> pd.DataFrame:
     from .frames import refuse_options, trajectory_frame
 
     refuse_options("loop", options)

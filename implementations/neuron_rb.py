@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..reference import inputs
+from ..reference.spec import Spec
 from .registry import Command, Missing, Unusable
 
 PINNED_URL = ("https://raw.githubusercontent.com/HarmonyHu/harmonyhu.github.io/"
@@ -152,7 +153,7 @@ def private_copy(found: Located) -> Path:
     return copy
 
 
-def command(spec, download: bool = False) -> Command:
+def command(spec: Spec, download: bool = False) -> Command:
     """The registry's command for Neuron.rb: ruby and a private copy of the located file."""
     found = locate(download=download)
     return Command(["ruby", str(private_copy(found))], found.describe())

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas
@@ -57,22 +57,23 @@ class Program:
     trace_format: str = "csv"
     names: Path | None = None
     runtime: str | None = None
-    run_options: dict[str, dict] = field(default_factory=dict)  # precision -> options of ``run`` (e.g. its dtype)
+    # precision -> options of ``run`` (e.g. its dtype)
+    run_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def in_process(self) -> bool:
         return self.run is not None
 
 
-def _lazy(module: str, function: str) -> Callable:
+def _lazy(module: str, function: str) -> Callable[..., Any]:
     """``module.function``, imported on first call: listing the programs stays cheap."""
-    def call(*args, **kwargs):
+    def call(*args: Any, **kwargs: Any) -> Any:
         return getattr(import_module(f".{module}", __package__), function)(*args, **kwargs)
     call.__name__ = call.__qualname__ = f"{module}.{function}"
     return call
 
 
-def _python(name: str, module: str, description: str, **more) -> Program:
+def _python(name: str, module: str, description: str, **more: Any) -> Program:
     return Program(name, "python", description, _lazy(module, "supports"), run=_lazy(module, "run"),
                    step1=_lazy(module, "step1"), **more)
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 from ..reference.spec import Spec
 
 
-def as_dict(spec: Spec, iterations: int | None = None) -> dict:
+def as_dict(spec: Spec, iterations: int | None = None) -> dict[str, Any]:
     return {
         "name": spec.name, "layers": list(spec.layers), "activations": list(spec.activations), "loss": spec.loss,
         "biases": spec.bias_mode, "train_biases": spec.train_biases, "learning_rate": spec.learning_rate,
@@ -36,7 +37,7 @@ def as_dict(spec: Spec, iterations: int | None = None) -> dict:
     }
 
 
-def _encode(value) -> str:
+def _encode(value: object) -> str:
     if isinstance(value, Decimal):
         return str(value) if "E" not in str(value) else f"{value:e}"
     if isinstance(value, dict):

@@ -13,6 +13,10 @@ pass through W.T instead of W in ``dE_dout_hidden``, or dtype=float32).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -20,7 +24,7 @@ from ..reference import names
 from ..reference.spec import Spec
 from .frames import OptionError, step1_values, trajectory_frame
 
-DTYPES = {"float64": np.float64, "float32": np.float32}
+DTYPES: dict[str, type[np.floating[Any]]] = {"float64": np.float64, "float32": np.float32}
 
 
 def supports(spec: Spec) -> str | None:
@@ -28,11 +32,14 @@ def supports(spec: Spec) -> str | None:
 
 
 class Vectorized:
-    def __init__(self, spec: Spec, dtype="float64"):
+    def __init__(self, spec: Spec, dtype: str = "float64") -> None:
         if dtype not in DTYPES:
             raise OptionError(f"dtype must be one of {', '.join(DTYPES)} (got {dtype!r})")
         self.dtype = DTYPES[dtype]
-        as_array = lambda values: np.array([float(v) for v in values], dtype=self.dtype)  # noqa: E731
+
+        def as_array(values: Iterable[Decimal]) -> np.ndarray:
+            return np.array([float(v) for v in values], dtype=self.dtype)
+
         self.X = as_array([v for e in spec.examples for v in e.inputs]).reshape(-1, spec.n_inputs)
         self.T = as_array([v for e in spec.examples for v in e.targets]).reshape(-1, spec.n_outputs)
         self.activations, self.loss = spec.activations, spec.loss
@@ -65,29 +72,31 @@ class Vectorized:
 
     # --- forward pass --------------------------------------------------------
 
-    def net(self, x, W, b):
+    def net(self, x: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
         return x @ W.T + b
 
-    def sigmoid(self, net):
+    def sigmoid(self, net: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-net))
 
-    def tanh(self, net):
+    def tanh(self, net: np.ndarray) -> np.ndarray:
         return np.tanh(net)
 
-    def relu(self, net):
+    def relu(self, net: np.ndarray) -> np.ndarray:
         return np.maximum(net, 0.0)
 
-    def linear(self, net):
+    def linear(self, net: np.ndarray) -> np.ndarray:
         return net
 
-    def softmax(self, net):
+    def softmax(self, net: np.ndarray) -> np.ndarray:
         """exp(net) / Σ exp(net) per example; the largest net is taken off first so that exp cannot overflow."""
         e = np.exp(net - net.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
 
-    def forward(self):
+    def forward(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """net and out of every layer, bottom up: two lists of batch x neurons arrays."""
-        nets, outs, layer_input, net_of = [], [], self.X, self.net
+        nets: list[np.ndarray] = []
+        outs: list[np.ndarray] = []
+        layer_input, net_of = self.X, self.net
         for W, b, activation in zip(self.W, self.b, self.activate):
             net = net_of(layer_input, W, b)
             layer_input = activation(net)
@@ -95,7 +104,7 @@ class Vectorized:
             outs.append(layer_input)
         return nets, outs
 
-    def losses(self, out):
+    def losses(self, out: np.ndarray) -> np.ndarray:
         """The loss of each output of each example, before the sum over outputs and the reduction."""
         T = self.T
         if self.loss == "half_squared_error":
@@ -106,13 +115,13 @@ class Vectorized:
             return -T * np.log(out)
         return -(T * np.log(out) + (1.0 - T) * np.log(1.0 - out))
 
-    def E_total(self, out):
+    def E_total(self, out: np.ndarray) -> np.ndarray:
         """E_total of one batch of outputs (batch x outputs), or of a stack of them (one per iteration)."""
         return self.scale * self.losses(out).sum(axis=(-2, -1))
 
     # --- backward pass ---------------------------------------------------------
 
-    def dE_dout(self, out):
+    def dE_dout(self, out: np.ndarray) -> np.ndarray:
         """ΔE/Δout of the output layer per example, scaled by the reduction.
 
         out - target is the same double as -(target - out): IEEE subtraction is exact in sign.
@@ -127,40 +136,40 @@ class Vectorized:
         return self.scale * ((1.0 - T) / (1.0 - out) - T / out)
 
     # Δout/Δnet of the elementwise activations, each from net or out, whichever it reads best with
-    def sigmoid_slope(self, net, out):
+    def sigmoid_slope(self, net: np.ndarray, out: np.ndarray) -> np.ndarray | float:
         return out * (1.0 - out)
 
-    def tanh_slope(self, net, out):
+    def tanh_slope(self, net: np.ndarray, out: np.ndarray) -> np.ndarray | float:
         return 1.0 - out * out
 
-    def relu_slope(self, net, out):
+    def relu_slope(self, net: np.ndarray, out: np.ndarray) -> np.ndarray | float:
         return net > 0  # 0 at 0
 
-    def linear_slope(self, net, out):
+    def linear_slope(self, net: np.ndarray, out: np.ndarray) -> np.ndarray | float:
         return 1.0
 
-    def softmax_jacobian(self, out):
+    def softmax_jacobian(self, out: np.ndarray) -> np.ndarray:
         """Δout_i/Δnet_j = out_i (δ_ij - out_j), one matrix per example."""
         return out[:, :, None] * (np.eye(out.shape[-1], dtype=out.dtype) - out[:, None, :])
 
-    def dE_dnet(self, dE_dout, net, out, activation):
+    def dE_dnet(self, dE_dout: np.ndarray, net: np.ndarray, out: np.ndarray, activation: str) -> np.ndarray:
         """The delta of a layer: ΔE/Δout through the activation's derivative (its Jacobian for softmax)."""
         if activation == "softmax":
             return (dE_dout[:, None, :] @ self.softmax_jacobian(out))[:, 0, :]
         return dE_dout * self.slopes[activation](net, out)
 
-    def dE_dout_hidden(self, delta, W):
+    def dE_dout_hidden(self, delta: np.ndarray, W: np.ndarray) -> np.ndarray:
         """ΔE/Δout of the layer below: every delta back through the weights the forward pass used."""
         return delta @ W
 
-    def dE_dW(self, delta, layer_input):
+    def dE_dW(self, delta: np.ndarray, layer_input: np.ndarray) -> np.ndarray:
         return delta.T @ layer_input
 
-    def dE_db(self, delta):
+    def dE_db(self, delta: np.ndarray) -> np.ndarray:
         per_neuron = delta.sum(axis=0)
         return per_neuron.sum(keepdims=True) if self.shared_biases else per_neuron
 
-    def backward(self, nets, outs, with_biases):
+    def backward(self, nets: list[np.ndarray], outs: list[np.ndarray], with_biases: bool) -> list[np.ndarray]:
         """Fill self.grad (ΔE/Δtheta); returns ΔE/Δout of every layer, bottom up."""
         layer_inputs = [self.X, *outs[:-1]]
         dE_dout = self.dE_dout(outs[-1])
@@ -177,16 +186,16 @@ class Vectorized:
 
     # --- the update of the trained parameters (the biases only if the spec trains them) ------
 
-    def sgd(self):
+    def sgd(self) -> None:
         self.trained -= self.learning_rate * self.trained_grad
 
-    def momentum(self):
+    def momentum(self) -> None:
         """v <- momentum v + g (v starts at 0), theta <- theta - lr v: PyTorch's SGD without dampening."""
         self.velocity *= self.settings["momentum"]
         self.velocity += self.trained_grad
         self.trained -= self.learning_rate * self.velocity
 
-    def adam(self):
+    def adam(self) -> None:
         """Adam with bias correction, as PyTorch defines it; the step count t starts at 1."""
         beta1, beta2, epsilon = self.settings["beta1"], self.settings["beta2"], self.settings["epsilon"]
         g, m, v = self.trained_grad, self.velocity, self.second_moment
@@ -199,7 +208,7 @@ class Vectorized:
         v_hat = v / (1 - beta2 ** self.steps_taken)
         self.trained -= self.learning_rate * m_hat / (np.sqrt(v_hat) + epsilon)
 
-    def update(self):
+    def update(self) -> None:
         self.optimizer_step()
 
     # --- many steps --------------------------------------------------------------
@@ -225,7 +234,7 @@ class Vectorized:
         return rows
 
 
-def step1(spec: Spec, dtype="float64") -> dict[str, float]:
+def step1(spec: Spec, dtype: str = "float64") -> dict[str, float]:
     network = Vectorized(spec, dtype)
     nets, outs = network.forward()
     E_total = network.E_total(outs[-1])
@@ -234,5 +243,5 @@ def step1(spec: Spec, dtype="float64") -> dict[str, float]:
     return step1_values(spec, nets, outs, E_total, dE_douts, network.grad, network.trained)
 
 
-def run(spec: Spec, iterations: int | None = None, dtype="float64") -> pd.DataFrame:
+def run(spec: Spec, iterations: int | None = None, dtype: str = "float64") -> pd.DataFrame:
     return trajectory_frame(spec, Vectorized(spec, dtype).rows(iterations or spec.iterations))

@@ -81,7 +81,7 @@ def step1(spec: Spec, bits: int = STEP1_BITS) -> dict[str, object]:
     return values
 
 
-def as_mpf(value) -> mpmath.mpf:
+def as_mpf(value: object) -> mpmath.mpf:
     """An MPFR value as an mpmath number, exactly (for formatting)."""
     if not isinstance(value, MPFR):
         return mpmath.mpf(value)  # a whole number, as a derivative of 0 or 1 can be

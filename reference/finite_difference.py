@@ -17,7 +17,7 @@ DPS = 90
 STEP = mpmath.mpf("1e-25")
 
 
-def _activate(name: str, nets: list) -> list:
+def _activate(name: str, nets: list[mpmath.mpf]) -> list[mpmath.mpf]:
     if name == "softmax":
         exps = [mpmath.exp(n) for n in nets]
         total = mpmath.fsum(exps)
@@ -27,7 +27,7 @@ def _activate(name: str, nets: list) -> list:
     return [f(n) for n in nets]
 
 
-def _example_loss(spec: Spec, out: list, targets: list) -> mpmath.mpf:
+def _example_loss(spec: Spec, out: list[mpmath.mpf], targets: list[mpmath.mpf]) -> mpmath.mpf:
     pairs = list(zip(targets, out))
     if spec.loss == "half_squared_error":
         return mpmath.fsum((t - o) ** 2 for t, o in pairs) / 2
@@ -38,7 +38,7 @@ def _example_loss(spec: Spec, out: list, targets: list) -> mpmath.mpf:
     return -mpmath.fsum(t * mpmath.log(o) + (1 - t) * mpmath.log(1 - o) for t, o in pairs)
 
 
-def loss(spec: Spec, weights: list, biases: list) -> mpmath.mpf:
+def loss(spec: Spec, weights: list[mpmath.mpf], biases: list[mpmath.mpf]) -> mpmath.mpf:
     """E_total of the network at the given parameter values (w1.., b1.. in the documented order)."""
     total = mpmath.mpf(0)
     for example in spec.examples:

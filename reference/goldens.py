@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import mpmath
 import numpy as np
@@ -35,14 +35,15 @@ STEP1_DIGITS = 40
 FINAL_DIGITS = 30
 
 
-def _csv(rows: list[list]) -> str:
+def _csv(rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 
-def decimal(value, digits: int = STEP1_DIGITS) -> str:
-    return mpmath.nstr(value, digits, strip_zeros=False, min_fixed=-6, max_fixed=6)
+def decimal(value: object, digits: int = STEP1_DIGITS) -> str:
+    text: str = mpmath.nstr(value, digits, strip_zeros=False, min_fixed=-6, max_fixed=6)
+    return text
 
 
 def render_step1(spec: Spec) -> str:
@@ -53,13 +54,13 @@ def render_step1(spec: Spec) -> str:
 
 
 def render_trajectory(spec: Spec, values: np.ndarray) -> str:
-    rows = [names.trajectory_columns(spec)]
+    rows: list[Sequence[object]] = [names.trajectory_columns(spec)]
     rows += [[k, *map(repr, row.tolist())] for k, row in enumerate(values)]
     return _csv(rows)
 
 
 def render_after(after: dict[str, object], iterations: int) -> str:
-    rows = [["quantity", "value", "iteration", "description"]]
+    rows: list[Sequence[object]] = [["quantity", "value", "iteration", "description"]]
     with mpmath.workprec(TRAJECTORY_BITS):
         rows += [[name, decimal(as_mpf(v), FINAL_DIGITS), iterations, f"after {iterations} updates"]
                  for name, v in after.items()]

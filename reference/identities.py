@@ -99,7 +99,7 @@ def claims(network: Network) -> list[Identity]:
         base = "draft " + _LABELS[(of, wrt)] if (of, wrt) in _LABELS else generic
         return ("derivation; " + base) if (of, wrt) in _HEADER else base
 
-    def local(of: str, wrt: str, rhs: sp.Expr, generic: str):
+    def local(of: str, wrt: str, rhs: sp.Expr, generic: str) -> None:
         out.append(Identity(label(of, wrt, generic), f"{ratio(of, wrt)} = {sp.sstr(rhs)}",
                             network.partial(of, wrt), rhs, wrt))
 
@@ -166,7 +166,7 @@ def claims(network: Network) -> list[Identity]:
     return out
 
 
-def _product(gradient, w: str, rhs: sp.Expr, documented: bool) -> Identity:
+def _product(gradient: dict[str, sp.Expr], w: str, rhs: sp.Expr, documented: bool) -> Identity:
     if documented:
         chain = {"w5": "R1 * R3 * R5", "w6": "R1 * R3 * R6", "w7": "R2 * R4 * R7", "w8": "R2 * R4 * R8",
                  "w1": "R13 * R15 * R17", "w2": "R13 * R15 * R18", "w3": "R14 * R16 * R19", "w4": "R14 * R16 * R20"}[w]

@@ -20,9 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 import sympy as sp
 from sympy.printing.lambdarepr import LambdaPrinter
+
+from .arithmetic import Arithmetic
 
 NET = sp.Symbol("net", real=True)
 OUT = sp.Symbol("out", real=True)
@@ -83,7 +86,7 @@ def dense(n_in: int) -> tuple[sp.Expr, list[sp.Symbol], list[sp.Symbol], sp.Symb
 class _Printer(LambdaPrinter):
     """Python source whose constants and functions are those of an arithmetic."""
 
-    def __init__(self, constants: dict[str, object], arithmetic):
+    def __init__(self, constants: dict[str, object], arithmetic: Arithmetic) -> None:
         super().__init__({"fully_qualified_modules": False})
         self.constants, self.arithmetic = constants, arithmetic
 
@@ -92,25 +95,27 @@ class _Printer(LambdaPrinter):
         self.constants[name] = self.arithmetic.constant(Fraction(int(expr.p), int(expr.q)))
         return name
 
-    def _print_Half(self, expr) -> str:
+    def _print_Half(self, expr: sp.Rational) -> str:
         return self._print_Rational(expr)
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         (value, condition), *rest = expr.args
         if condition is sp.true:
-            return self._print(value)
+            printed: str = self._print(value)
+            return printed
         otherwise = self._print(sp.Piecewise(*rest)) if rest else "nan"
         return f"_where({self._print(condition)}, {self._print(value)}, {otherwise})"
 
 
-def compile_(args: list[sp.Symbol], exprs, arithmetic) -> Callable:
+def compile_(args: list[sp.Symbol], exprs: sp.Expr | list[Any], arithmetic: Arithmetic) -> Callable[..., Any]:
     """A function of ``args`` (one value or array each) computing ``exprs`` in ``arithmetic``."""
     constants: dict[str, object] = {}
     namespace = {"exp": arithmetic.exp, "log": arithmetic.log, "tanh": arithmetic.tanh, "sqrt": arithmetic.sqrt,
                  "_where": lambda c, a, b: arithmetic.where(c, a, b)}
     function = sp.lambdify(args, exprs, modules=[namespace], printer=_Printer(constants, arithmetic))
     function.__globals__.update(constants)
-    return function
+    compiled: Callable[..., Any] = function
+    return compiled
 
 
 @dataclass(frozen=True)
@@ -118,14 +123,14 @@ class Activation:
     """out(net), and dout/dnet: ``derivative`` of net or of out (``of_out``), or for softmax the ``jacobian``
     dout_k/dnet_j as a function of the outs."""
     name: str
-    out: Callable
-    derivative: Callable | None = None
+    out: Callable[..., Any]
+    derivative: Callable[..., Any] | None = None
     of_out: bool = False
-    jacobian: Callable | None = None
+    jacobian: Callable[..., Any] | None = None
 
 
 @cache
-def activation_exprs(name: str, k: int) -> tuple:
+def activation_exprs(name: str, k: int) -> tuple[Any, Any]:
     """The expressions of an activation over a layer of ``k`` neurons: (outs, derivatives or jacobian), as
     ``sympy.diff`` gives them, in terms of net."""
     if name == "softmax":
@@ -137,7 +142,7 @@ def activation_exprs(name: str, k: int) -> tuple:
 
 
 @cache
-def derivative_of_out(name: str, k: int):
+def derivative_of_out(name: str, k: int) -> Any:
     """The derivative of ``activation_exprs`` rewritten in terms of out (softmax: of the outs), or None.
 
     For softmax each exp(net_k) becomes out_k * S, S standing for the sum of the exponentials, which then
@@ -154,7 +159,7 @@ def derivative_of_out(name: str, k: int):
     return None
 
 
-def activation(name: str, k: int, arithmetic) -> Activation:
+def activation(name: str, k: int, arithmetic: Arithmetic) -> Activation:
     outs, derivative = activation_exprs(name, k)
     rewritten = derivative_of_out(name, k)
     if name == "softmax":
@@ -173,18 +178,18 @@ def loss_exprs(name: str, k: int, output_activation: str) -> tuple[sp.Expr, list
 
 @dataclass(frozen=True)
 class Loss:
-    value: Callable  # L(out1, ..., outK, t1, ..., tK)
-    gradient: Callable  # [dL/dout_k](out1, ..., tK)
+    value: Callable[..., Any]  # L(out1, ..., outK, t1, ..., tK)
+    gradient: Callable[..., Any]  # [dL/dout_k](out1, ..., tK)
 
 
-def compiled_loss(name: str, k: int, output_activation: str, arithmetic) -> Loss:
+def compiled_loss(name: str, k: int, output_activation: str, arithmetic: Arithmetic) -> Loss:
     expr, gradient = loss_exprs(name, k, output_activation)
     args = outputs(k) + targets(k)
     return Loss(compile_(args, expr, arithmetic), compile_(args, gradient, arithmetic))
 
 
 @cache
-def dense_exprs(n_in: int) -> tuple[list[sp.Expr], list[sp.Expr], sp.Expr, list]:
+def dense_exprs(n_in: int) -> tuple[list[sp.Expr], list[sp.Expr], sp.Expr, list[sp.Symbol]]:
     """dnet/dw_k, dnet/dx_k and dnet/db of one neuron, and its arguments (weights, inputs, bias)."""
     net, w, x, b = dense(n_in)
     return [sp.diff(net, wk) for wk in w], [sp.diff(net, xk) for xk in x], sp.diff(net, b), w + x + [b]
@@ -193,12 +198,12 @@ def dense_exprs(n_in: int) -> tuple[list[sp.Expr], list[sp.Expr], sp.Expr, list]
 @dataclass(frozen=True)
 class Dense:
     """The partial derivatives of a dense layer's net, each a function of (w1..wn, x1..xn, b)."""
-    by_weights: Callable
-    by_inputs: Callable
-    by_bias: Callable
+    by_weights: Callable[..., Any]
+    by_inputs: Callable[..., Any]
+    by_bias: Callable[..., Any]
 
 
-def dense_partials(n_in: int, arithmetic) -> Dense:
+def dense_partials(n_in: int, arithmetic: Arithmetic) -> Dense:
     by_w, by_x, by_b, args = dense_exprs(n_in)
     return Dense(compile_(args, by_w, arithmetic), compile_(args, by_x, arithmetic), compile_(args, by_b, arithmetic))
 

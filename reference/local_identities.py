@@ -42,8 +42,11 @@ def activation_claims(name: str, k: int) -> list[Verdict]:
     where = f"{name} layer"
     if name == "softmax":
         outs, jacobian = layers.activation_exprs(name, k)
-        closed = lambda i, j: f"out_{i} * (1 - out_{i})" if i == j else f"-out_{i} * out_{j}"  # noqa: E731
-        return [_verdict(where, f"Δout_{i + 1}/Δnet_{j + 1} = {closed(i + 1, j + 1)}",
+
+        def entry(i: int, j: int) -> str:
+            return f"out_{i} * (1 - out_{i})" if i == j else f"-out_{i} * out_{j}"
+
+        return [_verdict(where, f"Δout_{i + 1}/Δnet_{j + 1} = {entry(i + 1, j + 1)}",
                          jacobian[i][j] - outs[i] * ((1 if i == j else 0) - outs[j]))
                 for i in range(k) for j in range(k)]
     out, derivative = layers.activation_exprs(name, 1)
@@ -57,13 +60,16 @@ def loss_claims(spec: Spec) -> list[Verdict]:
     k, output = spec.n_outputs, spec.activations[-1]
     _, gradient = layers.loss_exprs(spec.loss, k, output)
     o, t = layers.outputs(k), layers.targets(k)
-    text, closed = {"half_squared_error": ("out_k - t_k", [oi - ti for oi, ti in zip(o, t)]),
-                    "mean_squared_error": (f"2 * (out_k - t_k) / {k}", [2 * (oi - ti) / k for oi, ti in zip(o, t)]),
-                    }.get(spec.loss, (None, None))
+    text: str
+    closed: list[sp.Expr]
     if spec.loss == "cross_entropy":
         text, closed = (("-t_k / out_k", [-ti / oi for oi, ti in zip(o, t)]) if output == "softmax" else
                         ("(out_k - t_k) / (out_k * (1 - out_k))",
                          [(oi - ti) / (oi * (1 - oi)) for oi, ti in zip(o, t)]))
+    else:
+        text, closed = {"half_squared_error": ("out_k - t_k", [oi - ti for oi, ti in zip(o, t)]),
+                        "mean_squared_error": (f"2 * (out_k - t_k) / {k}",
+                                               [2 * (oi - ti) / k for oi, ti in zip(o, t)])}[spec.loss]
     return [_verdict(f"{spec.loss} loss", f"ΔL/Δout_{i + 1} = {text.replace('_k', f'_{i + 1}')}", g - c)
             for i, (g, c) in enumerate(zip(gradient, closed))]
 

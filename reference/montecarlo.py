@@ -20,38 +20,42 @@ vector library enters the results.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any, Self
 
 import numpy as np
+
+from .arithmetic import Exactly, Value
 
 BLOCK = 1 << 16  # uniforms drawn at a time
 TAPE_MOST = 5000  # operations of a step beyond which it is not recorded (reference/tape.py): arrays that large cost
                   # more than Python's overhead, which a replay saves
 WIDE = np.longdouble
-STORED = {2.0**-53: np.float64, 2.0**-24: np.float32}
+STORED: dict[float, type[np.floating[Any]]] = {2.0**-53: np.float64, 2.0**-24: np.float32}
 
 
 class MonteCarlo:
     """The arithmetic; ``unit`` is the unit roundoff simulated (2**-53 for float64, 2**-24 for float32)."""
 
-    def __init__(self, samples: int = 32, unit: float = 2.0**-53, seed: int = 2024):
+    def __init__(self, samples: int = 32, unit: float = 2.0**-53, seed: int = 2024) -> None:
         if np.finfo(WIDE).nmant < 63:
             raise RuntimeError("Monte Carlo arithmetic needs an extended long double (64-bit significand), as on "
                                "x86-64 Linux; this platform's long double is narrower")
         self.samples, self.unit, self.seed = samples, unit, seed
         self.stored = STORED[unit]
-        self.work = WIDE if self.stored is np.float64 else np.float64
+        self.work: type[np.floating[Any]] = WIDE if self.stored is np.float64 else np.float64
         self._bits = np.random.PCG64(seed)
         self._block = np.empty(0, dtype=self.work)
         self._used = 0
-        self.tape: list[tuple] | None = None  # while a step is recorded (reference/tape.py): its operations
+        self.tape: list[tuple[Any, ...]] | None = None  # while a step is recorded (reference/tape.py): its operations
         self.unrecordable = False  # set when a recorded step did something a tape cannot replay
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self._saved = np.seterr(all="ignore")
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         np.seterr(**self._saved)
 
     def _refill(self, count: int) -> None:
@@ -84,28 +88,29 @@ class MonteCarlo:
         exact *= factors
         return Noisy(exact.astype(self.stored).astype(self.work), self)
 
-    def note(self, entry: tuple) -> None:
+    def note(self, entry: tuple[Any, ...]) -> None:
         """Record an operation of the step being recorded; a step too large to be worth replaying stops the record
         (it would hold every intermediate array at once)."""
+        assert self.tape is not None, "called only while a step is recorded"
         if len(self.tape) < TAPE_MOST:
             self.tape.append(entry)
         else:
             self.tape, self.unrecordable = None, True
 
-    def binary(self, op: str, a, b) -> Noisy:
+    def binary(self, op: str, a: Value, b: Value) -> Noisy:
         """``a op b`` (raw values: arrays in the working precision, or numbers), rounded."""
         out = self.rounded(BINARY[op](a, b))
         if self.tape is not None:
             self.note(("binary", op, a, b, out.v))
         return out
 
-    def operate(self, ufunc, a, b) -> Noisy:
+    def operate(self, ufunc: np.ufunc, a: Value, b: Value) -> Noisy:
         return self.rounded(ufunc(_values(a), _values(b)))
 
-    def constant(self, value) -> Noisy:
+    def constant(self, value: Exactly) -> Noisy:
         return self.array([value])[0]
 
-    def array(self, values) -> Noisy:
+    def array(self, values: Sequence[Any]) -> Noisy:
         """The spec's exact numbers: each one's conversion to binary is a rounding too, unless it is exact."""
         if self.tape is not None:
             self.unrecordable = True
@@ -119,71 +124,74 @@ class MonteCarlo:
         noisy = self.rounded(copies).v
         return Noisy(np.where(representable[..., None], nearest.astype(self.work), noisy), self)
 
-    def _transcendental(self, function, x) -> Noisy:
+    def _transcendental(self, function: np.ufunc, x: Value) -> Noisy:
         out = self.rounded(function(_values(x).astype(WIDE)).astype(self.work, copy=False), wide=True)
         if self.tape is not None:
             self.note(("call", function.__name__, _values(x), out.v))
         return out
 
-    def exp(self, x):
+    def exp(self, x: Value) -> Noisy:
         return self._transcendental(np.exp, x)
 
-    def log(self, x):
+    def log(self, x: Value) -> Noisy:
         return self._transcendental(np.log, x)
 
-    def tanh(self, x):
+    def tanh(self, x: Value) -> Noisy:
         return self._transcendental(np.tanh, x)
 
-    def sqrt(self, x):
+    def sqrt(self, x: Value) -> Noisy:
         out = self.rounded(np.sqrt(_values(x)))
         if self.tape is not None:
             self.note(("call", "sqrt", _values(x), out.v))
         return out
 
-    def positive(self, x) -> np.ndarray:
+    def positive(self, x: Value) -> np.ndarray:
         return self.compare(">", _values(x), 0)
 
-    def compare(self, op: str, a, b) -> np.ndarray:
-        out = a > b if op == ">" else a <= b
+    def compare(self, op: str, a: Value, b: Value) -> np.ndarray:
+        out: np.ndarray = a > b if op == ">" else a <= b
         if self.tape is not None:
             self.note(("compare", op, a, b, out))
         return out
 
-    def where(self, condition, a, b) -> Noisy:
-        out = np.where(condition, _values(a), _values(b))
+    def where(self, condition: Value, a: Value, b: Value) -> Noisy:
+        x: np.ndarray = _values(a)  # arrays or numbers: annotated so that np.where's three-argument form is meant
+        y: np.ndarray = _values(b)
+        out = np.where(condition, x, y)
         if self.tape is not None:
-            self.note(("where", condition, _values(a), _values(b), out))
+            self.note(("where", condition, x, y, out))
         return Noisy(out, self)
 
-    def stack(self, values) -> Noisy:
+    def stack(self, values: Sequence[Value]) -> Noisy:
         arrays = [v.v if type(v) is Noisy else np.broadcast_to(v, (self.samples,)) for v in values]
         out = np.stack(arrays).astype(self.work)
         if self.tape is not None:
             self.note(("stack", [_values(v) for v in values], out))
         return Noisy(out, self)
 
-    def flat(self, arrays) -> np.ndarray:
+    def flat(self, arrays: Sequence[Value]) -> np.ndarray:
         """The values of ``arrays`` one after the other: a row per value, a column per copy (float64)."""
         out = np.concatenate([np.reshape(_values(a), (-1, self.samples)) for a in arrays]).astype(np.float64)
         if self.tape is not None:
             self.note(("flat", [_values(a) for a in arrays], out))
         return out
 
-    def zeros_like(self, x) -> Noisy:
+    def zeros_like(self, x: Value) -> Noisy:
         out = np.zeros(np.shape(_values(x)), dtype=self.work)
         if self.tape is not None:
             self.note(("zeros", out.shape, out))
         return Noisy(out, self)
 
-    def to_float64(self, x) -> np.ndarray:
+    def to_float64(self, x: Value) -> np.ndarray:
         return np.asarray(_values(x), dtype=np.float64)
 
 
-def _values(x):
+def _values(x: Value) -> Value:
     return x.v if type(x) is Noisy else x
 
 
-BINARY = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+BINARY: dict[str, Callable[[Value, Value], np.ndarray]] = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
 
 
 class Noisy:
@@ -192,16 +200,16 @@ class Noisy:
     __slots__ = ("v", "mc")
     __array_ufunc__ = None  # a NumPy scalar or array on the left defers to Noisy's reflected operators
 
-    def __init__(self, v: np.ndarray, mc: MonteCarlo):
+    def __init__(self, v: np.ndarray, mc: MonteCarlo) -> None:
         self.v, self.mc = v, mc
 
-    def __getitem__(self, index) -> Noisy:
+    def __getitem__(self, index: Any) -> Noisy:
         out = self.v[index]
         if self.mc.tape is not None:
             self.mc.note(("item", self.v, index, out))
         return Noisy(out, self.mc)
 
-    def __setitem__(self, index, value) -> None:
+    def __setitem__(self, index: Any, value: Value) -> None:
         self.v[index] = _values(value)
         if self.mc.tape is not None:
             self.mc.note(("set", self.v, index, _values(value)))
@@ -218,37 +226,37 @@ class Noisy:
             self.mc.unrecordable = True
         return Noisy(self.v.copy(), self.mc)
 
-    def __add__(self, other):
+    def __add__(self, other: Value) -> Noisy:
         return self.mc.binary("+", self.v, _values(other))
 
-    def __radd__(self, other):
+    def __radd__(self, other: Value) -> Noisy:
         return self.mc.binary("+", _values(other), self.v)
 
-    def __sub__(self, other):
+    def __sub__(self, other: Value) -> Noisy:
         return self.mc.binary("-", self.v, _values(other))
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Value) -> Noisy:
         return self.mc.binary("-", _values(other), self.v)
 
-    def __mul__(self, other):
+    def __mul__(self, other: Value) -> Noisy:
         return self.mc.binary("*", self.v, _values(other))
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Value) -> Noisy:
         return self.mc.binary("*", _values(other), self.v)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Value) -> Noisy:
         return self.mc.binary("/", self.v, _values(other))
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Value) -> Noisy:
         return self.mc.binary("/", _values(other), self.v)
 
-    def __neg__(self):
+    def __neg__(self) -> Noisy:
         out = -self.v  # exact
         if self.mc.tape is not None:
             self.mc.note(("neg", self.v, out))
         return Noisy(out, self.mc)
 
-    def __pow__(self, exponent):
+    def __pow__(self, exponent: int) -> Noisy:
         if exponent == 2:
             return self * self
         if isinstance(exponent, int) and exponent > 2:
@@ -257,8 +265,8 @@ class Noisy:
             return 1 / self ** -exponent
         raise ValueError(f"Monte Carlo arithmetic has no power {exponent!r}")
 
-    def __le__(self, other):
+    def __le__(self, other: Value) -> np.ndarray:
         return self.mc.compare("<=", self.v, _values(other))
 
-    def __gt__(self, other):
+    def __gt__(self, other: Value) -> np.ndarray:
         return self.mc.compare(">", self.v, _values(other))

@@ -22,9 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 from . import examples, inputs
 
@@ -207,34 +209,38 @@ def loads(text: str, source: str = "<spec>") -> Spec:
     return _Reader(source).spec(data)
 
 
+Table = dict[str, Any]  # a table of the parsed TOML
+Entry = TypeVar("Entry")
+
+
 class _Reader:
     """Walks the parsed TOML, naming the field of every problem it finds."""
 
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, field: str, problem: str):
+    def fail(self, field: str, problem: str) -> NoReturn:
         raise SpecError(f"spec {self.source}: field '{field}' {problem}")
 
-    def table(self, data: dict, section: str, where: str) -> dict:
+    def table(self, data: Table, section: str, where: str) -> Table:
         unknown = sorted(set(data) - _SCHEMA[section])
         if unknown:
             allowed = ", ".join(sorted(_SCHEMA[section]))
             self.fail(f"{where}{unknown[0]}", f"is unknown (allowed here: {allowed})")
         return data
 
-    def get(self, data: dict, key: str, where: str):
+    def get(self, data: Table, key: str, where: str) -> Any:
         if key not in data:
             self.fail(where + key, "is missing")
         return data[key]
 
-    def section(self, data: dict, key: str) -> dict:
+    def section(self, data: Table, key: str) -> Table:
         value = self.get(data, key, "")
         if not isinstance(value, dict):
             self.fail(key, "must be a table ([" + key + "])")
         return self.table(value, key, key + ".")
 
-    def number(self, value, field: str) -> Decimal:
+    def number(self, value: object, field: str) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             self.fail(field, f"must be a number (got {value!r})")
         value = Decimal(value)
@@ -246,12 +252,12 @@ class _Reader:
             self.fail(field, f"is too small for float64 without losing digits (got {value}; at least 2.3e-308)")
         return value
 
-    def whole(self, value, field: str, low: int, high: int) -> int:
+    def whole(self, value: object, field: str, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.fail(field, f"must be a whole number from {low:,} to {high:,} (got {value!r})")
         return value
 
-    def fraction(self, data: dict, key: str, where: str, default: Decimal | None = None) -> Decimal:
+    def fraction(self, data: Table, key: str, where: str, default: Decimal | None = None) -> Decimal:
         """A setting in [0, 1)."""
         if key not in data and default is not None:
             return default
@@ -260,28 +266,29 @@ class _Reader:
             self.fail(where + key, f"must lie in [0, 1) (got {value})")
         return value
 
-    def choice(self, data: dict, key: str, where: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+    def choice(self, data: Table, key: str, where: str, allowed: tuple[str, ...], default: str | None = None) -> str:
         if key not in data and default is not None:
             return default
-        value = self.get(data, key, where)
+        value: str = self.get(data, key, where)
         if value not in allowed:
             self.fail(where + key, f"must be one of {', '.join(allowed)} (got {value!r})")
         return value
 
-    def vector(self, value, field: str, size: int) -> tuple[Decimal, ...]:
+    def vector(self, value: object, field: str, size: int) -> tuple[Decimal, ...]:
         if not isinstance(value, list):
             self.fail(field, f"must be a list of {size} numbers (got {value!r})")
         if len(value) != size:
             self.fail(field, f"must hold {size} numbers to match the layer sizes (got {len(value)})")
         return tuple(self.number(v, f"{field}[{k}]") for k, v in enumerate(value))
 
-    def matrix(self, value, field: str, rows: int, cols: int) -> Matrix:
+    def matrix(self, value: object, field: str, rows: int, cols: int) -> Matrix:
         if not isinstance(value, list) or len(value) != rows:
             got = len(value) if isinstance(value, list) else repr(value)
             self.fail(field, f"must hold {rows} rows of {cols} numbers to match the layer sizes (got {got} rows)")
         return tuple(self.vector(row, f"{field}[{r}]", cols) for r, row in enumerate(value))
 
-    def per_layer(self, table: dict, name: str, layers: tuple[int, ...], read) -> tuple:
+    def per_layer(self, table: Table, name: str, layers: tuple[int, ...],
+                  read: Callable[[object, str, int], Entry]) -> tuple[Entry, ...]:
         """``[name] layers = [...]``, one entry per non-input layer, or the 3-layer form hidden/output."""
         where = name + "."
         if "layers" in table:
@@ -297,7 +304,7 @@ class _Reader:
         return (read(self.get(table, "hidden", where), f"{where}hidden", 0),
                 read(self.get(table, "output", where), f"{where}output", 1))
 
-    def network(self, net: dict) -> tuple[tuple[int, ...], tuple[str, ...], str]:
+    def network(self, net: Table) -> tuple[tuple[int, ...], tuple[str, ...], str]:
         layers = self.get(net, "layers", "network.")
         if (not isinstance(layers, list) or len(layers) < 3
                 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in layers)):
@@ -338,7 +345,7 @@ class _Reader:
                       f"{activations[-1]}, whose outputs need not lie in (0, 1))")
         return tuple(layers), activations, loss
 
-    def optimizer(self, training: dict) -> tuple[str, tuple[tuple[str, Decimal], ...]]:
+    def optimizer(self, training: Table) -> tuple[str, tuple[tuple[str, Decimal], ...]]:
         name = self.choice(training, "optimizer", "training.", OPTIMIZERS, default="sgd")
         own = {"sgd": set(), "momentum": {"momentum"}, "adam": set(ADAM_DEFAULTS)}[name]
         for key in ("momentum", *ADAM_DEFAULTS):
@@ -356,7 +363,7 @@ class _Reader:
             return name, settings + (("epsilon", epsilon),)
         return name, ()
 
-    def examples(self, data: dict, layers: tuple[int, ...], activations: tuple[str, ...],
+    def examples(self, data: Table, layers: tuple[int, ...], activations: tuple[str, ...],
                  loss: str) -> tuple[Example, ...]:
         raw_examples = self.get(data, "examples", "")
         if not isinstance(raw_examples, list) or not raw_examples:
@@ -381,7 +388,7 @@ class _Reader:
             examples.append(Example(inputs, targets))
         return tuple(examples)
 
-    def spec(self, data: dict) -> Spec:
+    def spec(self, data: Table) -> Spec:
         self.table(data, "", "")
         name = self.get(data, "name", "")
         if not isinstance(name, str) or not name.strip():

@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Literal, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,11 @@ CACHE_VARIABLE = "BACKPROP_VERIFY_CACHE"
 Progress = Callable[[str], None]
 
 # pandas 3 parses floats exactly by default (and deprecates the option); pandas 2 needs asking.
-_EXACT: dict[str, str] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+class _CsvOptions(TypedDict, total=False):
+    float_precision: Literal["round_trip"]
+
+
+_EXACT: _CsvOptions = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 _HEADERS = {STEP1: ["quantity", "value", "symbol", "description"],
             AFTER: ["quantity", "value", "iteration", "description"],
             IDENTITIES: ["formula", "where", "holds", "method", "difference_at_example"]}

@@ -201,7 +201,7 @@ class _Replay:
 def rows(A: MonteCarlo, training: Training, iterations: int) -> Iterator[np.ndarray]:
     """The samples' row of every iteration (``Step.row``): through the graph, or replayed once it can be."""
     def step() -> np.ndarray:
-        return cast(np.ndarray, training.step().row(A, training.spec.train_biases))
+        return training.step().row(A, training.spec.train_biases)
 
     replay: _Replay | None = None
     first: _Program | None = None

@@ -32,7 +32,7 @@ import re
 import secrets
 import stat
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,7 +252,7 @@ def _write_journal(path: Path, entries: list[_Entry]) -> None:
     _create(path, json.dumps({"journal": JOURNAL_FORMAT, "files": [e.record() for e in entries]}).encode("utf-8"))
 
 
-def write_all(files: dict[str, str | bytes], folder: Path) -> None:
+def write_all(files: Mapping[str, str | bytes], folder: Path) -> None:
     """Write every file of ``files`` (name -> text or bytes) into ``folder``, all or none."""
     bad = next((name for name in files if not _plain_name(name)), None)
     if bad is not None:
@@ -262,7 +262,7 @@ def write_all(files: dict[str, str | bytes], folder: Path) -> None:
         _write_all(files, folder)
 
 
-def _write_all(files: dict[str, str | bytes], folder: Path) -> None:
+def _write_all(files: Mapping[str, str | bytes], folder: Path) -> None:
     recover(folder)
     check_targets(folder, files)
     token = secrets.token_hex(4)

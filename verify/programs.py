@@ -24,8 +24,10 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..implementations.registry import Missing, Program, Unusable
 from ..implementations.spec_json import dumps as spec_json
@@ -121,7 +123,7 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
           diagnose: bool = True, ended: str = "") -> Verdict:
     """Passed, failed (explained when it can be) or errored (nothing checkable, or a run cut short)."""
     truth = comparison.truth
-    who = {"program": program, "example": example_name(truth.spec), "comparison": comparison,
+    who: dict[str, Any] = {"program": program, "example": example_name(truth.spec), "comparison": comparison,
            "reading": reading.words() if reading is not None else "", "notes": notes}
     hints = tuple(dict.fromkeys(f"read equally well as: {a}" for run in (reading.runs if reading else ())
                                 for a in run.alternatives)) if comparison.passed else ()
@@ -142,7 +144,8 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
         cause, where = found.cause, found.where
         if found.reading:  # the cause shows under another reading that fits as well: report under that one
             comparison = comparisons[found.reading]
-            who.update(comparison=comparison, reading=variants[found.reading][0].words())
+            who.update(comparison=comparison,  # the other readings come from reading, so it is not None
+                       reading=variants[found.reading][0].words())  # type: ignore[union-attr]
     reason = failed_reason(comparison) if not comparison.passed else ""
     if beyond:
         reason = "; ".join(filter(None, [f"the trace goes beyond the run's {truth.iterations:,} iterations (line "
@@ -222,7 +225,7 @@ def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *,
 
 # --- programs run in this process ---------------------------------------------------------------------
 
-def frame_cells(timeline: Timeline, frame) -> Cells:
+def frame_cells(timeline: Timeline, frame: pd.DataFrame) -> Cells:
     """An in-process program's trajectory table (golden columns, an iteration per row) as cells: every value a
     double the program held, each at its golden place; a value that is not finite is kept, and fails."""
     quantities = timeline.quantities
@@ -239,7 +242,7 @@ def frame_cells(timeline: Timeline, frame) -> Cells:
     return Cells.joined(parts)
 
 
-def verify_frame(frame, truth: Truth, *, program: str = "", diagnose: bool = True) -> Verdict:
+def verify_frame(frame: pd.DataFrame, truth: Truth, *, program: str = "", diagnose: bool = True) -> Verdict:
     """A trajectory table held in this process (golden columns, a row per iteration from 0, every value a double)
     against the truth: the same comparison and explanation as a printed trace's."""
     timeline = Timeline(truth)
@@ -256,7 +259,8 @@ def _in_process(program: Program, spec: Spec, truth: Truth, options: Options) ->
     who = {"program": program.name, "example": example_name(spec)}
     started = time.perf_counter()
     try:
-        frame = program.run(spec, truth.iterations, **program.run_options.get(options.precision, {}))
+        frame = program.run(spec, truth.iterations,  # type: ignore[misc]  # in process: run is set
+                            **program.run_options.get(options.precision, {}))
     except Exception as error:  # noqa: BLE001 - whatever the program under test raises is its verdict
         return errored(f"{type(error).__name__}: {error}", "exception", **who)
     ran = time.perf_counter() - started
@@ -280,7 +284,7 @@ def verify_program(program: Program, spec: Spec, options: Options = Options()) -
             return errored(str(error), "golden", **who)
         return _in_process(program, spec, truth, options)
     try:
-        command = program.command(spec, options.download)
+        command = program.command(spec, options.download)  # type: ignore[misc]  # not in process: a command
     except Missing as why:
         return skipped(str(why), **who)
     except Unusable as why:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..reference import names
+from ..reference.spec import Spec
 from .compare import Comparison, ratio_text
 from .timeline import FORWARD, GRADIENT, PARAMETER
 
@@ -69,7 +70,7 @@ def stage_of(comparison: Comparison) -> np.ndarray:
     return np.where(before, 0, found)
 
 
-def _last_layer_parameters(spec) -> list[str]:
+def _last_layer_parameters(spec: Spec) -> list[str]:
     weights = names.weight_names(spec)
     last = len(spec.weight_layers[-1]) * len(spec.weight_layers[-1][0])
     biases = names.bias_names(spec)

@@ -86,7 +86,8 @@ class Timeline:
         """A key that sorts cells in the order a run computes them: iteration by iteration, the forward pass,
         then the gradients, then the new parameters."""
         group = self.group[np.asarray(quantity, np.int64)]
-        return (self.iteration(quantity, t) + 1) * 4 + group
+        key: np.ndarray = (self.iteration(quantity, t) + 1) * 4 + group
+        return key
 
     def where(self, quantity: int, t: int) -> str:
         """Where a cell sits, in words: 'iteration 12, E_total', 'after training, out_o1', 'before training, w5'."""

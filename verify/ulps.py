@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def _ordered(x: np.ndarray) -> np.ndarray:
@@ -18,7 +19,7 @@ def _ordered(x: np.ndarray) -> np.ndarray:
     return np.where(i < 0, np.int64(-2**63) - i, i)
 
 
-def ulp_distance(expected, got) -> np.ndarray:
+def ulp_distance(expected: ArrayLike, got: ArrayLike) -> np.ndarray:
     """Elementwise distance in float64 ULPs, as float64 (inf where either value is not finite and they differ).
 
     The difference is taken in int64, exactly: converted to float64 first, the ordered integers (near 2**62)
@@ -33,7 +34,7 @@ def ulp_distance(expected, got) -> np.ndarray:
     return np.where(broken, np.inf, np.where(far, np.abs(ia.astype(np.float64) - ib.astype(np.float64)), exact))
 
 
-def relative_error(expected, got) -> np.ndarray:
+def relative_error(expected: ArrayLike, got: ArrayLike) -> np.ndarray:
     a = np.asarray(expected, dtype=np.float64)
     b = np.asarray(got, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):

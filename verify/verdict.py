@@ -13,13 +13,16 @@ same for machines (``--format json``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .compare import Comparison, ratio_text
+from .compare import Comparison, Point, ratio_text
 from .stages import Stage, stages
 from .status import Status
+
+if TYPE_CHECKING:  # the diagnosis builds on the verdicts' comparison: imported for its type only
+    from .explain import Cause
 
 NO_MATCH = "no known mistake matches"
 SCHEMA_VERSION = 1
@@ -33,7 +36,7 @@ class Verdict:
     example: str = ""
     comparison: Comparison | None = None
     reading: str = ""  # how the output was read, in words
-    cause: Any = None  # verify.explain.Cause: a known mistake that reproduces the printed numbers
+    cause: Cause | None = None  # a known mistake that reproduces the printed numbers
     where: str = ""  # where the program leaves the truth, by stage (a failure no known mistake explains)
     hints: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -59,7 +62,7 @@ class Verdict:
         return self.comparison.max_ratio if self.comparison is not None and self.comparison.values_checked else None
 
     @property
-    def first_divergence(self):
+    def first_divergence(self) -> Point | None:
         return self.comparison.first_divergence if self.comparison is not None else None
 
     @property

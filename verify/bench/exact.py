@@ -14,6 +14,7 @@ once per process.
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from ...reference import evaluate, examples
 from ...reference.spec import Spec, load
@@ -47,7 +48,7 @@ def growth() -> list[tuple[str, Spec, int, int]]:
 def measure(repeats: int) -> list[Row]:
     rows = []
     for case, spec, iterations, limit in promised():
-        call = {case: lambda spec=spec, n=iterations: evaluate.trajectory(spec, n)}
+        call = {case: partial(evaluate.trajectory, spec, iterations)}
         next(iter(call.values()))()  # warm-up
         stats = interleaved(call, repeats)[case]
         rows.append(Row("reference", case, "reference.evaluate.trajectory", number=1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from functools import partial
 
 from ...implementations.registry import REGISTRY, Missing, Program, Unusable
 from ...implementations.spec_json import dumps as spec_json
@@ -33,6 +34,7 @@ def how(name: str) -> str:
 
 def as_process(program: Program, spec: Spec) -> tuple[Callable[[], None], str]:
     """A call that runs the program's command once (a failure raises), and which copy it runs."""
+    assert program.command is not None, "a program run as a process has a command"
     command = program.command(spec, False)  # Missing or Unusable when it cannot be run here
     argv = [shutil.which(command.argv[0]) or command.argv[0], *command.argv[1:]]
     stdin = spec_json(spec).encode() if program.stdin == "spec-json" else None
@@ -46,10 +48,12 @@ def as_process(program: Program, spec: Spec) -> tuple[Callable[[], None], str]:
 
 def candidates(spec: Spec) -> tuple[dict[str, Callable[[], object]], dict[str, str], list[Row]]:
     """What to time (name -> call), a note per candidate, and the rows of the programs that cannot run here."""
-    timed, notes, rows = {}, {}, []
+    timed: dict[str, Callable[[], object]] = {}
+    notes: dict[str, str] = {}
+    rows: list[Row] = []
     for name, program in REGISTRY.items():
-        if program.in_process:
-            timed[name] = lambda run=program.run: run(spec)
+        if program.run is not None:  # in process
+            timed[name] = partial(program.run, spec)
             notes[name] = f"run(spec) to the trajectory of {spec.iterations:,} iterations"
             continue
         if program.runtime and shutil.which(program.runtime) is None:

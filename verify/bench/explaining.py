@@ -25,7 +25,7 @@ from .rows import Row
 TARGETS = {"documented": 1.0, "deep-tanh-softmax-adam": 3.0}
 
 
-def mistaken(found, mistake: variants.Mistake, start: int) -> pd.DataFrame:
+def mistaken(found: truth.Truth, mistake: variants.Mistake, start: int) -> pd.DataFrame:
     """Every value of a run with ``mistake`` from iteration ``start``, as a program holding them would print."""
     spec = found.spec
     if mistake.alone:

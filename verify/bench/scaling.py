@@ -12,10 +12,12 @@ and within 1.25x of torch at width 1024, batch 64.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
+from ...reference.spec import Spec
 from . import steps
 from .rows import Row, skipped
 from .specs import network_spec, scaling_layers, step_flops
@@ -29,15 +31,15 @@ AGREEMENT = 1e-12
 SETTLE = 0.15  # seconds between samples: OpenBLAS's and torch's idle workers spin for a while before they sleep
 
 
-def numpy_dot(width: int, batch: int):
+def numpy_dot(width: int, batch: int) -> tuple[Callable[[], np.ndarray], int]:
     """np.dot of the step's forward product, (batch x width) @ (width x width), and its flop count."""
     generator = np.random.default_rng(1)
     a, b = generator.standard_normal((batch, width)), generator.standard_normal((width, width))
     return (lambda: np.dot(a, b)), 2 * batch * width * width
 
 
-def case_rows(spec, width: int, batch: int, names: list[str], repeats: int, sample_seconds: float) -> list[Row]:
-    timed = {name: steps.CONTENDERS[name](spec)[0] for name in names}
+def case_rows(spec: Spec, width: int, batch: int, names: list[str], repeats: int, sample_seconds: float) -> list[Row]:
+    timed: dict[str, Callable[[], object]] = {name: steps.CONTENDERS[name](spec)[0] for name in names}
     timed["numpy dot"], dot_flops = numpy_dot(width, batch)
     numbers = {}
     for name, function in timed.items():

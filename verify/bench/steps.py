@@ -11,6 +11,7 @@ trajectory's bookkeeping.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,10 @@ def torch_autograd(spec: Spec) -> Stepper:
     import torch
 
     start = Vectorized(spec, "float64")  # the same float64 numbers the other contenders start from
-    tensor = lambda array, grad=False: torch.tensor(array, dtype=torch.float64, requires_grad=grad)  # noqa: E731
+
+    def tensor(array: np.ndarray, grad: bool = False) -> Any:
+        return torch.tensor(array, dtype=torch.float64, requires_grad=grad)
+
     X, T = tensor(start.X), tensor(start.T)
     weights = [tensor(W, grad=True) for W in start.W]
     biases = [tensor(b, grad=True) for b in start.b]

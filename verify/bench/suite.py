@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ...reference import examples, store
 from .rows import Row, skipped
@@ -60,7 +61,7 @@ def last_line(output: str) -> str:
     return next(reversed(output.strip().splitlines()), "").strip("= ")
 
 
-def timed_command(case: str, argv: list[str], shown: str, repeats: int, note: str = "", **options) -> Row:
+def timed_command(case: str, argv: list[str], shown: str, repeats: int, note: str = "", **options: Any) -> Row:
     """A row of ``repeats`` runs of ``argv``; failed, with the exit status, when a run failed."""
     stats, quoted = processes(argv, repeats, **options)
     row = Row("suite", case, shown, number=1, note=note).timed(stats)
@@ -95,6 +96,7 @@ def nox_rows(repeats: int) -> list[Row]:
         why = f"not in a checkout ({ROOT} has no noxfile.py or .git)"
     if why:
         return nox_skipped(why)
+    assert nox is not None
     note = "environments reused"
     if not all((ROOT / ".nox" / session).is_dir() for session in NOX_DEFAULT_SESSIONS):
         processes([nox], 1, cwd=ROOT)

@@ -12,8 +12,10 @@ import statistics
 import subprocess
 import time
 import timeit
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class Stats:
 
     def scaled(self, factor: float) -> Stats:
         """The same figures times ``factor`` (per iteration, say)."""
-        return Stats(*(v * factor for v in (self.median, self.minimum, self.maximum, self.q1, self.q3)), self.repeats)
+        return Stats(self.median * factor, self.minimum * factor, self.maximum * factor, self.q1 * factor,
+                     self.q3 * factor, self.repeats)
 
 
 def _timer(function: Callable[[], object]) -> timeit.Timer:
@@ -45,7 +48,7 @@ def _timer(function: Callable[[], object]) -> timeit.Timer:
     return timeit.Timer(function, setup="import gc; gc.enable()")
 
 
-def interleaved(candidates: dict[str, Callable[[], object]], repeats: int,
+def interleaved(candidates: Mapping[str, Callable[[], object]], repeats: int,
                 numbers: dict[str, int] | None = None, settle: float = 0.0) -> dict[str, Stats]:
     """Seconds per call of each candidate: ``repeats`` rounds, each timing ``numbers[name]`` calls (default 1).
 
@@ -79,7 +82,8 @@ class Process:
     output: str
 
 
-def process(argv: list[str], *, stdin: bytes | None = None, cwd=None, env=None, keep: bool = True) -> Process:
+def process(argv: list[str], *, stdin: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None,
+            keep: bool = True) -> Process:
     """Run ``argv`` to its end; standard output and error kept together, or discarded when ``keep`` is false."""
     sink = subprocess.PIPE if keep else subprocess.DEVNULL
     started = time.perf_counter()
@@ -89,7 +93,7 @@ def process(argv: list[str], *, stdin: bytes | None = None, cwd=None, env=None, 
     return Process(seconds, done.returncode, (done.stdout or b"").decode("utf-8", "replace"))
 
 
-def processes(argv: list[str], repeats: int, **options) -> tuple[Stats, Process]:
+def processes(argv: list[str], repeats: int, **options: Any) -> tuple[Stats, Process]:
     """Seconds per run over ``repeats`` runs, and the run to quote: the first that failed, else the last."""
     runs = [process(argv, **options) for _ in range(repeats)]
     return Stats.of([r.seconds for r in runs]), next((r for r in runs if r.status != 0), runs[-1])

@@ -18,10 +18,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from ...reference import names
 from ...reference.goldens import render_trajectory
+from ...reference.spec import Spec
 from .. import programs, truth
 from ..status import Status
 from ..trace import read_text
@@ -39,13 +41,13 @@ def name_value(golden: Path, quantities: list[str]) -> str:
                    for name, value in zip(quantities, line.split(",")[1:], strict=True))
 
 
-def verified(argv: list[str], spec) -> None:
+def verified(argv: list[str], spec: Spec) -> None:
     verdict = programs.verify_command(argv, spec)
     if verdict.status is not Status.PASSED:
         raise RuntimeError(f"the verdict is {verdict.status}: {verdict.reason}")
 
 
-def beyond_the_command(cat: str, path: Path, spec, repeats: int) -> Stats:
+def beyond_the_command(cat: str, path: Path, spec: Spec, repeats: int) -> Stats:
     """Per round: verify_command's wall time minus that of the command alone."""
     differences = []
     for _ in range(repeats):
@@ -80,7 +82,7 @@ def measure(repeats: int) -> list[Row]:
                             note=f"cat {path.name} (fed through the runner and reader), compared with the goldens")
                         .timed(beyond_the_command(cat, path, spec, repeats)).within(TARGET))
             text = path.read_text(encoding="utf-8")
-            reader = interleaved({form: lambda text=text: read_text(text)}, repeats)[form]
+            reader = interleaved({form: partial(read_text, text)}, repeats)[form]
             rows.append(Row("verify", case, "read_text (the reader alone)", number=1,
                             note=f"{len(text) / 1e6:.1f} MB of text in hand").timed(reader))
         chatter = Path(scratch) / "chatter.txt"
@@ -96,7 +98,7 @@ def measure(repeats: int) -> list[Row]:
     return rows
 
 
-def chattering(golden) -> str:
+def chattering(golden: truth.Truth) -> str:
     """The loss every 1,000 iterations, with 18 lines of chatter before each record, about half with numbers."""
     loss = golden.trajectory[:, golden.column("E_total")]
     lines = []
@@ -111,7 +113,7 @@ def chattering(golden) -> str:
     return "\n".join(lines) + "\n"
 
 
-def inference(text: str, golden, repeats: int) -> Row:
+def inference(text: str, golden: truth.Truth, repeats: int) -> Row:
     """The interpretation of a whole trace with its printing inferred, less the same with it all given."""
     from ..interpret import Options, interpret
     from ..timeline import Timeline

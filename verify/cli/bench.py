@@ -9,9 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .common import UsageError, whole
+from .common import Commands, UsageError, whole
+
+if TYPE_CHECKING:
+    from ..bench.rows import Row  # the benchmarks are imported when run
 
 EXAMPLE = """examples:
   backprop-verify bench                      # everything, into reports/ (several minutes: the suite runs nox)
@@ -23,7 +28,7 @@ EXAMPLE = """examples:
 PLANS = {False: (5, 0.1, 3), True: (3, 0.02, 1)}
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     parser = commands.add_parser("bench", help="benchmark the programs, the reference and the suite",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -41,7 +46,7 @@ def say(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ...reference.writer import WriteError, writable_folder
     from ..bench import derivation, exact, example, explaining, grading, machine, noise, scaling, suite, verifying
     from ..bench.report import markdown, write_csv
@@ -58,7 +63,7 @@ def run(args) -> int:
                          "bench)") from None
     version, torch_note = torch_version() if args.torch else (None, "--torch not given")
     repeats, sample_seconds, suite_repeats = PLANS[args.quick]
-    parts = {"the documented example": lambda: example.measure(repeats),
+    parts: dict[str, Callable[[], list[Row]]] = {"the documented example": lambda: example.measure(repeats),
              "the reference": lambda: exact.measure(repeats),
              "the noise envelope": lambda: noise.measure(repeats),
              "the truth of a new spec": lambda: derivation.measure(repeats),

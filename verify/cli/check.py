@@ -10,7 +10,7 @@ from ...reference import examples
 from ...reference.spec import MAX_ITERATIONS
 from .. import programs
 from ..status import Status, overall
-from .common import UsageError, load_spec, seconds, spec_argument, whole
+from .common import Commands, UsageError, load_spec, seconds, spec_argument, whole
 from .output import OUTPUT_FORMATS, print_verdict, summary
 
 EXAMPLE = """examples:
@@ -20,7 +20,7 @@ EXAMPLE = """examples:
   backprop-verify check vectorized --spec my.toml --iterations 50"""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     parser = commands.add_parser("check", help="verify registered programs against the goldens",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -41,7 +41,7 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     unknown = [n for n in args.names if n not in REGISTRY]
     if unknown:
         raise UsageError(f"no program {unknown[0]!r} (known: {', '.join(REGISTRY)})")

@@ -7,13 +7,16 @@ import difflib
 import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn, TypeAlias
 
 from ...reference import examples
 from ...reference.spec import Spec, SpecError, check_length, load
 from ..escape import for_terminal
 
 ERRORED = 2
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"  # where each subcommand adds its parser
 
 
 class UsageError(Exception):
@@ -21,7 +24,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
@@ -43,13 +46,13 @@ def spec_argument(text: str) -> Path:
         raise argparse.ArgumentTypeError(f"cannot be a spec file: {error.strerror or error}") from None
 
 
-def add_spec(parser: argparse.ArgumentParser, default: str | None = examples.DOCUMENTED) -> None:
+def add_spec(parser: argparse._ActionsContainer, default: str | None = examples.DOCUMENTED) -> None:
     parser.add_argument("--spec", type=spec_argument, default=None if default is None else examples.spec_path(default),
                         metavar="FILE|NAME", help="a spec file, or the name of a shipped example "
                         f"({', '.join(examples.names())}); default: {default}")
 
 
-def whole(low: int, high: int):
+def whole(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)

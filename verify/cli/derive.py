@@ -11,7 +11,7 @@ from ...reference import examples, goldens, store
 from ...reference.evaluate import OutOfRange
 from ...reference.spec import MAX_ITERATIONS, Spec
 from ...reference.writer import WriteError, not_a_link, writable_folder
-from .common import UsageError, add_spec, load_spec, say, whole
+from .common import Commands, UsageError, add_spec, load_spec, say, whole
 
 EXAMPLE = """examples:
   backprop-verify derive                          # the documented example, into its golden folder
@@ -20,7 +20,7 @@ EXAMPLE = """examples:
   backprop-verify derive --all --out scratch/     # every example into scratch/NAME, the committed ones untouched"""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     parser = commands.add_parser("derive", help="derive a spec with SymPy and write (or check) its goldens",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -36,11 +36,12 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
-def _out(spec: Spec, args) -> Path:
+def _out(spec: Spec, args: argparse.Namespace) -> Path:
     """Where the goldens of ``spec`` go: --out (with --all, a folder of the example's name under it), else the
     spec's own folder; a shipped example's folder only ever holds the spec's own iteration count."""
     if args.out is not None:
-        return args.out / (spec.example or spec.name) if args.all else args.out
+        out: Path = args.out
+        return out / (spec.example or spec.name) if args.all else out
     shipped = store.shipped_folder(spec)
     if shipped is None:
         return Path(spec.source).parent
@@ -51,7 +52,7 @@ def _out(spec: Spec, args) -> Path:
     return shipped
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     paths = examples.all_specs() if args.all else [args.spec]
     specs = [load_spec(p, args.iterations) for p in paths]  # every spec is validated before anything is written
     outs = [_out(spec, args) for spec in specs]

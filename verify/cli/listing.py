@@ -7,19 +7,20 @@ import argparse
 from ...implementations.registry import REGISTRY
 from ...reference import examples
 from ...reference.spec import load
+from .common import Commands
 
 EXAMPLE = """examples:
   backprop-verify list                       # then: backprop-verify check NAME, or --spec EXAMPLE"""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     parser = commands.add_parser("list", help="the programs and the shipped examples",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(run=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     specs = {name: load(examples.spec_path(name)) for name in examples.names()}
     print("examples (use with --spec NAME):")
     for name, spec in specs.items():

@@ -22,10 +22,10 @@ from ...reference.writer import WriteError, writable_folder
 from .. import programs
 from ..report import assemble, execute
 from ..report.jobs import Job, registered
-from ..report.ledger import LedgerError, read
+from ..report.ledger import Figure, LedgerError, read
 from ..trace.errors import TraceError
 from . import trace
-from .common import UsageError, load_spec, seconds, spec_argument, whole
+from .common import Commands, UsageError, load_spec, seconds, spec_argument, whole
 from .output import show
 
 LEDGER = store.LEDGER
@@ -38,7 +38,7 @@ exit status: 0 every program passed or was skipped, 1 one failed, 2 one errored 
 The published figures come from {LEDGER.relative_to(examples.ROOT.parent)} unless --ledger says otherwise."""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     parser = commands.add_parser("report", help="verify every program on every example and write the report",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -105,7 +105,7 @@ def traced(definitions: list[str], timeout: float = programs.DEFAULT_TIMEOUT) ->
     return list(found.values())
 
 
-def _ledger(path: Path | None, specs: list[Spec]):
+def _ledger(path: Path | None, specs: list[Spec]) -> tuple[Spec, list[Figure]] | None:
     """(the documented spec, its figures), None when no figure is to be checked; UsageError for a bad ledger."""
     shown = {programs.example_name(s) for s in specs}
     if path is None and examples.DOCUMENTED not in shown:
@@ -125,7 +125,7 @@ def once(paths: list[Path]) -> list[Path]:
     return list(kept.values())
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     specs = [load_spec(p) for p in once(args.spec or examples.all_specs())]
     extra = traced(args.trace, args.timeout)
     known = list(REGISTRY) + [job.program for job in extra]
@@ -134,7 +134,10 @@ def run(args) -> int:
         raise UsageError(f"--only: no program {unknown[0]!r} (known: {', '.join(known)})")
     ledger = _ledger(args.ledger, specs)
     out = usable_out(args.out)
-    wanted = lambda name: not args.only or name in args.only  # noqa: E731
+
+    def wanted(name: str) -> bool:
+        return not args.only or name in args.only
+
     names = [n for n in REGISTRY if wanted(n)]
     options = programs.Options(precision=args.precision, timeout=args.timeout, download=args.download)
     jobs = registered(names, specs, options) + [job for job in extra if wanted(job.program)]

@@ -7,7 +7,7 @@ import sys
 
 from ...implementations.registry import REGISTRY
 from ...reference.spec import MAX_ITERATIONS
-from .common import UsageError, add_spec, load_spec, whole
+from .common import Commands, UsageError, add_spec, load_spec, whole
 
 EXAMPLE = """examples:
   backprop-verify run loop                                   # the documented example, 10,000 rows
@@ -15,7 +15,7 @@ EXAMPLE = """examples:
   backprop-verify run vectorized --dtype float32 > f32.csv"""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     names = [name for name, program in REGISTRY.items() if program.in_process]
     parser = commands.add_parser("run", help="print a built-in implementation's trajectory as CSV",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
@@ -27,9 +27,9 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     program = REGISTRY.get(args.name)
-    if program is None or not program.in_process:
+    if program is None or program.run is None:  # not in_process
         choices = ", ".join(n for n, p in REGISTRY.items() if p.in_process)
         raise UsageError(f"unknown implementation {args.name!r} (choose one of: {choices}; programs in other "
                          "languages are verified with `backprop-verify check` or `trace`)")

@@ -12,7 +12,7 @@ from ...reference.spec import MAX_ITERATIONS, Spec
 from .. import programs
 from ..api import verify_command
 from ..trace.errors import TraceError
-from .common import Parser, UsageError, add_spec, load_spec, seconds, whole
+from .common import Commands, Parser, UsageError, add_spec, load_spec, seconds, whole
 from .output import OUTPUT_FORMATS, print_verdict
 
 EXAMPLE = """examples:
@@ -25,7 +25,7 @@ EXAMPLE = """examples:
 (see TRACE_PROTOCOL.md for the reading rules)"""
 
 
-def add_parser(commands) -> None:
+def add_parser(commands: Commands) -> None:
     parser = commands.add_parser("trace", help="run any program and verify the trace it prints",
                                  description=__doc__.split(": ", 1)[1], epilog=EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -69,7 +69,7 @@ OPTIONS = {"--spec", "--iterations", "--format", "--columns", "--name", "--names
            "--verbose", "--stages"}
 
 
-def options(args) -> programs.Options:
+def options(args: argparse.Namespace) -> programs.Options:
     """The verification options a trace command line gives (the report's --trace takes the same)."""
     if args.cwd is not None and not os.path.isdir(args.cwd):  # False for a path name too long, too
         raise UsageError(f"--cwd {args.cwd}: no such folder")
@@ -95,7 +95,7 @@ class Invocation:
     stdin: bytes | None
 
 
-def invocation(args) -> Invocation:
+def invocation(args: argparse.Namespace) -> Invocation:
     """The parsed options as an Invocation; UsageError (one line) for anything unusable."""
     separated = args.command[:1] == ["--"]
     command = args.command[1:] if separated else args.command
@@ -124,7 +124,7 @@ def parse(argv: list[str], **defaults: object) -> Invocation:
     return invocation(commands.choices["trace"].parse_args(argv))
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     found = invocation(args)
     verdict = verify_command(found.command, spec=found.spec, options=found.options, stdin=found.stdin,
                              program=Path(found.command[0]).name)

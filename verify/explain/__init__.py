@@ -28,9 +28,11 @@ where the program leaves the truth, by stage (where.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from ...reference.training import Training
 from ..compare import Cells, Comparison, compare
 from ..mistakes import variants
 from ..mistakes.variants import Mistake
@@ -301,7 +303,7 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
     horizon = max(w[2] for w in windows)
     mistakes = [m for m in variants.catalogue(truth.spec) if not m.alone]
     mistakes += [m for c in comparisons for m in _partial_updates(c)]
-    results: list[tuple] = []
+    results: list[tuple[Any, ...]] = []
     # Phase 1: every mistake from the state the program last agreed on; phase 2, when none reproduces the
     # numbers: each switched on later, up to the first divergence.
     for phase in (1, 2):
@@ -345,7 +347,8 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
                  also=tuple(dict.fromkeys((r[4].category, r[4].sentence) for r in ties))[:2]), informative[best[6]]
 
 
-def _score(comparison: Comparison, keep: np.ndarray, found: replays.Replay, copies: list, begins: np.ndarray):
+def _score(comparison: Comparison, keep: np.ndarray, found: replays.Replay, copies: list[Mistake | None],
+           begins: np.ndarray) -> list[tuple[Any, ...]]:
     """For each copy: (reproduces every cell, cells reproduced, digits, start, mistake, to every printed digit)."""
     expected = _replayed(comparison, keep, found)
     ok, digits = _agreement(comparison, expected, keep)
@@ -391,7 +394,8 @@ def _partial_updates(comparison: Comparison) -> list[Mistake]:
 
 # --- 4. a starting value, 5. the learning rate --------------------------------------------------------------
 
-def _reproduces(comparison: Comparison, found: replays.Replay, keep: np.ndarray) -> np.ndarray:
+def _reproduces(comparison: Comparison, found: replays.Replay,
+                keep: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
     """Per copy of a replay: whether it reproduces every kept cell, and the digits."""
     expected = _replayed(comparison, keep, found)
     ok, digits = _agreement(comparison, expected, keep)
@@ -405,7 +409,7 @@ def _start_value(comparison: Comparison) -> Cause | None:
     forward = (timeline.group[cells.quantity] == FORWARD) & (cells.t == 0) & comparison.checked
     if not (forward[first] and cells.t[first] == 0):
         return None
-    printed = {}
+    printed: dict[str, tuple[float, float]] = {}
     for i in np.flatnonzero(forward):
         name = timeline.quantities[int(cells.quantity[i])]
         printed.setdefault(name, (float(cells.got[i]), SLACK * float(comparison.envelope[i])
@@ -417,7 +421,7 @@ def _start_value(comparison: Comparison) -> Cause | None:
     if start != 0 or keep.sum() < SOLVED or evidence(comparison, keep) < EVIDENCE + SOLVED:
         return None  # one number solved from one value always fits it
 
-    def prepare(training):
+    def prepare(training: Training) -> None:
         for j, (parameter, value) in enumerate(candidates, start=1):
             solve.set_copy(training, parameter, j, value)
 

@@ -73,7 +73,7 @@ def mixture(spec: Spec, mistakes: list[Mistake | None], starts: np.ndarray) -> T
     for name, used in families.items():
         masked = [(f, p, np.array([q is not None for q in p])) for f, p in used.items()]
 
-        def method(self, *args, _name=name, _used=masked):
+        def method(self: Any, *args: Any, _name: str = name, _used: list[Any] = masked) -> Any:
             if len(_used) == 1 and self.active(_used[0][2]) is _used[0][2]:
                 family, params, _ = _used[0]  # every copy of the family has switched its mistake on
                 return family(self, params, *args)
@@ -85,16 +85,17 @@ def mixture(spec: Spec, mistakes: list[Mistake | None], starts: np.ndarray) -> T
             return right
         namespace[name] = method
 
-    def active(self, mask: np.ndarray) -> np.ndarray | None:
+    def active(self: Any, mask: np.ndarray) -> np.ndarray | None:
         """The copies of ``mask`` whose mistake is on at this iteration (None when none is): it changes only
         as the iteration passes a copy's start, so it is worked out again only then."""
         key = id(mask)
         if key not in self.actives:
             on = mask & (self.iteration >= self.starts)
             self.actives[key] = mask if (on == mask).all() else on if on.any() else None
-        return self.actives[key]
+        found: np.ndarray | None = self.actives[key]
+        return found
 
-    def step(self):
+    def step(self: Any) -> Any:
         if self.iteration in self.switches:
             self.actives = {}
         found = Training.step(self)
@@ -103,12 +104,12 @@ def mixture(spec: Spec, mistakes: list[Mistake | None], starts: np.ndarray) -> T
 
     namespace["step"] = step
     namespace["active"] = active
-    training = type("Mixture", (Training,), namespace)(spec, Copies(n))
+    training: Any = type("Mixture", (Training,), namespace)(spec, Copies(n))
     training.iteration = 0
     training.starts = np.asarray(starts, np.int64)
     training.switches = {0, *(int(s) for s in training.starts)}
     training.actives = {}
-    return training
+    return training  # type: ignore[no-any-return]  # a subclass of Training made here
 
 
 def state(truth: Truth, updates: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -161,7 +162,7 @@ def run(training: Training, own: Spec, steps: int, truth_quantities: list[str]) 
 
 
 def replay(truth: Truth, mistakes: list[Mistake | None], starts: np.ndarray, first: int, last: int,
-           prepare: Callable[[Training], None] | None = None) -> Replay:
+           prepare: Callable[[Training], object] | None = None) -> Replay:
     """Iterations ``first`` to ``last`` of each copy (see the module's docstring); ``starts`` are absolute.
     ``prepare`` may change the training before it starts (a copy's starting weights, its learning rate)."""
     spec = truth.spec

@@ -15,11 +15,17 @@ given with the fewest digits that still reproduce the printed values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...reference import names
 from ...reference.arithmetic import Copies
+from ...reference.spec import Spec
 from ...reference.training import Pass, Training
+from ..compare import Cells, Comparison
 from ..truth import Truth
 
 GRID = 201
@@ -55,11 +61,11 @@ class Start:
         return dict(zip(names.forward_quantities(spec), flat.reshape(-1, n)))
 
 
-def _set(training: Training, parameter: int, values) -> None:
+def _set(training: Training, parameter: int, values: Any) -> None:
     set_copy(training, parameter, slice(None), values)
 
 
-def set_copy(training: Training, parameter: int, copy, value) -> None:
+def set_copy(training: Training, parameter: int, copy: int | slice, value: Any) -> None:
     """One copy's value (or every copy's) of trained parameter ``parameter`` (w1, w2, ..., then the biases)."""
     spec = training.spec
     count = 0
@@ -120,12 +126,12 @@ def _shortest(at_start: Start, parameter: int, value: float, printed: dict[str, 
     return float(tries[np.argmax(ok)]) if ok.any() else None
 
 
-def typo_rank(spec, parameter: int, value: float) -> tuple[int, int]:
+def typo_rank(spec: Spec, parameter: int, value: float) -> tuple[int, int]:
     """How likely a starting value is a slip of the spec's: its digits those of the spec's value in another order,
     or one digit changed (0.54 for 0.45) come first, then the fewest digits."""
     written = str((spec.weights + spec.biases)[parameter])
     found = f"{value:g}"
-    digits = lambda text: [c for c in text if c.isdigit()]  # noqa: E731
+    digits: Callable[[str], list[str]] = lambda text: [c for c in text if c.isdigit()]  # noqa: E731
     mine, theirs = digits(found), digits(written)
     slip = sorted(mine) == sorted(theirs) or (len(mine) == len(theirs) and
                                               sum(a != b for a, b in zip(mine, theirs)) == 1)
@@ -137,7 +143,7 @@ def parameter_name(truth: Truth, parameter: int) -> str:
     return (names.weight_names(spec) + names.bias_names(spec))[parameter]
 
 
-def rates_from_updates(truth: Truth, cells, comparison) -> float | None:
+def rates_from_updates(truth: Truth, cells: Cells, comparison: Comparison) -> float | None:
     """The learning rate a printed update used: (w - w_new) / dE/dw, the same for every parameter printed with
     both, at the first iteration where they are printed."""
     timeline = comparison.timeline
@@ -156,14 +162,14 @@ def rates_from_updates(truth: Truth, cells, comparison) -> float | None:
             estimates.append((start - cells.got[new[0]]) / cells.got[grad[0]])
     if len(estimates) < 2:
         return None
-    estimates = np.array(estimates)
-    middle = float(np.median(estimates))
-    if not np.all(np.abs(estimates - middle) <= 1e-6 * abs(middle)):
+    rates = np.array(estimates)
+    middle = float(np.median(rates))
+    if not np.all(np.abs(rates - middle) <= 1e-6 * abs(middle)):
         return None
     return middle
 
 
-def with_rate(training: Training, rates: np.ndarray) -> Training:
+def with_rate(training: Training, rates: ArrayLike) -> Training:
     """Every copy of a training with its own learning rate."""
     training.rate = np.asarray(rates, dtype=np.float64)
     return training

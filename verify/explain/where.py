@@ -57,7 +57,8 @@ def localise(comparison: Comparison) -> str:
     wrong.sort()
     parts = []
     earliest = wrong[0][0] if wrong else None
-    later = [title for first, k, _ in wrong if first > earliest for title in (GROUPS[k],)]
+    later = [title for first, k, _ in wrong if first > earliest  # type: ignore[operator]  # wrong is not empty
+             for title in (GROUPS[k],)]
     if right:
         parts.append(f"{_join(right)} right")
     if later and earliest is not None and 0 <= earliest < timeline.updates:

@@ -15,16 +15,24 @@ names any other reading that fits as well.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from ..compare import Cells, compare, rounding
 from ..timeline import FORWARD, PARAMETER, Timeline
 from ..trace.errors import TraceError
+from ..trace.reader import Printout
 from ..trace.records import Block, Records, Run
 from . import conventions as conv
+from .conventions import Convention
 from .mapping import Read, read_columns
 from .names import NameMap
+
+# a block's reads: the block, where it sits ("before", "after", ...) and each column's read
+Singles = list[tuple[Block, str, list[Read]]]
+Ids = dict[tuple[int, int, int], int]  # (kind, slot, occurrence) of a column -> its id
+Resolutions = dict[int, tuple[np.ndarray, np.ndarray]]  # column id -> (value indices, their resolutions)
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,8 @@ def interpret(found: Records, timeline: Timeline, options: Options = Options()) 
     return Reading(Cells.joined(cells), tuple(runs), columns, _notes(columns))
 
 
-def _only_series(prepared: list, printout, timeline: Timeline, reads_by_id: dict, ids: dict) -> None:
+def _only_series(prepared: list[tuple[Run, list[Read], Singles]], printout: Printout, timeline: Timeline,
+                 reads_by_id: dict[int, tuple[str, Read, int]], ids: Ids) -> None:
     """Nothing read, and one series of plain values printed, of the loss's size: read it as the loss, as a
     person would ("the only thing it prints is the loss"), and say so."""
     if any(read.quantity is not None for _, read, _ in reads_by_id.values()):
@@ -173,7 +182,7 @@ def _only_series(prepared: list, printout, timeline: Timeline, reads_by_id: dict
                     reads_by_id[column_id] = (name, reads[c], reads_by_id[column_id][2])
 
 
-def _check_labels(run: Run, printout) -> None:
+def _check_labels(run: Run, printout: Printout) -> None:
     if run.labels is not None and len(run.labels) and run.labels.min() < 0:
         k = int(np.flatnonzero(run.labels < 0)[0])
         raise TraceError("layout", f"line {int(run.body.lines[k]):,} labels an iteration {int(run.labels[k]):,}: "
@@ -194,7 +203,7 @@ def _single_moments(position: str, timeline: Timeline) -> list[int]:
     return sorted({0, 1} if position == "before" else {T - 1, T} if position == "after" else {0, 1, T - 1, T})
 
 
-def _resolutions(found: Records, ids: dict[tuple[int, int, int], int]) -> dict[int, np.ndarray]:
+def _resolutions(found: Records, ids: Ids) -> Resolutions:
     """Half a unit of each printed value's rounding, read over the whole column (compare.rounding): value index
     -> resolution, gathered per column id."""
     printout = found.printout
@@ -205,7 +214,7 @@ def _resolutions(found: Records, ids: dict[tuple[int, int, int], int]) -> dict[i
                 column_id = ids[(column.kind, column.slot, column.occurrence)]
                 index = block.cells[:, c]
                 per_column.setdefault(column_id, []).append(index[index >= 0])
-    out = {}
+    out: Resolutions = {}
     for column_id, parts in per_column.items():
         index = np.concatenate(parts)
         out[column_id] = (index, rounding(printout.values[index], printout.half[index], printout.scientific[index]))
@@ -214,27 +223,28 @@ def _resolutions(found: Records, ids: dict[tuple[int, int, int], int]) -> dict[i
     exact_kinds = {kind for (kind, _, _), column_id in ids.items() if not out[column_id][1].any()
                    and len(out[column_id][0]) > 1}
     for (kind, _, _), column_id in ids.items():
-        index, found = out[column_id]
-        if kind in exact_kinds and found.any() and np.all(printout.values[index] == printout.values[index[0]]):
-            out[column_id] = (index, np.zeros_like(found))
+        index, resolved = out[column_id]
+        if kind in exact_kinds and resolved.any() and np.all(printout.values[index] == printout.values[index[0]]):
+            out[column_id] = (index, np.zeros_like(resolved))
     return out
 
 
-def _lookup(resolution: dict, column_id: int, index: np.ndarray) -> np.ndarray:
+def _lookup(resolution: Resolutions, column_id: int, index: np.ndarray) -> np.ndarray:
     where, found = resolution[column_id]
     order = np.argsort(where)
     return found[order][np.searchsorted(where[order], index)]
 
 
-def _block_cells(block: Block, reads: list[Read], printout, ids, resolution, timeline: Timeline):
+def _block_cells(block: Block, reads: list[Read], printout: Printout, ids: Ids, resolution: Resolutions,
+                 timeline: Timeline) -> tuple[np.ndarray, ...] | None:
     """The body's mapped cells, before placing: (value index, quantity, group, record, column id, resolution)."""
     parts = []
-    for c, (column, read) in enumerate(zip(block.columns, reads)):
+    for c, (read_column, read) in enumerate(zip(block.columns, reads)):
         if read.quantity is None:
             continue
         rows = np.flatnonzero(block.cells[:, c] >= 0)
         index = block.cells[rows, c]
-        column_id = ids[(column.kind, column.slot, column.occurrence)]
+        column_id = ids[(read_column.kind, read_column.slot, read_column.occurrence)]
         parts.append((index, np.full(len(rows), read.quantity), rows, np.full(len(rows), column_id),
                       _lookup(resolution, column_id, index), np.full(len(rows), c)))
     if not parts:
@@ -246,9 +256,16 @@ def _block_cells(block: Block, reads: list[Read], printout, ids, resolution, tim
     return index, quantity, timeline.group[quantity], record, column, res, line, source
 
 
-def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Options, ids, resolution, printout):
+def _place_run(run: Run, body_reads: list[Read], singles: Singles, timeline: Timeline, options: Options, ids: Ids,
+               resolution: Resolutions, printout: Printout) -> tuple[list[Cells], RunRead]:
     T = timeline.updates
     placed: list[Cells] = []
+    convention: Convention | None
+    alternatives: tuple[str, ...]
+    beyond: tuple[tuple[int, int], ...]
+    ties: tuple[tuple[Convention, Cells], ...]
+    body_cells: Cells | None
+    outside: Cells | None
     convention, alternatives, beyond, ties, body_cells, outside = None, (), (), (), None, None
     groups: set[int] = set()
     body = _block_cells(run.body, body_reads, printout, ids, resolution, timeline) if run.body.records else None
@@ -335,7 +352,7 @@ def _place_run(run: Run, body_reads, singles, timeline: Timeline, options: Optio
     return placed, described
 
 
-def _steps_seen(timeline: Timeline, body, got: np.ndarray) -> tuple[int, ...]:
+def _steps_seen(timeline: Timeline, body: tuple[np.ndarray, ...], got: np.ndarray) -> tuple[int, ...]:
     """How many iterations apart the first records of an unlabelled run are, where their values say it: the
     places in the truth where a forward quantity printed in the first and second records sits."""
     index, quantity, group, record, column, res, line, _ = body
@@ -358,7 +375,7 @@ def _steps_seen(timeline: Timeline, body, got: np.ndarray) -> tuple[int, ...]:
     return tuple(sorted({int(b - a) for a in places[0] for b in places[1] if b > a}))
 
 
-def _farness(option) -> float:
+def _farness(option: tuple[Any, ...]) -> float:
     """How far a value placed at a moment is from the truth there, relatively: a value that matches no moment
     is placed where it is nearest."""
     cell: Cells = option[1]

@@ -23,6 +23,7 @@ the trace.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,8 @@ from ..timeline import FORWARD, GRADIENT, PARAMETER, Timeline
 
 # Where a value printed on its own may sit, per moment: (forward, gradient, parameter) timeline places as
 # functions of T, the run's updates.
-MOMENTS = {
+# a moment -> the places of its forward values, its gradients and its parameters, given the number of updates
+MOMENTS: dict[str, tuple[Callable[[int], int], Callable[[int], int], Callable[[int], int]]] = {
     "initial": (lambda T: 0, lambda T: 0, lambda T: 0),
     "first-update": (lambda T: 1, lambda T: 0, lambda T: 1),
     "last-iteration": (lambda T: T - 1, lambda T: T - 1, lambda T: T),

@@ -32,7 +32,7 @@ class NameMap:
     to_golden: Mapping[str, str] = field(default_factory=dict)  # program name -> golden quantity
     source: str = "<no map>"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name, target in self.to_golden.items():
             _check_key(name, self.source)
             if not isinstance(target, str) or not target.strip():

@@ -92,7 +92,7 @@ def candidates(name: str, quantities: list[str], outputs: list[str], weights: li
     return []
 
 
-def _numbered(kind: str, found: re.Match, quantities: list[str]) -> list[Candidate]:
+def _numbered(kind: str, found: re.Match[str], quantities: list[str]) -> list[Candidate]:
     if kind == "output":
         q = f"out_o{found.group(1)}"
         return [Candidate(q, "usual name")] if q in quantities else []

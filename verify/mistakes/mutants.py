@@ -12,89 +12,91 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ...implementations.frames import trajectory_frame
-from ...implementations.loop import Loop
+from ...implementations.loop import Four, Loop
 from ...implementations.vectorized import Vectorized
 from ...reference.spec import Spec
 from . import variants as m
 
 
 class DerivativeOne(Loop):
-    def dout_dnet(self, net, out):
+    def dout_dnet(self, net: float, out: float) -> float:
         return 1.0
 
 
 class DerivativeOfNet(Loop):
-    def dout_dnet(self, net, out):
+    def dout_dnet(self, net: float, out: float) -> float:
         return net * (1.0 - net)
 
 
 class SignFlipped(Loop):
-    def dE_dout(self, target, out):
+    def dE_dout(self, target: float, out: float) -> float:
         return target - out
 
 
 class HalfForgotten(Loop):
-    def dE_dout(self, target, out):
+    def dE_dout(self, target: float, out: float) -> float:
         return 2.0 * (out - target)
 
 
 class NoBias(Loop):
-    def net(self, w_a, x_a, w_b, x_b, b):
+    def net(self, w_a: float, x_a: float, w_b: float, x_b: float, b: float) -> float:
         return w_a * x_a + w_b * x_b
 
 
 class WrongInput(Loop):
-    def dnet_dw_hidden(self, i1, i2):
+    def dnet_dw_hidden(self, i1: float, i2: float) -> Four:
         return i2, i1, i2, i1
 
 
 class HiddenOutputsSwapped(Loop):
-    def dnet_dw_output(self, out_h1, out_h2):
+    def dnet_dw_output(self, out_h1: float, out_h2: float) -> Four:
         return out_h2, out_h1, out_h2, out_h1
 
 
 class W6W7Swapped(Loop):
-    def dnet_dout(self, before, after):
+    def dnet_dout(self, before: Four, after: Four) -> Four:
         return before
 
 
 class UpdatedWeightsBackward(Loop):
-    def dnet_dout(self, before, after):
+    def dnet_dout(self, before: Four, after: Four) -> Four:
         w5, w6, w7, w8 = after
         return w5, w7, w6, w8
 
 
 class OnePath(Loop):
-    def two_paths(self, via_o1, via_o2):
+    def two_paths(self, via_o1: float, via_o2: float) -> float:
         return via_o1
 
 
 class RateAdded(Loop):
-    def update(self, w, dE_dw):
+    def update(self, w: float, dE_dw: float) -> float:
         return w - (self.learning_rate + dE_dw)
 
 
 class BiasesUpdated(Loop):
-    def new_biases(self, biases, delta_h, delta_o):
+    def new_biases(self, biases: tuple[float, ...], delta_h: tuple[float, float],
+                   delta_o: tuple[float, float]) -> tuple[float, ...]:
         b1, b2 = biases
         return self.update(b1, sum(delta_h)), self.update(b2, sum(delta_o))
 
 
 class LearningRateTwice(Loop):
-    def update(self, w, dE_dw):
+    def update(self, w: float, dE_dw: float) -> float:
         return w - self.learning_rate * (self.learning_rate * dE_dw)
 
 
 class LearningRateAdded(Loop):
-    def update(self, w, dE_dw):
+    def update(self, w: float, dE_dw: float) -> float:
         return w + self.learning_rate * dE_dw
 
 
 class HiddenDerivativeFromOutputs(Loop):
-    def dout_dnet(self, net, out):
+    def dout_dnet(self, net: float, out: float) -> float:
         # step() asks for R3, R4 (o1, o2), then R15, R16 (h1, h2): four calls per iteration, in
         # that order. The outputs' out is kept and used again for the hidden neuron of the same number.
         self.calls = getattr(self, "calls", -1) + 1
@@ -108,17 +110,17 @@ class HiddenDerivativeFromOutputs(Loop):
 
 
 class W2WithI1(Loop):
-    def dnet_dw_hidden(self, i1, i2):
+    def dnet_dw_hidden(self, i1: float, i2: float) -> Four:
         return i1, i1, i1, i2
 
 
 class TransposedBackward(Vectorized):
-    def dE_dout_hidden(self, delta, W):
+    def dE_dout_hidden(self, delta: np.ndarray, W: np.ndarray) -> np.ndarray:
         return delta @ W.T
 
 
 class Float32(Vectorized):
-    def __init__(self, spec: Spec):
+    def __init__(self, spec: Spec) -> None:
         super().__init__(spec, dtype="float32")
 
 

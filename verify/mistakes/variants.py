@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ...reference import names
-from ...reference.arithmetic import Copies, Float32
+from ...reference.arithmetic import Copies, Float32, Value
 from ...reference.spec import Spec
 from ...reference.training import Pass, Training
 
@@ -103,7 +103,7 @@ class Mistake:
         return names.quantities(own), rows, after
 
 
-def _plan(t: Training, family: str, params: list, make: Callable[[], Any]) -> Any:
+def _plan(t: Training, family: str, params: list[Any], make: Callable[[], Any]) -> Any:
     """What a family needs of its copies' parameters, worked out once per training (the parameters never change)."""
     plans = t.__dict__.setdefault("_plans", {})
     key = (family, id(params))
@@ -112,7 +112,7 @@ def _plan(t: Training, family: str, params: list, make: Callable[[], Any]) -> An
     return plans[key]
 
 
-def _copies_where(params: list, test: Callable[[Any], bool]) -> np.ndarray:
+def _copies_where(params: list[Any], test: Callable[..., bool]) -> np.ndarray:
     return np.array([q is not None and bool(test(q)) for q in params])
 
 
@@ -121,13 +121,13 @@ def _copies_where(params: list, test: Callable[[Any], bool]) -> np.ndarray:
 # other copy (so once all its copies have switched their mistake on, its value is used as it is); before that,
 # the caller keeps the mistaken value only for the copies that have.
 
-def dE_dout_scaled(t: Training, params: list, out, target):
+def dE_dout_scaled(t: Training, params: list[Any], out: Value, target: Value) -> Value:
     """dE/dout of the output layer times a factor: 2 (the 1/2 forgotten), -1 (the sign flipped)."""
     factor = _plan(t, "scaled", params, lambda: np.array([q if q is not None else 1.0 for q in params]))
     return Training.dE_dout_output(t, out, target) * factor
 
 
-def slope(t: Training, params: list, layer: int, p: Pass):
+def slope(t: Training, params: list[Any], layer: int, p: Pass) -> Value:
     """dout/dnet taken wrongly in some layers: ``(how, layers)`` per copy, how one of SLOPES."""
     def make() -> list[list[tuple[str, np.ndarray]]]:
         per_layer = []
@@ -142,22 +142,23 @@ def slope(t: Training, params: list, layer: int, p: Pass):
     return value
 
 
-def _no_slope(t: Training, layer: int, p: Pass):
+def _no_slope(t: Training, layer: int, p: Pass) -> Value:
     return np.ones(np.shape(p.nets[layer]))
 
 
-def _slope_of_out(t: Training, layer: int, p: Pass):
+def _slope_of_out(t: Training, layer: int, p: Pass) -> Value:
     f = t.activations[layer]
+    assert f.derivative is not None, "elementwise activations only (_slope_mistakes)"
     return f.derivative(f.out(p.outs[layer]) if f.of_out else p.outs[layer])
 
 
-def _sigmoid_formula_on_net(t: Training, layer: int, p: Pass):
+def _sigmoid_formula_on_net(t: Training, layer: int, p: Pass) -> Value:
     if t.spec.activations[layer] != "sigmoid":
         return Training.dout_dnet(t, layer, p)
     return p.nets[layer] * (1 - p.nets[layer])
 
 
-def _hidden_slope_from_outputs(t: Training, layer: int, p: Pass):
+def _hidden_slope_from_outputs(t: Training, layer: int, p: Pass) -> Value:
     last = len(p.nets) - 1
     return Training.dout_dnet(t, last if layer < last else layer, p)
 
@@ -166,11 +167,11 @@ SLOPES = {"none": _no_slope, "of out": _slope_of_out, "net formula": _sigmoid_fo
           "from outputs": _hidden_slope_from_outputs}
 
 
-def backward_through(t: Training, params: list, layer: int, W, dW):
+def backward_through(t: Training, params: list[Any], layer: int, W: list[Value], dW: list[Value]) -> Value:
     """The weights the backward pass goes through: ``("updated", columns or None)``, ``("transposed",)``."""
     right = np.asarray(W[layer])
 
-    def make():
+    def make() -> tuple[np.ndarray, np.ndarray]:
         width = right.shape[1]
         columns = np.zeros((width, len(params)), bool)
         for j, q in enumerate(params):
@@ -187,11 +188,11 @@ def backward_through(t: Training, params: list, layer: int, W, dW):
     return value
 
 
-def paths(t: Training, params: list, terms: list, layer: int = 0, neuron: int = 0):
+def paths(t: Training, params: list[Any], terms: list[Value], layer: int = 0, neuron: int = 0) -> Value:
     """dE/dout of a hidden neuron from one path only: ``(which, neurons)``, which "first" or "last" (or a path's
     index), neurons the (layer, neuron) pairs it applies to, None for every neuron."""
-    def make():
-        found = {}
+    def make() -> dict[Any, np.ndarray]:
+        found: dict[Any, None] = {}
         for q in params:
             if q is not None:
                 found.setdefault(q[0], None)
@@ -208,10 +209,10 @@ def paths(t: Training, params: list, terms: list, layer: int = 0, neuron: int = 
     return value
 
 
-def gradient_inputs(t: Training, params: list, layer: int, delta, by_weights: list):
+def gradient_inputs(t: Training, params: list[Any], layer: int, delta: Value, by_weights: list[Value]) -> Value:
     """dnet/dw with the wrong input: ``("reversed", layer)`` or ``("other", layer, neuron, k)`` (with two inputs,
     the other one is the reversed order's)."""
-    def make():
+    def make() -> np.ndarray | None:
         mask = np.zeros((*np.shape(t.W[layer])[:2], len(params)), bool)
         for j, q in enumerate(params):
             if q is not None and q[1] == layer:
@@ -225,10 +226,11 @@ def gradient_inputs(t: Training, params: list, layer: int, delta, by_weights: li
     return value
 
 
-def forward_with(t: Training, params: list, W, b, x):
+def forward_with(t: Training, params: list[Any], W: list[Value], b: list[Value],
+                 x: Value) -> tuple[list[Value], list[Value]]:
     """The forward pass with some weights in other places, or the bias left out or doubled:
     ``("weights", layer, index)`` (index: the layer's flat cells, the weight used in each) or ``("bias", factor)``."""
-    def make():
+    def make() -> tuple[list[np.ndarray | None], list[np.ndarray | None], list[tuple[int, int, int, float]]]:
         index: list[np.ndarray | None] = []
         for layer, w in enumerate(W):
             cells = int(np.prod(np.shape(w)[:2]))
@@ -263,9 +265,11 @@ def forward_with(t: Training, params: list, W, b, x):
     return Training.forward(t, used_W, used_b, x)
 
 
-def _forward_neuron_bias(t: Training, W, b, x, scaled: list[tuple[int, int, int, float]]):
+def _forward_neuron_bias(t: Training, W: list[Value], b: list[Value], x: Value,
+                         scaled: list[tuple[int, int, int, float]]) -> tuple[list[Value], list[Value]]:
     """The forward pass with one neuron's shared bias scaled: added to that neuron's net alone."""
-    nets, outs = [], []
+    nets: list[Value] = []
+    outs: list[Value] = []
     for layer in range(len(W)):
         net = Training.net(t, W[layer], x if layer == 0 else outs[-1], b[layer])
         for at, neuron, j, extra in scaled:
@@ -276,14 +280,15 @@ def _forward_neuron_bias(t: Training, W, b, x, scaled: list[tuple[int, int, int,
     return nets, outs
 
 
-def updated_with(t: Training, params: list, W, b, dW, db):
+def updated_with(t: Training, params: list[Any], W: list[Value], b: list[Value], dW: list[Value],
+                 db: list[Value]) -> tuple[list[Value], list[Value]]:
     """The update made wrongly: ``("rule", how, masks or None)``, ``("accumulated",)``, ``("biases",)``,
     ``("rounded", decimals)``."""
-    def make():
+    def make() -> tuple[list[tuple[np.ndarray, ...] | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         # each rule is w - (a * (b * dE/dw) + c) with its own a, b and c (each a multiple of the rate plus a
         # constant), which is its formula to the last bit; worked out once, with each copy's learning rate
         rate = np.broadcast_to(np.asarray(t.rate, dtype=np.float64), (len(params),))
-        rules = []
+        rules: list[tuple[np.ndarray, ...] | None] = []
         for layer, w in enumerate(W):
             mask = np.zeros(np.shape(w), bool)
             a, b_, c = (np.zeros(np.shape(w)) for _ in range(3))
@@ -317,7 +322,7 @@ def updated_with(t: Training, params: list, W, b, dW, db):
 
 
 # Each rule's a, b and c in w - (a * (b * dE/dw) + c), as (multiple of the rate, constant).
-UPDATE_RULES = {
+UPDATE_RULES: dict[str, tuple[tuple[int, int], ...]] = {
     "applied twice (w - rate * rate * dE/dw)": ((1, 0), (1, 0), (0, 0)),
     "added instead of subtracted (w + rate * dE/dw)": ((-1, 0), (0, 1), (0, 0)),
     "added to the gradient instead of multiplying it (w - (rate + dE/dw))": ((0, 1), (0, 1), (1, 0)),
@@ -327,7 +332,8 @@ UPDATE_RULES = {
 
 def masks(spec: Spec, parameters: list[str]) -> dict[str, np.ndarray]:
     """The training graph's weight arrays (W0, W1, ...) with the named parameters marked."""
-    found, weight = {}, 0
+    found: dict[str, np.ndarray] = {}
+    weight = 0
     for layer, matrix in enumerate(spec.weight_layers):
         shape = (len(matrix), len(matrix[0]))
         here = [f"w{weight + k + 1}" for k in range(shape[0] * shape[1])]
@@ -339,7 +345,8 @@ def masks(spec: Spec, parameters: list[str]) -> dict[str, np.ndarray]:
 class OneAtATime(Training):
     """Each weight updated in turn, its gradient from a fresh forward pass with the weights updated so far."""
 
-    def updated(self, W, b, dW, db):
+    def updated(self, W: list[Value], b: list[Value], dW: list[Value],
+                db: list[Value]) -> tuple[list[Value], list[Value]]:
         W_new = [np.array(w, copy=True) for w in W]
         for layer in range(len(W)):
             for index in np.ndindex(*np.shape(W[layer])[:2]):
@@ -352,7 +359,7 @@ class OneAtATime(Training):
 def _adam(epsilon_inside: bool = False, bias_correction: bool = True, swapped: bool = False,
           from_zero: bool = False) -> type[Training]:
     class AdamVariant(Training):
-        def update(self, name: str, value, grad):
+        def update(self, name: str, value: Value, grad: Value) -> Value:
             s = self.settings
             b1, b2 = (s["beta2"], s["beta1"]) if swapped else (s["beta1"], s["beta2"])
             m, v, step = self.state.get(name, (None, None, 0))
@@ -369,7 +376,7 @@ def _adam(epsilon_inside: bool = False, bias_correction: bool = True, swapped: b
 
 def _momentum(nesterov: bool = False, dampening: bool = False) -> type[Training]:
     class MomentumVariant(Training):
-        def update(self, name: str, value, grad):
+        def update(self, name: str, value: Value, grad: Value) -> Value:
             mu = self.settings["momentum"]
             previous = self.state.get(name)
             velocity = grad if previous is None else mu * previous + ((1 - mu) * grad if dampening else grad)

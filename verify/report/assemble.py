@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import cast
 
 from ...reference.spec import Spec
 from ...reference.writer import write_all
@@ -58,13 +59,13 @@ def make(jobs: list[Job], programs: list[str], specs: list[Spec], ledger: tuple[
         for spec in specs:
             shown.setdefault(example_name(spec), examples.load(spec))
         facts = provenance.collect()
-        results = []
+        results: list[Result] = []
         for job, future in zip(jobs, futures, strict=False):  # the check's future comes last
             try:
-                results.append(future.result())
+                results.append(cast(Result, future.result()))  # a job's task gives its Result
             except Exception as error:  # noqa: BLE001 - one job's fault must not sink the report
                 results.append(_lost(job, error))
-        checks = futures[-1].result() if ledger is not None else []
+        checks = cast(list[published.Check], futures[-1].result()) if ledger is not None else []
     return Report(results, list(shown.values()), programs, checks,
                   "" if ledger is None else example_name(ledger[0]), facts, exit_code(results), timed)
 

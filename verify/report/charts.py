@@ -12,7 +12,9 @@ The templates draw what these return; nothing here writes markup.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +23,9 @@ from .result import Heat, Series, power_of_ten
 WIDTH, HEIGHT = 420, 190
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 34
 MOST_TICKS = 6
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+Scale = Callable[[Any], Any]  # a value, or an array of them, to its position on the chart
 
 # Bands of error ÷ envelope: (upper bound, label, CSS class).
 BANDS = [(0.01, "≤ 0.01", "b0"), (0.1, "≤ 0.1", "b1"), (0.5, "≤ 0.5", "b2"), (1.0, "≤ 1", "b3"),
@@ -31,7 +36,7 @@ BANDS = [(0.01, "≤ 0.01", "b0"), (0.1, "≤ 0.1", "b1"), (0.5, "≤ 0.5", "b2"
 class Chart:
     width: float
     height: float
-    box: tuple[float, float, float, float]  # left, top, right, bottom
+    box: Box
     x_ticks: list[tuple[float, str]]
     y_ticks: list[tuple[float, str]]
     lines: list[tuple[str, str, str]]  # (label, path data, CSS class)
@@ -53,7 +58,8 @@ def nice_step(span: float, most: int = MOST_TICKS) -> float:
         return 1.0
     raw = span / most
     power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step: float = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return step
 
 
 def linear_ticks(low: float, high: float) -> list[float]:
@@ -71,18 +77,22 @@ def number_labels(values: list[float]) -> list[str]:
     return [repr(v) for v in values]
 
 
-def _x_scale(x: np.ndarray, box) -> tuple[callable, list[tuple[float, str]]]:
+def _x_scale(x: np.ndarray, box: Box) -> tuple[Scale, list[tuple[float, str]]]:
     left, _, right, _ = box
     low, high = float(np.min(x)), float(np.max(x))
     high = high if high > low else low + 1
-    scale = lambda v: left + (v - low) / (high - low) * (right - left)  # noqa: E731
+
+    def scale(v: Any) -> Any:
+        return left + (v - low) / (high - low) * (right - left)
+
     ticks = [t for t in linear_ticks(low, high) if low <= t <= high]
     return scale, [(scale(t), f"{t:,.0f}") for t in ticks]
 
 
-def _path(xs, ys) -> str:
+def _path(xs: np.ndarray, ys: np.ndarray) -> str:
     """Path data through the points, broken where a y is nan."""
-    parts, pen = [], "M"
+    parts: list[str] = []
+    pen = "M"
     for x, y in zip(xs, ys, strict=True):
         if np.isnan(y):
             pen = "M"
@@ -92,14 +102,17 @@ def _path(xs, ys) -> str:
     return " ".join(parts)
 
 
-def _box(width: float, height: float) -> tuple[float, float, float, float]:
+def _box(width: float, height: float) -> Box:
     return LEFT, TOP, width - RIGHT, height - BOTTOM
 
 
-def _log_axis(low: int, high: int, box) -> tuple[callable, list[tuple[float, str]]]:
+def _log_axis(low: int, high: int, box: Box) -> tuple[Scale, list[tuple[float, str]]]:
     """Decades ``low`` to ``high`` (exponents) over the box's height: the mapping of exponents, and the ticks."""
     _, top, _, bottom = box
-    to_y = lambda e: bottom - (e - low) / (high - low) * (bottom - top)  # noqa: E731
+
+    def to_y(e: Any) -> Any:
+        return bottom - (e - low) / (high - low) * (bottom - top)
+
     step = max(1, math.ceil((high - low) / MOST_TICKS))
     return to_y, [(to_y(e), decade_label(e)) for e in range(low, high + 1) if e % step == 0]
 
@@ -127,17 +140,20 @@ def ratio_chart(series: Series, width: float = WIDTH, height: float = HEIGHT) ->
                  threshold=to_y(0.0), marks=marks[:50], y_label="error ÷ envelope")
 
 
-def _value_axis(values: np.ndarray, box) -> tuple[callable, list[tuple[float, str]]]:
+def _value_axis(values: np.ndarray, box: Box) -> tuple[Scale, list[tuple[float, str]]]:
     """A linear axis fitted to the values, or a log one when they are positive and span over three decades."""
     _, top, _, bottom = box
     low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
     if low > 0 and high / low > 1e3:
         low_e, high_e = math.floor(math.log10(low)), math.ceil(math.log10(high))
-        to_y, ticks = _log_axis(low_e, high_e, box)
-        return lambda v: to_y(np.log10(v)), ticks
+        to_exponent_y, decades = _log_axis(low_e, high_e, box)
+        return lambda v: to_exponent_y(np.log10(v)), decades
     pad = (high - low) * 0.06 or abs(high) * 0.06 or 1.0
     low, high = low - pad, high + pad
-    to_y = lambda v: bottom - (v - low) / (high - low) * (bottom - top)  # noqa: E731
+
+    def to_y(v: Any) -> Any:
+        return bottom - (v - low) / (high - low) * (bottom - top)
+
     ticks = [t for t in linear_ticks(low, high) if low <= t <= high]
     return to_y, list(zip(map(to_y, ticks), number_labels(ticks), strict=True))
 
@@ -150,7 +166,10 @@ def track_chart(series: Series, quantity: str, width: float = WIDTH, height: flo
     to_y, y_ticks = _value_axis(values[np.isfinite(values)], box)
     x_scale, x_ticks = _x_scale(series.x, box)
     xs = x_scale(series.x)
-    shown = lambda v: np.where(np.isfinite(v), to_y(np.where(np.isfinite(v), v, 1.0)), np.nan)  # noqa: E731
+
+    def shown(v: np.ndarray) -> np.ndarray:
+        return np.where(np.isfinite(v), to_y(np.where(np.isfinite(v), v, 1.0)), np.nan)
+
     marks = [(float(x), box[1], f"iteration {int(i):,}: the program's {quantity} is not finite")
              for x, i, v in zip(xs, series.x, program, strict=True) if not np.isfinite(v)]
     return Chart(width, height, box, x_ticks, y_ticks,

@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ...reference import names
 from ...reference.inputs import MISSING, Unreadable, read_bounded
@@ -41,7 +42,7 @@ class Figure:
         return len(self.published.partition(".")[2])
 
 
-def _row(number: int, row: dict, spec: Spec, where: str) -> Figure:
+def _row(number: int, row: dict[str | Any, str | Any], spec: Spec, where: str) -> Figure:
     at = f"{where}, row {number}"
     published = (row.get("published") or "").strip()
     if not DECIMAL.fullmatch(published):

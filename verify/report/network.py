@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import SupportsFloat
 
 from ...reference import names
 from ...reference.spec import Spec
@@ -75,7 +76,7 @@ class Diagram:
     note: str = ""
 
 
-def short(value) -> str:
+def short(value: SupportsFloat | str) -> str:
     """Four significant digits, as a teacher would write them."""
     number = float(value)
     return "0" if number == 0 else f"{number:.4g}"
@@ -90,7 +91,7 @@ def _positions(spec: Spec) -> tuple[dict[str, tuple[float, float]], float, bool]
     tallest = max(len(layer) for layer in layers)
     roomy = tallest <= 6
     dy = ROOMY if roomy else CROWDED
-    where = {}
+    where: dict[str, tuple[float, float]] = {}
     for k, layer in enumerate(layers):
         offset = (tallest - len(layer)) * dy / 2
         for j, neuron in enumerate(layer):
@@ -98,7 +99,7 @@ def _positions(spec: Spec) -> tuple[dict[str, tuple[float, float]], float, bool]
     return where, TOP + (tallest - 1) * dy + BOTTOM, roomy
 
 
-def _neurons(spec: Spec, step1: dict[str, str], where: dict) -> list[Neuron]:
+def _neurons(spec: Spec, step1: dict[str, str], where: dict[str, tuple[float, float]]) -> list[Neuron]:
     suffix = "_x1" if len(spec.examples) > 1 else ""
     example = spec.examples[0]
     layers = _layers(spec)
@@ -117,8 +118,9 @@ def _neurons(spec: Spec, step1: dict[str, str], where: dict) -> list[Neuron]:
     return found
 
 
-def _edges(spec: Spec, step1: dict[str, str], where: dict, roomy: bool) -> list[Edge]:
-    layers, found, number = _layers(spec), [], 0
+def _edges(spec: Spec, step1: dict[str, str], where: dict[str, tuple[float, float]], roomy: bool) -> list[Edge]:
+    layers, number = _layers(spec), 0
+    found: list[Edge] = []
     for k, matrix in enumerate(spec.weight_layers):
         labelled = roomy and len(layers[k]) <= MOST_SOURCES
         # A label at 1 - 1/(n + 1) of the way, n sources: the labels of every edge of the layer then lie

@@ -18,6 +18,7 @@ not give is unexplained, saying that the search was cut short.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from time import monotonic as clock
@@ -43,7 +44,7 @@ class Check:
     explanation: str = ""
     candidate: str = ""  # truncated, counting, rounded weights, or the variant's name
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, object]:
         f = self.figure
         return {"figure": f.figure, "published": f.published, "quantity": f.quantity, "iteration": f.iteration,
                 "truth": self.truth, "verdict": self.verdict, "candidate": self.candidate,
@@ -112,12 +113,13 @@ def _from_published_weights(spec: Spec, figure: Figure, ledger: list[Figure]) ->
               if f.iteration == figure.iteration - 1 and f.quantity.endswith("_new")}
     if not set(names.trained_names(spec)) <= set(before):
         return None
-    weights, values = iter([before[w] for w in names.weight_names(spec)]), {}
+    weights = iter([before[w] for w in names.weight_names(spec)])
     layers = tuple(tuple(tuple(next(weights) for _ in row) for row in matrix) for matrix in spec.weight_layers)
+    bias_layers = spec.bias_layers
     if spec.train_biases:
         biases = iter([before[b] for b in names.bias_names(spec)])
-        values["bias_layers"] = tuple(tuple(next(biases) for _ in layer) for layer in spec.bias_layers)
-    training = Training(replace(spec, weight_layers=layers, **values), Float64())
+        bias_layers = tuple(tuple(next(biases) for _ in layer) for layer in spec.bias_layers)
+    training = Training(replace(spec, weight_layers=layers, bias_layers=bias_layers), Float64())
     with training.A:
         row = training.step().row(training.A, spec.train_biases)
     return float(row[names.quantities(spec).index(figure.quantity)])
@@ -130,7 +132,7 @@ class Checker:
         self.sources, self.variants = Sources(spec), Variants(spec)
         self.explainers: list[variants.Mistake] = []
 
-    def _candidates(self, figure: Figure):
+    def _candidates(self, figure: Figure) -> Iterator[tuple[str | variants.Mistake, str, Callable[[], str | None]]]:
         """(candidate, explanation, value) in the order tried; values computed only when reached."""
         q, k, d = figure.quantity, figure.iteration, figure.decimals
         truth = self.sources.value(q, k)
@@ -138,15 +140,19 @@ class Checker:
             lambda: rounded(truth, d, ROUND_DOWN)
         for step, word in ((-1, "earlier"), (1, "later")):
             if self.sources.exists(q, k + step):
+                def shifted(s: int = step) -> str | None:
+                    return rounded(self.sources.value(q, k + s), d)
+
                 yield "counting", (f"the true {q} one iteration {word} (iteration {k + step:,} instead of "
-                                   f"{k:,}): the counting of iterations"), \
-                    lambda s=step: rounded(self.sources.value(q, k + s), d)
+                                   f"{k:,}): the counting of iterations"), shifted
         yield "rounded weights", f"{q} recomputed from the published, rounded weights of iteration {k - 1:,}", \
             lambda: self._round(_from_published_weights(self.spec, figure, self.ledger), d)
         others = [m for m in self.variants.mistakes if m not in self.explainers]
         for mistake in self.explainers + others:
-            yield mistake, f"the catalogue's '{mistake.name}': {mistake.sentence}", \
-                lambda m=mistake: self._round(self.variants.value(m, q, k), d)
+            def made(m: variants.Mistake = mistake) -> str | None:
+                return self._round(self.variants.value(m, q, k), d)
+
+            yield mistake, f"the catalogue's '{mistake.name}': {mistake.sentence}", made
 
     @staticmethod
     def _round(value: float | None, decimals: int) -> str | None:

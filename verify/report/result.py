@@ -12,6 +12,7 @@ the truth from just before its first divergence (``track``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,7 @@ class Result:
     def largest_text(self) -> str:
         return "" if self.largest is None else ratio(self.largest)
 
-    def record(self, timed: bool) -> dict:
+    def record(self, timed: bool) -> dict[str, Any]:
         """The machine-readable summary of this result (summary.json, summary.csv)."""
         first = self.first
         found = {"program": self.program, "example": self.example, "status": self.status.value,
@@ -181,9 +182,10 @@ def of(verdict: Verdict) -> Result:
     """The report's digest of a verdict."""
     comparison = verdict.comparison
     first = comparison.first_divergence if comparison is not None else None
-    common = dict(program=verdict.program, example=verdict.example, status=verdict.status, reason=verdict.reason,
-                  line=verdict.line(), cause=None if verdict.cause is None else str(verdict.cause),
-                  hints=verdict.hints, notes=verdict.notes, kind=verdict.kind, seconds=verdict.seconds.get("run"))
+    common: dict[str, Any] = dict(
+        program=verdict.program, example=verdict.example, status=verdict.status, reason=verdict.reason,
+        line=verdict.line(), cause=None if verdict.cause is None else str(verdict.cause),
+        hints=verdict.hints, notes=verdict.notes, kind=verdict.kind, seconds=verdict.seconds.get("run"))
     if comparison is None or comparison.values_checked == 0:
         return Result(**common)
     return Result(**common, coverage=verdict.coverage, largest=verdict.largest,

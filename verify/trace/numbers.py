@@ -148,4 +148,4 @@ def half_unit(text: str) -> float:
     found = Numbers([text])
     if found.bad >= 0:
         raise ValueError(f"not a finite number: {text!r}")
-    return float(half_units(found.half_exponents)[0])
+    return float(half_units(found.half_exponents)[0])  # type: ignore[arg-type]  # set when bad < 0

@@ -20,7 +20,7 @@ import os
 import signal
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 PR_SET_PDEATHSIG = 1
@@ -99,7 +99,7 @@ def _marked(pid: int, marker: bytes) -> bool:
         return False
 
 
-def family(root: int, marker: str, known: set[int] = frozenset()) -> dict[int, Process]:
+def family(root: int, marker: str, known: Collection[int] = frozenset()) -> dict[int, Process]:
     """The processes of a run (see the module's docstring); ``known``: pids found in the run before."""
     table = processes()
     me = os.getpid()

@@ -16,10 +16,14 @@ examples. The reader holds the line being completed, one batch of lines (about
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import re
 
 from .errors import TraceError
 from .lines import SLOT, shapes
@@ -249,6 +253,7 @@ class Reader:
         if self._watch is not None:
             joined = "\n".join(shapes_[k] for k in said)
             if self._watch(joined):
+                k: int | None
                 k = next(k for k in said if self._watch(shapes_[k]))
                 raise TraceError("not-a-number", f"line {k + first:,} names a quantity, but what follows is not a "
                                  f"number: {show(lines[k].strip())} (write ASCII decimals such as 0.25 or -1.5e-05, "
@@ -352,7 +357,7 @@ def _could_be_header(shape: str) -> bool:
         not shape.startswith("#")
 
 
-def _watcher(names: Sequence[str]):
+def _watcher(names: Sequence[str]) -> Callable[[str], bool] | None:
     """A test for a line without numbers that still names a quantity with a value after it (``E_total: 0,29``)."""
     import re
 
@@ -364,7 +369,7 @@ def _watcher(names: Sequence[str]):
     return lambda text: pattern.search(text) is not None
 
 
-def _comma_watcher(names: Sequence[str]):
+def _comma_watcher(names: Sequence[str]) -> Callable[[str], re.Match[str] | None] | None:
     """A test for a value of a watched name written with a decimal comma (``E_total: 0,29``)."""
     import re
 
@@ -383,7 +388,7 @@ def _check_json(line: str, names: tuple[str, ...], number: int) -> None:
         return
     seen: list[str] = []
 
-    def pairs(items):
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         for key, _ in items:
             if key in seen:
                 raise TraceError("repeated-name", f"line {number:,} repeats the key {key!r}: print each quantity "
@@ -398,7 +403,7 @@ def _check_json(line: str, names: tuple[str, ...], number: int) -> None:
     seen.clear()
 
 
-def read_text(text: str, **options) -> Printout:
+def read_text(text: str, **options: Any) -> Printout:
     """Read a whole output already in hand (fed in 1 MB pieces, as a program's output would be)."""
     reader = Reader(**options)
     for start in range(0, len(text), BATCH_CHARS):

@@ -22,6 +22,7 @@ Still without the truth, from the shapes of the lines alone:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -226,6 +227,7 @@ def _unlabelled(printout: Printout) -> Run:
 def _period(sequence: np.ndarray, tries: int = 64) -> int | None:
     """The shortest p with sequence[i] == sequence[i + p] throughout (the last repetition may be cut short)."""
     candidates = np.flatnonzero(sequence[1:] == sequence[0])[:tries] + 1
+    p: int
     for p in candidates.tolist():
         if np.array_equal(sequence[p:], sequence[:-p]):
             return p
@@ -235,7 +237,8 @@ def _period(sequence: np.ndarray, tries: int = 64) -> int | None:
 def _run(printout: Printout, lines: np.ndarray, record: np.ndarray, labels: np.ndarray | None, label_name: str,
          before: np.ndarray, after: np.ndarray, sources: set[tuple[int, int]]) -> Run:
     body = _block(printout, lines, record, sources)
-    alone = lambda lines_: (_block(printout, lines_, np.zeros(len(lines_), np.int64), set()),) if len(lines_) \
+    alone: Callable[[np.ndarray], tuple[Block, ...]] = \
+        lambda lines_: (_block(printout, lines_, np.zeros(len(lines_), np.int64), set()),) if len(lines_) \
         else ()  # noqa: E731
     return Run(body, None if labels is None else labels.astype(np.int64), label_name, alone(before), alone(after))
 
@@ -254,7 +257,7 @@ def _block(printout: Printout, lines: np.ndarray, record: np.ndarray, sources: s
     group_start = np.maximum.accumulate(np.where(first_of_group, np.arange(len(key)), 0))
     occurrence = np.empty(len(lines), np.int64)
     occurrence[order] = np.arange(len(key)) - group_start + 1
-    most = {}
+    most: dict[int, int] = {}
     for k, o in zip(kinds.tolist(), occurrence.tolist()):
         most[k] = max(most.get(k, 0), o)
     columns: list[Column] = []

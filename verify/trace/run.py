@@ -56,7 +56,7 @@ def check_timeout(timeout: object) -> float:
 
 
 def run(argv: list[str], *, timeout: float, sink: Callable[[str], object], stdin: bytes | None = None,
-        cwd: str | os.PathLike | None = None, env: dict[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None,
         max_stdout_bytes: int = MAX_STDOUT) -> Outcome:
     """Run ``argv``; ``sink`` receives its standard output as text, piece by piece.
 
@@ -112,14 +112,15 @@ def run(argv: list[str], *, timeout: float, sink: Callable[[str], object], stdin
 class _Session:
     """The pipes of one running program and what has come through them."""
 
-    def __init__(self, child: subprocess.Popen, marker: str, sink, stdin: bytes | None, max_stdout: int):
+    def __init__(self, child: subprocess.Popen[bytes], marker: str, sink: Callable[[str], object], stdin: bytes | None,
+                 max_stdout: int) -> None:
         self.child, self.marker, self.sink, self.max_stdout = child, marker, sink, max_stdout
         self.left = 0  # processes killed after the program itself exited
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.out_bytes = self.err_bytes = self.err_lines = 0
         self.err_tail = b""
         self.selector = selectors.DefaultSelector()
-        self.out, self.err = child.stdout.fileno(), child.stderr.fileno()
+        self.out, self.err = child.stdout.fileno(), child.stderr.fileno()  # type: ignore[union-attr]  # piped
         self.selector.register(self.out, selectors.EVENT_READ)
         self.selector.register(self.err, selectors.EVENT_READ)
         self.pending = memoryview(stdin or b"")
@@ -204,7 +205,7 @@ class _Session:
         self.pending = self.pending[written:]
         if not self.pending:
             self.selector.unregister(fd)
-            self.child.stdin.close()
+            self.child.stdin.close()  # type: ignore[union-attr]  # piped when there is input
 
     def tail(self, lines: int = 3, limit: int = 300) -> str:
         """The last lines of stderr, on one line."""

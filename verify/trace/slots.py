@@ -62,6 +62,7 @@ class Shape:
     @property
     def names(self) -> tuple[str, ...]:
         """A display name per slot: its name, indexed where several numbers share it; #k for a nameless one."""
+        seen: dict[str, int]
         found, seen = [], {}
         for k, slot in enumerate(self.slots):
             base = slot.name or f"#{k + 1}"
@@ -129,13 +130,13 @@ def describe(shape: str) -> Shape:
     units, befores = [], []
     for k in range(count):
         after = parts[k + 1]
-        unit = _UNIT.match(after)
-        if unit is None:
+        written = _UNIT.match(after)  # the unit written after the number, if any
+        if written is None:
             word = _UNIT_WORD.match(after)
-            unit = word if word and word.group("unit").lower() in UNIT_LABELS else None
-        units.append(unit.group().strip() if unit else "")
-        if unit:
-            parts[k + 1] = after[unit.end():]
+            written = word if word and word.group("unit").lower() in UNIT_LABELS else None
+        units.append(written.group().strip() if written else "")
+        if written:
+            parts[k + 1] = after[written.end():]
     for k in range(count):
         befores.append(parts[k])
     if all(set(p) <= _ROW_CHARS for p in parts) and not any(units):
@@ -199,7 +200,7 @@ def _is_header(parts: list[str], slots: list[Slot]) -> bool:
         return False
     words = re.sub(r"[^\w\u4e00-\u9fff]+", " ", "".join(parts)).split()
     extra = [w for w in words if not _is_label_word(w) and w.lower() not in ("of", label.unit.lower())]
-    return not extra or (len(extra) <= 1 and set("".join(parts)) & set("=-*#~"))
+    return not extra or (len(extra) <= 1 and set("".join(parts)) & set("=-*#~"))  # type: ignore[return-value]
 
 
 def split_row(line: str) -> list[str]:

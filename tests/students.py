@@ -77,6 +77,8 @@ def train(mistake: str | None = None, start: int = 0, iterations: int = 40, **nu
             s1, s2 = net1 * (1 - net1), net2 * (1 - net2)
         else:
             s1, s2 = slope_h(h1), slope_h(h2)
+        if m == "no-slope-h2":
+            s2 = 1.0
         g = [0.0] * 8
         g[4], g[5] = delta_o1 * h1, delta_o1 * (i1 if m == "w6-from-input" else h2)
         g[6], g[7] = delta_o2 * h1, delta_o2 * h2

@@ -19,6 +19,7 @@ from backprop_verify.verify import programs, truth
 from backprop_verify.verify.mistakes import variants as v
 from backprop_verify.verify.status import Status
 from backprop_verify.verify.trace import read_text
+from backprop_verify.verify.verdict import TOO_FEW
 
 from .conftest import ROOT
 
@@ -100,7 +101,9 @@ CAUSED = [name for name in CASES if case(name)["expect"] == "fail"]
 def test_a_twin_s_mistake_is_named_or_located(name):
     verdict = verdict_of(name, diagnose=True)
     mistake = case(name)["mistake"]
-    if mistake["kind"] in CATEGORIES:
+    if mistake.get("too_few_digits"):
+        assert verdict.cause is None and verdict.where.startswith(TOO_FEW), verdict.line()
+    elif mistake["kind"] in CATEGORIES:
         assert verdict.cause is not None, verdict.line()
         assert set(verdict.cause.categories) & CATEGORIES[mistake["kind"]], verdict.line()
     else:

@@ -78,6 +78,7 @@ def test_a_mistake_from_a_later_iteration_is_named_with_where_it_starts(mistake,
     ("path-h2-via-o1", "in h2's backward sum, only the path through o1"),
     ("bias-left-out-h1", "the bias was left out of net_h1 only"),
     ("no-slope-output", "in the output layer only"),
+    ("no-slope-h2", "left out (taken as 1) for h2 only"),
 ])
 def test_a_mistake_in_one_neuron_or_layer_is_named_with_its_scope(mistake, words, short):
     verdict = explained(train(mistake, iterations=ITERATIONS), short)
@@ -144,3 +145,36 @@ def test_a_mistake_no_catalogue_entry_matches_is_located_by_stage(mistake, stage
 def test_the_location_says_whether_the_updates_follow_from_the_printed_gradients(short):
     verdict = explained(train("tanh-slope-hidden", iterations=ITERATIONS), short)
     assert "the printed new weights follow from the printed gradients" in verdict.where, verdict.where
+
+
+# -- evidence: a cause only from enough printed digits ------------------------------------------------------
+
+def test_a_loss_printed_to_too_few_digits_names_no_mistake_and_says_why():
+    from backprop_verify.verify.trace import read_text
+    from backprop_verify.verify.verdict import TOO_FEW
+
+    # the output layer without its derivative drives the loss to 0.00000000 at 8 decimals within 1,500 iterations:
+    # 0.00000317 and 0.00000005 are all the digits there are, too few to tell one mistake from another
+    frame = train("no-slope-output", iterations=SPEC.iterations)
+    text = "".join(f"Step {k + 1} | Loss: {e:.8f}\n" for k, e in enumerate(frame["E_total"]) if (k + 1) % 500 == 0)
+    verdict = programs.verify_printout(read_text(text), truth.load(SPEC), programs.Options(), program="sparse")
+    assert verdict.status is Status.FAILED and verdict.cause is None, verdict.line()
+    assert verdict.where.startswith(TOO_FEW) and "no known mistake" not in verdict.line(), verdict.line()
+
+
+def test_a_replay_stops_once_no_copy_can_reproduce_the_printed_values(short):
+    import numpy as np
+    from backprop_verify.verify.explain import replay
+
+    asked = []
+
+    def judge(found):
+        asked.append(found.last)
+        return found.last < 5  # hopeless from iteration 5 on
+
+    mistakes = [None, *[m for m in v.catalogue(SPEC) if not m.alone][:3]]
+    found = replay.replay(short, mistakes, np.zeros(len(mistakes), np.int64), 0, 20, hope=({2, 5, 9}, judge))
+    assert asked == [2, 5]
+    assert np.isfinite(found.rows[:6]).all() and np.isnan(found.rows[6:]).all() and np.isnan(found.after).all()
+    full = replay.replay(short, mistakes, np.zeros(len(mistakes), np.int64), 0, 20)
+    assert np.array_equal(full.rows[:6], found.rows[:6])  # what was replayed before the stop is the same

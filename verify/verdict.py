@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the diagnosis builds on the verdicts' comparison: imported 
     from .explain import Cause
 
 NO_MATCH = "no known mistake matches"
+TOO_FEW = "too few printed digits to name a mistake"  # begins a ``where`` when the values could not tell
 SCHEMA_VERSION = 1
 
 
@@ -87,6 +88,8 @@ class Verdict:
         text += "; ".join(p for p in parts if p)
         if self.cause is not None:
             text += f"; likely cause: {self.cause}"
+        elif self.diagnosed and self.where.startswith(TOO_FEW):
+            text += f"; {self.where}"
         elif self.diagnosed:
             text += f"; {NO_MATCH}" + (f": {self.where}" if self.where else "")
         return text

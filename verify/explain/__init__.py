@@ -27,7 +27,7 @@ where the program leaves the truth, by stage (where.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,8 @@ from ..compare import Cells, Comparison, compare
 from ..mistakes import variants
 from ..mistakes.variants import Mistake
 from ..timeline import FORWARD, PARAMETER, Timeline
+from ..truth import Truth
+from ..verdict import TOO_FEW
 from . import replay as replays
 from . import solve
 from .where import localise
@@ -49,6 +51,7 @@ LONG_ALONE = 3000  # beyond this many iterations, the slowest mistakes to replay
 EVIDENCE = 6  # significant digits, in all, that the printed values a cause reproduces must carry at the least
 SOLVED = 3  # a number solved from the printed values spends some: three more digits, and three values at least
 SHORT = 50  # a gap between agreement and divergence up to this is searched for every mistake switched on late
+HOPE_CHECKS = 8  # records at which a replay is first asked whether any copy may still reproduce the printed values
 NEARER = 0.5  # a learning rate is searched for more closely only if some rate swept comes this much nearer
 LATE = {variants.UPDATED_WEIGHTS, variants.ACCUMULATED}  # mistakes that begin after the first iteration in practice
                                                          # (arrays that become aliases, a sum never reset)
@@ -113,13 +116,22 @@ def explain(comparisons: list[Comparison], outside: Cells | None = None) -> Expl
     found = _catalogue([c for _, c in failing])
     if found is not None:
         return Explanation(found[0], "", failing[found[1]][0])
+    spans = [_window(c)[::2] for _, c in failing]
+    sweeps = Sweeps(min(a for a, _ in spans), max(b for _, b in spans))
     for k, comparison in failing:
-        cause = _start_value(comparison) or _learning_rate(comparison)
+        cause = _start_value(comparison) or _learning_rate(comparison, sweeps)
         if cause is not None:
             return Explanation(cause, "", k)
     k, first = failing[0]
     cause = _precision(first)
-    return Explanation(cause, "" if cause is not None else localise(first), k)
+    if cause is not None:
+        return Explanation(cause, "", k)
+    window = _window(first)
+    digits = evidence(first, window[3])
+    if all(evidence(c, _window(c)[3]) < EVIDENCE for _, c in failing):
+        return Explanation(None, f"{TOO_FEW} (the values printed up to iteration {window[2]:,} carry "
+                                 f"{digits:.0f} significant digits in all, {EVIDENCE} needed): {localise(first)}", k)
+    return Explanation(None, localise(first), k)
 
 
 # --- agreement -------------------------------------------------------------------------------------------
@@ -282,12 +294,23 @@ def _window(comparison: Comparison) -> tuple[int, int, int, np.ndarray]:
     earlier = iteration[comparison.checked & (iteration < diverge)]
     start = max(int(earlier.max()) if len(earlier) else -1, 0)
     later = np.unique(iteration[comparison.checked & (iteration > diverge)])
-    horizon = int(later[min(CONFIRM, len(later)) - 1]) if len(later) else diverge
-    horizon = min(horizon, max(diverge, start + MAX_STEPS), T - 1)
-    keep = comparison.checked & (iteration >= start) & (iteration <= horizon) & \
+    inside = comparison.checked & (iteration >= start) & \
         ~((timeline.group[cells.quantity] == PARAMETER) & (cells.t <= start))
-    keep |= comparison.checked & (timeline.group[cells.quantity] == FORWARD) & (cells.t == horizon + 1)
-    return start, diverge, horizon, keep
+    after = comparison.checked & (timeline.group[cells.quantity] == FORWARD)
+
+    def up_to(horizon: int) -> np.ndarray:
+        return (inside & (iteration <= horizon)) | (after & (cells.t == horizon + 1))
+
+    # the first divergence and the records after it that confirm a cause; more records while the values kept
+    # carry too few digits to tell one mistake from another (a loss printed to 8 decimals as it nears zero)
+    records = min(CONFIRM, len(later))
+    while True:
+        horizon = min(int(later[records - 1]) if records else diverge, max(diverge, start + MAX_STEPS), T - 1)
+        keep = up_to(horizon)
+        if records >= len(later) or horizon >= start + MAX_STEPS or \
+                evidence(comparison, keep) >= EVIDENCE + SOLVED:
+            return start, diverge, horizon, keep
+        records += 1
 
 
 def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
@@ -317,14 +340,14 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
                 mistakes = [m for m in mistakes if m.category in LATE]
         copies: list[Mistake | None] = [None] + [m for m in mistakes for _ in starts]
         begins = np.concatenate(([0], np.tile(starts, len(mistakes))))
-        found = replays.replay(truth, copies, begins, start, horizon)
+        found = replays.replay(truth, copies, begins, start, horizon, hope=_hope(comparisons, windows, skip=1))
         for k, (comparison, window) in enumerate(zip(comparisons, windows)):
             results += [r + (k,) for r in _score(comparison, window[3], found, copies, begins)]
         if phase == 1 and not any(r[0] for r in results):  # those replayed one by one, when none of the rest fits
             for mistake in (m for m in variants.catalogue(truth.spec) if m.alone):
                 if (mistake.own is not None and horizon - start > LONG_ALONE) or horizon - start > MAX_STEPS:
                     continue
-                alone = replays.replay_alone(truth, mistake, start, horizon)
+                alone = replays.replay_alone(truth, mistake, start, horizon, hope=_hope(comparisons, windows))
                 if alone is not None:
                     for k, (comparison, window) in enumerate(zip(comparisons, windows)):
                         results += [r + (k,) for r in _score(comparison, window[3], alone, [mistake],
@@ -345,6 +368,36 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
     return Cause(mistake.name, mistake.category, mistake.sentence, start=min(starts_found),
                  window=(int(iteration.min()), int(iteration.max())), digits=best[2], printed=best[5],
                  also=tuple(dict.fromkeys((r[4].category, r[4].sentence) for r in ties))[:2]), informative[best[6]]
+
+
+def _hope(comparisons: list[Comparison], windows: list[tuple[int, int, int, np.ndarray]], skip: int = 0
+          ) -> tuple[set[int], replays.Hope]:
+    """When a replay may stop: at the first records of the windows (then at every power-of-two record), once no
+    copy (past the first ``skip``) reproduces every value kept so far under any reading. It changes no result:
+    a cause must reproduce every kept value."""
+    rows = [_rows(c, w[3]) for c, w in zip(comparisons, windows)]
+    distinct = np.unique(np.concatenate(rows))
+    at = {int(r) for k, r in enumerate(distinct) if k < HOPE_CHECKS or (k & (k - 1)) == 0}
+
+    def judge(found: replays.Replay) -> bool:
+        for comparison, (_, _, _, keep), row in zip(comparisons, windows, rows):
+            done = keep.copy()
+            done[keep] = (row >= found.first) & (row <= found.last)
+            if not done.any():
+                return True
+            ok, _ = _agreement(comparison, _replayed(comparison, done, found), done)
+            alive: np.ndarray = np.all(ok, axis=0)
+            if alive[skip:].any():
+                return True
+        return False
+    return at, judge
+
+
+def _rows(comparison: Comparison, keep: np.ndarray) -> np.ndarray:
+    """The trajectory row (the iteration) each kept cell is read from: a new parameter value from its update's."""
+    group = comparison.timeline.group[comparison.cells.quantity[keep]]
+    t = comparison.cells.t[keep]
+    return np.asarray(np.where(group == PARAMETER, t - 1, t), np.int64)
 
 
 def _score(comparison: Comparison, keep: np.ndarray, found: replays.Replay, copies: list[Mistake | None],
@@ -460,13 +513,13 @@ def _window_to(comparison: Comparison, horizon: int) -> np.ndarray:
     return keep | (comparison.checked & (timeline.group[cells.quantity] == FORWARD) & (cells.t == horizon + 1))
 
 
-def _learning_rate(comparison: Comparison) -> Cause | None:
+def _learning_rate(comparison: Comparison, sweeps: Sweeps) -> Cause | None:
     """The trajectory is that of another learning rate: estimated from a printed update, or solved."""
     truth = comparison.truth
     if truth.spec.optimizer != "sgd":
         return None
     rate = float(truth.spec.learning_rate)
-    start, _, horizon, keep = _window(comparison)
+    keep = _window(comparison)[3]
     if keep.sum() < SOLVED or evidence(comparison, keep) < EVIDENCE + SOLVED:
         return None
     estimate = solve.rates_from_updates(truth, comparison.cells, comparison)
@@ -474,11 +527,11 @@ def _learning_rate(comparison: Comparison) -> Cause | None:
         return None
     candidates = [estimate] if estimate is not None else list(rate * np.geomspace(1 / 64, 64, 97))
     for _ in range(1 if estimate is not None else 4):
-        found = _with_rates(comparison, candidates, start, horizon)
+        found = sweeps.of(truth, candidates)
         ok, digits, expected = _reproduces(comparison, found, keep)
         if ok[1:].any():
             j = int(np.flatnonzero(ok[1:])[0]) + 1
-            value = _shortest_rate(comparison, candidates[j - 1], start, horizon, keep)
+            value = _shortest_rate(comparison, candidates[j - 1], keep, sweeps)
             return Cause(f"learning rate {value:g}", variants.LEARNING_RATE_VALUE, f"the learning rate used was "
                          f"{value:g}, not {rate:g}", digits=int(digits[j]),
                          printed=_printed_fully(comparison, keep, expected[:, j]),
@@ -498,15 +551,26 @@ def _learning_rate(comparison: Comparison) -> Cause | None:
     return None
 
 
-def _with_rates(comparison: Comparison, rates: list[float], start: int, horizon: int) -> replays.Replay:
-    spec_rate = float(comparison.truth.spec.learning_rate)
-    return replays.replay(comparison.truth, [None] * (len(rates) + 1), np.zeros(len(rates) + 1, np.int64), start,
-                          horizon, lambda training: solve.with_rate(training, [spec_rate] + list(rates)))
+@dataclass
+class Sweeps:
+    """Replays of other learning rates, shared by the readings: each over the span of every reading's window."""
+    start: int
+    horizon: int
+    done: dict[tuple[float, ...], replays.Replay] = field(default_factory=dict)
+
+    def of(self, truth: Truth, rates: list[float]) -> replays.Replay:
+        key = tuple(rates)
+        if key not in self.done:
+            spec_rate = float(truth.spec.learning_rate)
+            self.done[key] = replays.replay(truth, [None] * (len(rates) + 1), np.zeros(len(rates) + 1, np.int64),
+                                            self.start, self.horizon,
+                                            lambda training: solve.with_rate(training, [spec_rate] + list(rates)))
+        return self.done[key]
 
 
-def _shortest_rate(comparison: Comparison, rate: float, start: int, horizon: int, keep: np.ndarray) -> float:
+def _shortest_rate(comparison: Comparison, rate: float, keep: np.ndarray, sweeps: Sweeps) -> float:
     tries = [float(f"{rate:.{digits}g}") for digits in range(1, 13)]
-    found = _with_rates(comparison, tries, start, horizon)
+    found = sweeps.of(comparison.truth, tries)
     ok, _, _ = _reproduces(comparison, found, keep)
     return next((value for value, good in zip(tries, ok[1:]) if good), rate)
 

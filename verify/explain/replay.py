@@ -130,8 +130,15 @@ def state(truth: Truth, updates: int) -> tuple[list[np.ndarray], list[np.ndarray
     return W, b
 
 
-def run(training: Training, own: Spec, steps: int, truth_quantities: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``steps`` iterations of ``training``: the truth's quantities per step and copy, and the forward pass after."""
+# Given the replay so far (its rows up to an iteration at which values were printed), whether some copy may
+# still reproduce every value printed up to there; when none may, the replay stops.
+Hope = Callable[["Replay"], bool]
+
+
+def run(training: Training, own: Spec, steps: int, truth_quantities: list[str],
+        stop: Callable[[np.ndarray, int], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``steps`` iterations of ``training``: the truth's quantities per step and copy, and the forward pass after.
+    ``stop(rows, k)``, asked after step k, ends the run early: the rows after it, and the pass after, are NaN."""
     A = training.A
     mine = names.quantities(own)
     index = [mine.index(q) if q in mine else -1 for q in truth_quantities]
@@ -155,16 +162,39 @@ def run(training: Training, own: Spec, steps: int, truth_quantities: list[str]) 
             if computed:
                 gradient = np.asarray(A.flat(step.db), dtype=np.float64).reshape(-1, n)
                 rows[k, [i for i, _ in computed]] = gradient[[j for _, j in computed]]
+            if stop is not None and stop(rows, k):
+                return rows, np.full((len(names.forward_quantities(own)), n), np.nan)
         last = training.step()
         after = np.asarray(A.flat([p.outs[-1] for p in last.passes] + [last.E_total]),
                            dtype=np.float64).reshape(-1, n)
     return rows, after
 
 
+def _stopping(truth: Truth, first: int, begin: int, hope: tuple[set[int], Hope] | None
+              ) -> Callable[[np.ndarray, int], bool] | None:
+    """``run``'s stop from ``hope``: at each of its iterations, the replay so far is judged."""
+    if hope is None:
+        return None
+    at, judge = hope
+    forward = names.forward_quantities(truth.spec)
+
+    def stop(rows: np.ndarray, k: int) -> bool:
+        iteration = begin + k
+        if iteration not in at or iteration < first:
+            return False
+        so_far = rows[first - begin:k + 1]
+        after = np.full((len(forward), rows.shape[2]), np.nan)
+        return not judge(Replay(first, so_far, after, truth.quantities, forward))
+    return stop
+
+
 def replay(truth: Truth, mistakes: list[Mistake | None], starts: np.ndarray, first: int, last: int,
-           prepare: Callable[[Training], object] | None = None) -> Replay:
+           prepare: Callable[[Training], object] | None = None,
+           hope: tuple[set[int], Hope] | None = None) -> Replay:
     """Iterations ``first`` to ``last`` of each copy (see the module's docstring); ``starts`` are absolute.
-    ``prepare`` may change the training before it starts (a copy's starting weights, its learning rate)."""
+    ``prepare`` may change the training before it starts (a copy's starting weights, its learning rate).
+    ``hope`` (iterations, judge) ends the replay at the first of those iterations where the judge finds that no
+    copy can reproduce what was printed so far."""
     spec = truth.spec
     memory = spec.optimizer != "sgd"
     begin = 0 if memory else first
@@ -175,11 +205,12 @@ def replay(truth: Truth, mistakes: list[Mistake | None], starts: np.ndarray, fir
         training.b = [_with_copies(v, len(mistakes)) for v in b]
     if prepare is not None:
         prepare(training)
-    rows, after = run(training, spec, last + 1 - begin, truth.quantities)
+    rows, after = run(training, spec, last + 1 - begin, truth.quantities, _stopping(truth, first, begin, hope))
     return Replay(first, rows[first - begin:], after, truth.quantities, names.forward_quantities(spec))
 
 
-def replay_alone(truth: Truth, mistake: Mistake, first: int, last: int) -> Replay | None:
+def replay_alone(truth: Truth, mistake: Mistake, first: int, last: int,
+                 hope: tuple[set[int], Hope] | None = None) -> Replay | None:
     """One mistake that changes the spec or the step, from ``first`` (from 0 with an optimizer's memory)."""
     spec = truth.spec
     begin = 0 if spec.optimizer != "sgd" else first
@@ -196,7 +227,7 @@ def replay_alone(truth: Truth, mistake: Mistake, first: int, last: int) -> Repla
         shaped = (lambda a: np.asarray(a, np.float32)) if single else (lambda a: _with_copies(a, 1))
         training.W, training.b = [shaped(w) for w in W], [shaped(v) for v in b]
     try:
-        rows, after = run(training, own, last + 1 - begin, truth.quantities)
+        rows, after = run(training, own, last + 1 - begin, truth.quantities, _stopping(truth, first, begin, hope))
     except (ValueError, ArithmeticError, FloatingPointError):
         return None
     return Replay(first, rows[first - begin:], after, truth.quantities, names.forward_quantities(spec))

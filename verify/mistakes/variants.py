@@ -128,12 +128,20 @@ def dE_dout_scaled(t: Training, params: list[Any], out: Value, target: Value) ->
 
 
 def slope(t: Training, params: list[Any], layer: int, p: Pass) -> Value:
-    """dout/dnet taken wrongly in some layers: ``(how, layers)`` per copy, how one of SLOPES."""
+    """dout/dnet taken wrongly in some layers: ``(how, layers)`` or ``(how, (layer,), neuron)`` per copy, how one
+    of SLOPES."""
     def make() -> list[list[tuple[str, np.ndarray]]]:
         per_layer = []
-        for k in range(t.spec.depth):
-            uses = [(how, _copies_where(params, lambda q, how=how, k=k: q[0] == how and k in q[1])) for how in SLOPES]
-            per_layer.append([(how, use) for how, use in uses if use.any()])
+        for k, width in enumerate(t.spec.layers[1:]):
+            uses = []
+            for how in SLOPES:
+                use = np.zeros((width, len(params)), bool)  # neuron x copy
+                for j, q in enumerate(params):
+                    if q is not None and q[0] == how and k in q[1]:
+                        use[slice(None) if len(q) < 3 else q[2], j] = True
+                if use.any():
+                    uses.append((how, use))
+            per_layer.append(uses)
         return per_layer
 
     value = Training.dout_dnet(t, layer, p)
@@ -521,6 +529,17 @@ def _slope_mistakes(spec: Spec) -> list[Mistake]:
             found.append(Mistake(f"sigmoid slope of net{scope}", SLOPE_ARGUMENT, "the sigmoid derivative was "
                                  f"computed from net, net * (1 - net), instead of out * (1 - out){scope}",
                                  "dout_dnet", slope, ("net formula", which), complexity=complexity))
+    neurons = names.layer_neurons(spec)
+    for layer in layers if spec.depth > 1 else ():
+        for k, neuron in enumerate(neurons[layer] if len(neurons[layer]) > 1 else []):
+            found.append(Mistake(f"no activation derivative for {neuron}", NO_SLOPE, "the activation's derivative "
+                                 f"dout/dnet was left out (taken as 1) for {neuron} only", "dout_dnet", slope,
+                                 ("none", (layer,), k), complexity=3))
+            if spec.activations[layer] == "sigmoid":
+                found.append(Mistake(f"sigmoid slope of net for {neuron}", SLOPE_ARGUMENT, "the sigmoid derivative "
+                                     f"was computed from net_{neuron} instead of out_{neuron} (net * (1 - net)), for "
+                                     f"{neuron} only", "dout_dnet", slope, ("net formula", (layer,), k),
+                                     complexity=3))
     if len(set(spec.layers[1:])) == 1 and spec.depth > 1:
         found.append(Mistake("hidden slope from outputs", HIDDEN_SLOPE, "the hidden layer's activation derivative "
                              "was computed from the output layer's values instead of its own", "dout_dnet", slope,

@@ -109,7 +109,7 @@ def train(mistake: str | None = None, start: int = 0, iterations: int = 40, **nu
             else:
                 step = rate * g[k]
             rule = {"rate-twice": w[k] - rate * step, "rate-added": w[k] + step, "rate-doubled": w[k] - 2 * step,
-                    "rounded-4": round(w[k] - step, 4)}
+                    "rounded-4": round(w[k] - step, 4), "rounded-6": round(w[k] - step, 6)}
             new.append(rule.get(m or "", w[k] - step))
         if m == "biases-trained":
             b1 = b1 - rate * (delta_h1 + delta_h2)
@@ -117,3 +117,10 @@ def train(mistake: str | None = None, start: int = 0, iterations: int = 40, **nu
         rows.append([it, o1, o2, E, *g, *new])
         w = new
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def printed(frame: pd.DataFrame, line: str, every: int = 1000, first: int = 0) -> str:
+    """The lines a program prints every ``every`` iterations: ``line`` formatted with the iteration ``k``
+    (counted from ``first``) and the row's columns by name (``"epoch {k}: loss {E_total:.8f}"``)."""
+    return "".join(line.format(k=k + first, **row) + "\n" for k, row in enumerate(frame.to_dict("records"))
+                   if (k + first) % every == 0)

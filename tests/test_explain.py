@@ -178,3 +178,70 @@ def test_a_replay_stops_once_no_copy_can_reproduce_the_printed_values(short):
     assert np.isfinite(found.rows[:6]).all() and np.isnan(found.rows[6:]).all() and np.isnan(found.after).all()
     full = replay.replay(short, mistakes, np.zeros(len(mistakes), np.int64), 0, 20)
     assert np.array_equal(full.rows[:6], found.rows[:6])  # what was replayed before the stop is the same
+
+
+# -- what a new user's programs taught: each cause only where it reproduces, each failure placed as printed ----
+
+def verdict_of(text, iterations=None):
+    from backprop_verify.verify.trace import read_text
+
+    return programs.verify_printout(read_text(text), truth.load(SPEC, iterations), programs.Options(),
+                                    program="learner")
+
+
+def test_weights_rounded_each_update_are_never_called_truncated_printing_or_float32():
+    from .students import printed
+
+    verdict = verdict_of(printed(train("rounded-6", iterations=SPEC.iterations), "epoch {k}: loss {E_total:.8f}"))
+    assert verdict.status is Status.FAILED, verdict.line()
+    assert verdict.cause is None or verdict.cause.category == v.ROUNDED, verdict.line()
+    assert "truncated" not in verdict.line() and "float32" not in verdict.line()
+
+
+def test_a_learning_rate_typed_with_few_digits_is_found_from_the_loss_alone():
+    from .students import printed
+
+    frame = train(rate=0.1, iterations=SPEC.iterations)
+    verdict = verdict_of(printed(frame, "Iteration {k} | Total Error: {E_total!r}"))
+    assert verdict.cause is not None and "the learning rate used was 0.1, not 0.5" in verdict.line(), verdict.line()
+
+
+def test_a_loss_printed_as_zero_to_many_decimals_is_an_integer_division_not_a_mystery():
+    from .students import printed
+
+    frame = train(iterations=SPEC.iterations)
+    frame["E_total"] = 0 * frame["E_total"]
+    verdict = verdict_of(printed(frame, "Iteration {k:5d} | Total Error {E_total:.8f}"))
+    assert verdict.cause is not None and verdict.cause.category == v.PRINTING, verdict.line()
+    assert "printed as 0 throughout" in verdict.line()
+
+
+def test_a_run_of_half_the_iterations_is_named_from_its_final_outputs():
+    from .students import printed
+
+    frame = train(iterations=5001)  # the outputs of row 5,000 are those after 5,000 updates
+    text = printed(frame.iloc[:5000], "Iteration {k} error {E_total:.9f}", every=500)
+    last = frame.iloc[5000]
+    text += f"after 5000 iterations: o1={last['out_o1']:.9f} o2={last['out_o2']:.9f}\n"
+    verdict = verdict_of(text)
+    assert verdict.cause is not None and verdict.cause.category == v.ITERATIONS, verdict.line()
+    assert "ran 5,000 updates, not 10,000" in verdict.line() and "--iterations 5000" in verdict.line()
+
+
+def test_nan_after_training_names_no_mistake_and_places_the_weights_with_the_final_loss():
+    from backprop_verify.verify.verdict import TOO_FEW
+
+    loss = train(iterations=1)["E_total"][0]
+    text = (f"==== summary ====\ninitial loss : {loss:.9f}\nfinal loss   : -nan\n"
+            "weights      : -nan -nan -nan -nan nan nan nan nan\n")
+    verdict = verdict_of(text)
+    assert verdict.status is Status.FAILED and verdict.cause is None, verdict.line()
+    assert verdict.where.startswith(TOO_FEW) and "NaN or infinite" in verdict.where, verdict.line()
+    assert "'final loss', 'weights[1]', 'weights[2]' and 6 more after training" in verdict.line(), verdict.line()
+
+
+def test_a_final_loss_that_is_wrong_is_placed_after_training_as_its_name_says():
+    text = f"final loss = {train('sign-flipped', iterations=SPEC.iterations + 1)['E_total'].iloc[-1]:.9f}\n"
+    verdict = verdict_of(text)
+    assert "'final loss' after training" in verdict.line(), verdict.line()
+    assert verdict.cause is not None and verdict.cause.category in {v.SIGN, v.LEARNING_RATE}, verdict.line()

@@ -205,3 +205,67 @@ def test_text_fed_in_pieces_cut_anywhere_reads_the_same():
 def test_chatter_is_counted_with_its_first_lines_kept():
     printout = read_text("Training the network\n\nEpoch 1: loss 0.3\ndone.\n")
     assert printout.chatter == 2 and printout.chatter_examples[0] == (1, "Training the network")
+
+
+# -- what a new user's programs taught ------------------------------------------------------------------------
+
+def _verdict(text):
+    from backprop_verify.verify import programs, truth
+
+    from .students import SPEC
+
+    return programs.verify_printout(read_text(text), truth.load(SPEC), programs.Options(diagnose=False))
+
+
+def _frame(**changes):
+    from .students import SPEC, train
+
+    return train(iterations=SPEC.iterations, **changes)
+
+
+def test_labels_grouped_by_thousands_are_one_number_and_a_wrong_loss_under_them_still_fails():
+    from .students import printed
+
+    line = "Epoch {k:>6,} | loss {E_total:.8f} | w5 {w5_new:.6f}"
+    assert _verdict(printed(_frame(), line)).passed
+    twin = _verdict(printed(_frame(rate=0.45), line))
+    assert twin.status.value == "failed", twin.line()
+
+
+@pytest.mark.parametrize("line, numbers", [
+    ("[10,000/10,000] loss=0.1", [10000.0, 10000.0, 0.1]),
+    ("5,100", [5.0, 100.0]),  # a row of comma-separated values stays two numbers
+    ("w=0,500", [0.0, 500.0]),  # no thousands group starts with 0
+    ("x,1,000,2", [1.0, 0.0, 2.0]),
+])
+def test_a_thousands_group_only_between_blanks(line, numbers):
+    assert numbers_of(line) == numbers
+
+
+def test_a_list_named_with_a_moment_word_is_read_by_position_and_a_wrong_one_fails():
+    from .students import printed
+
+    frame = _frame()
+    final = frame.iloc[-1]
+    weights = [final[f"w{k}_new"] for k in range(1, 9)]
+    body = printed(frame, "Epoch {k}, loss: {E_total:.8f}")
+    right = body + "Final weights: " + ", ".join(f"{w:.6f}" for w in weights) + "\n"
+    wrong = body + "Final weights: " + ", ".join(f"{w * 1.01:.6f}" for w in weights) + "\n"
+    assert _verdict(right).passed, _verdict(right).line()
+    verdict = _verdict(wrong)
+    assert verdict.status.value == "failed" and "w1_new" in verdict.line(), verdict.line()
+
+
+def test_a_value_from_the_last_iteration_passes_with_a_hint_that_a_shorter_run_prints_it_too():
+    frame = _frame()
+    verdict = _verdict(f"final loss: {frame['E_total'].iloc[-1]:.9f}\n")
+    assert verdict.passed and "from the last iteration" in verdict.line(), verdict.line()
+    assert any("one update short" in hint and "--final" in hint for hint in verdict.hints), verdict.hints
+
+
+def test_values_read_as_no_quantity_are_counted_in_the_verdict():
+    from .students import printed
+
+    text = "lr=0.3 epochs=10000\n" + printed(_frame(), "Epoch {k}, loss: {E_total:.8f}")
+    verdict = _verdict(text)
+    assert verdict.passed and "1 other printed value not read as quantities" in verdict.line(), verdict.line()

@@ -106,6 +106,11 @@ class Point:
                 f"{ratio_text(self.ratio)} times the allowed {self.allowance()}")
 
 
+def at(where: str) -> str:
+    """A place as a sentence continues it: 'at iteration 12, E_total', 'after training, out_o1'."""
+    return where if where.startswith(("before", "after")) else f"at {where}"
+
+
 def ratio_text(ratio: float) -> str:
     """A fraction of the allowed, as every message says it: never rounded up to 1 when it is below."""
     import math

@@ -124,9 +124,16 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
     """Passed, failed (explained when it can be) or errored (nothing checkable, or a run cut short)."""
     truth = comparison.truth
     who: dict[str, Any] = {"program": program, "example": example_name(truth.spec), "comparison": comparison,
-           "reading": reading.words() if reading is not None else "", "notes": notes}
+           "reading": reading.words() if reading is not None else "", "notes": notes,
+           "unread": reading.unread if reading is not None else 0}
     hints = tuple(dict.fromkeys(f"read equally well as: {a}" for run in (reading.runs if reading else ())
                                 for a in run.alternatives)) if comparison.passed else ()
+    last = [name for run in (reading.runs if reading else ()) for name, _, moment in run.singles
+            if moment == "last-iteration"]
+    if comparison.passed and last:
+        hints += (f"{', '.join(repr(n) for n in last[:3])} matched the last iteration's forward pass, as a program "
+                  f"prints it from inside its loop; a run one update short prints the same after its loop: "
+                  f"--final takes {'it' if len(last) == 1 else 'them'} as the state after training",)
     beyond = [b for run in (reading.runs if reading else ()) for b in run.beyond]
     if comparison.values_checked == 0:
         return errored(f"nothing checkable: every one of the {comparison.values_coarse:,} values read was printed "

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..reference import names
 from ..reference.spec import Spec
-from .compare import Comparison, ratio_text
+from .compare import Comparison, at, ratio_text
 from .timeline import FORWARD, GRADIENT, PARAMETER
 
 STAGES = ("forward", "loss", "output-gradients", "hidden-gradients", "updates", "trajectory")
@@ -46,9 +46,10 @@ class Stage:
     def line(self) -> str:
         text = f"{self.name}: {self.status}"
         if self.values:
-            text += f" ({self.values:,} values, largest error {ratio_text(self.largest or 0.0)} of the allowed)"
+            text += (f" ({self.values:,} value{'s' if self.values != 1 else ''}, largest error "
+                     f"{ratio_text(self.largest or 0.0)} of the allowed)")
         if self.first_divergence:
-            text += f"; first divergence at {self.first_divergence}"
+            text += f"; first divergence {at(self.first_divergence)}"
         return text
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .compare import Comparison, Point, ratio_text
+from .compare import Comparison, Point, at, ratio_text
 from .stages import Stage, stages
 from .status import Status
 
@@ -44,6 +44,7 @@ class Verdict:
     seconds: dict[str, float] = field(default_factory=dict)  # "run" (the program), "verify" (everything else)
     kind: str | None = None  # for errored: a stable label of what went wrong
     diagnosed: bool = False  # the catalogue of mistakes was searched (whether or not one matched)
+    unread: int = 0  # printed values not read as any quantity of the example (numbers of chatter aside)
 
     @property
     def exit_code(self) -> int:
@@ -55,7 +56,11 @@ class Verdict:
 
     @property
     def coverage(self) -> str:
-        return coverage(self.comparison) if self.comparison is not None else ""
+        if self.comparison is None:
+            return ""
+        unread = f"; {self.unread:,} other printed value{'s' if self.unread > 1 else ''} not read as quantities " \
+                 "(--verbose names them)" if self.unread else ""
+        return coverage(self.comparison) + unread
 
     @property
     def largest(self) -> float | None:
@@ -134,8 +139,8 @@ def failed_reason(comparison: Comparison) -> str:
     first = comparison.first_divergence
     if first is not None and not np.isfinite(first.got):
         word = "NaN" if np.isnan(first.got) else "infinite"
-        return f"{first.quantity} is {word} from {first.where.split(',')[0]} on (line {first.line:,})"
-    return f"first divergence at {first}"
+        return f"{first.quantity} is {word} from {first.where.rsplit(', ', 1)[0]} on (line {first.line:,})"
+    return f"first divergence {at(str(first))}"
 
 
 def _quantities(comparison: Comparison) -> str:
@@ -159,6 +164,8 @@ def _iterations(comparison: Comparison) -> str:
         words.append(f"iteration {int(inside[0]):,}")
     elif len(inside) == T:
         words.append(f"every iteration ({T:,})")
+    elif len(inside) == 2:
+        words.append(f"iterations {int(inside[0]):,} and {int(inside[1]):,}")
     elif len(inside):
         steps = np.diff(inside)
         every = f", every {int(steps[0]):,}th" if (steps == steps[0]).all() and steps[0] > 1 else ""
@@ -192,7 +199,7 @@ def coverage(comparison: Comparison) -> str:
     """What was compared: 'E_total at 10 iterations (999 to 9,999, every 1,000th), 9 decimals'."""
     if comparison.values_checked == 0:
         return f"nothing checkable ({comparison.values_coarse:,} values too coarse)"
-    text = f"{_quantities(comparison)} at {_iterations(comparison)}, {_precision(comparison)}"
+    text = f"{_quantities(comparison)} {at(_iterations(comparison))}, {_precision(comparison)}"
     if comparison.values_coarse:
         text += f" ({comparison.values_coarse:,} values too coarse to check)"
     return text

@@ -129,8 +129,11 @@ def explain(comparisons: list[Comparison], outside: Cells | None = None) -> Expl
     window = _window(first)
     digits = evidence(first, window[3])
     if all(evidence(c, _window(c)[3]) < EVIDENCE for _, c in failing):
-        return Explanation(None, f"{TOO_FEW} (the values printed up to iteration {window[2]:,} carry "
-                                 f"{digits:.0f} significant digits in all, {EVIDENCE} needed): {localise(first)}", k)
+        failed = window[3] & (np.nan_to_num(first.ratio, nan=0.0) > 1)
+        why = "are NaN or infinite" if not np.isfinite(first.cells.got[failed]).any() else \
+            f"carry {digits:.0f} significant digits in all, {EVIDENCE} needed"
+        return Explanation(None, f"{TOO_FEW} (the values printed up to iteration {window[2]:,} that the truth does "
+                                 f"not explain {why}): {localise(first)}", k)
     return Explanation(None, localise(first), k)
 
 
@@ -163,12 +166,16 @@ def _printed_fully(comparison: Comparison, keep: np.ndarray, expected: np.ndarra
 
 
 def evidence(comparison: Comparison, keep: np.ndarray) -> float:
-    """The significant digits the kept values carry in all (a value printed to round-trip precision: 16)."""
-    got = np.abs(comparison.cells.got[keep])
-    resolution = comparison.resolution[keep]
+    """The significant digits, in all, of the kept values the truth does not explain (a value printed to
+    round-trip precision: 16; NaN and infinity: none). Only those tell one mistake from another: a loss before
+    training, right, is the same under every mistake of the gradients."""
+    telling = keep.copy()
+    telling[keep] = np.nan_to_num(comparison.ratio[keep], nan=0.0) > 1
+    got = np.abs(comparison.cells.got[telling])
+    resolution = comparison.resolution[telling]
     with np.errstate(divide="ignore", invalid="ignore"):
         digits = np.where(resolution > 0, np.log10(np.maximum(got, 1e-300) / (2 * resolution)), 16.0)
-    return float(np.sum(np.clip(np.nan_to_num(digits, nan=0.0), 0, 16)))
+    return float(np.sum(np.clip(np.where(np.isfinite(got), digits, 0.0), 0, 16)))
 
 
 # --- 1. the printout -------------------------------------------------------------------------------------
@@ -180,7 +187,9 @@ def _printing(comparison: Comparison) -> Cause | None:
         return None
     column = cells.column == cells.column[comparison.beyond[0]]
     printed = cells.got[column]
-    if len(printed) > 1 and np.all(printed == 0) and np.all(comparison.resolution[column] == 0):
+    # zero throughout, where the truth rounded to the digits printed is not (0.00000000 for 0.29837111)
+    if len(printed) > 1 and np.all(printed == 0) and \
+            np.all(np.abs(comparison.expected[column]) > comparison.resolution[column] + comparison.envelope[column]):
         return Cause("printed as zero", variants.PRINTING, f"{first.quantity} is printed as 0 throughout: the value "
                      "is exactly zero (integer arithmetic, such as an integer division, or a value never set), or "
                      "it was rounded to too few digits", kind="printing", printed=True)
@@ -196,13 +205,27 @@ def _printing(comparison: Comparison) -> Cause | None:
         if earlier.passed:
             return Cause("old weights printed as new", variants.PRINTING, "the training is right, but the weights "
                          "printed as the new ones are those before the update", kind="printing", printed=True)
-    error = np.abs(cells.got[failing] - comparison.expected[failing])
-    toward_zero = np.abs(cells.got[failing]) <= np.abs(comparison.expected[failing])
-    if np.all(comparison.resolution[failing] > 0) and np.all(toward_zero) and \
-            np.all(error <= 2 * comparison.resolution[failing] + comparison.envelope[failing]):
+    if _truncated(comparison):
         return Cause("truncated", variants.PRINTING, "the values were cut off (truncated) at the last digit printed "
                      "instead of rounded to it", kind="printing", printed=True)
     return None
+
+
+def _truncated(comparison: Comparison) -> bool:
+    """Every value checked is the truth (anywhere within its envelope) cut off at the last digit printed."""
+    checked = comparison.checked
+    resolution = comparison.resolution[checked]
+    if not checked.any() or not np.all(resolution > 0):
+        return False
+    unit = 2 * resolution
+    size = np.abs(comparison.expected[checked])
+    spread = SLACK * comparison.envelope[checked]
+    got = np.abs(comparison.cells.got[checked])
+    same_sign = np.sign(comparison.cells.got[checked]) * np.sign(comparison.expected[checked]) >= 0
+    with np.errstate(invalid="ignore"):
+        low = np.floor(np.maximum(size - spread, 0) / unit + 1e-9) * unit
+        high = np.floor((size + spread) / unit + 1e-9) * unit
+        return bool(np.all(same_sign & (got >= low - resolution * 1e-6) & (got <= high + resolution * 1e-6)))
 
 
 def _loss_scaled(comparison: Comparison) -> Cause | None:
@@ -264,7 +287,38 @@ def _iteration_count(comparison: Comparison, outside: Cells | None) -> Cause | N
                          f"{T:,} (if it is meant to, give --iterations {T + extra})", kind="iterations",
                          printed=bool(np.all(np.abs(places.got - expected) <= places.resolution * 1.000001)
                                       and places.resolution.max() > 0), digits=15)
-    return None
+    return _shorter_run(comparison, failing)
+
+
+def _shorter_run(comparison: Comparison, failing: np.ndarray) -> Cause | None:
+    """The values at the end are the truth's many updates earlier: the program ran fewer iterations (5,000 of
+    10,000). Every run length is tried at once; the digits printed may leave several, the roundest is named."""
+    timeline, cells = comparison.timeline, comparison.cells
+    T = timeline.updates
+    if failing.sum() < 2 or T < 4 or evidence(comparison, failing) < EVIDENCE + SOLVED:
+        return None  # a run length solved from a few digits could be another mistake's look-alike
+    lengths = np.arange(1, T - 2)
+    fits = np.ones(len(lengths), bool)
+    for i in np.flatnonzero(failing):
+        t = cells.t[i] - (T - lengths)
+        q = np.full(len(lengths), cells.quantity[i])
+        inside = t >= 0
+        value, envelope = timeline.at(q[inside], t[inside])
+        allowed = SLACK * np.maximum(envelope, timeline.truth.floor(value)) + cells.resolution[i] * 1.000001
+        here = np.zeros(len(lengths), bool)
+        here[inside] = np.abs(cells.got[i] - value) <= allowed
+        fits &= here
+    if not fits.any():
+        return None
+    found = lengths[fits]
+    if found.max() - found.min() > max(2, found.min() // 100):
+        return None  # too loose a fit to name a length
+    zeros = np.array([len(str(n)) - len(str(n).rstrip("0")) for n in found])
+    named = int(found[np.argmax(zeros)])
+    also = "" if len(found) == 1 else f"; any of {found.min():,} to {found.max():,} fits the digits printed"
+    return Cause(f"{named:,} updates", variants.ITERATIONS, f"the program ran {named:,} updates, not {T:,} (if it is "
+                 f"meant to, give --iterations {named}){also}", kind="iterations", digits=15,
+                 printed=bool(cells.resolution[failing].max() > 0))
 
 
 def _continued(timeline: Timeline, tail: replays.Replay, places: Cells) -> np.ndarray:
@@ -285,14 +339,15 @@ def _continued(timeline: Timeline, tail: replays.Replay, places: Cells) -> np.nd
 
 # --- 3. the catalogue -------------------------------------------------------------------------------------
 
-def _window(comparison: Comparison) -> tuple[int, int, int, np.ndarray]:
-    """(the state to start from, the first divergence's iteration, the horizon, the cells to reproduce)."""
+def _window(comparison: Comparison, begin: int | None = None) -> tuple[int, int, int, np.ndarray]:
+    """(the state to start from, the first divergence's iteration, the horizon, the cells to reproduce); the
+    state is the last the program agreed on, or ``begin``'s."""
     timeline, cells = comparison.timeline, comparison.cells
     T = timeline.updates
     iteration = timeline.iteration(cells.quantity, cells.t)
     diverge = int(min(iteration[int(comparison.beyond[0])], T - 1))
     earlier = iteration[comparison.checked & (iteration < diverge)]
-    start = max(int(earlier.max()) if len(earlier) else -1, 0)
+    start = max(int(earlier.max()) if len(earlier) else -1, 0) if begin is None else begin
     later = np.unique(iteration[comparison.checked & (iteration > diverge)])
     inside = comparison.checked & (iteration >= start) & \
         ~((timeline.group[cells.quantity] == PARAMETER) & (cells.t <= start))
@@ -324,25 +379,33 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
     start = min(w[0] for w in windows)
     diverge = max(w[1] for w in windows)
     horizon = max(w[2] for w in windows)
-    mistakes = [m for m in variants.catalogue(truth.spec) if not m.alone]
-    mistakes += [m for c in comparisons for m in _partial_updates(c)]
+    every = [m for m in variants.catalogue(truth.spec) if not m.alone]
+    every += [m for c in comparisons for m in _partial_updates(c)]
     results: list[tuple[Any, ...]] = []
     # Phase 1: every mistake from the state the program last agreed on; phase 2, when none reproduces the
-    # numbers: each switched on later, up to the first divergence.
-    for phase in (1, 2):
+    # numbers: each switched on later, up to the first divergence; phase 3: each from the very beginning, for a
+    # mistake whose effect stayed within the envelope and the printed digits until the divergence (weights
+    # rounded to 6 decimals, printed to 8)
+    for phase in (1, 2, 3):
+        mistakes, first, last = every, start, horizon
         if phase == 1:
             starts = np.array([start])
-        else:
+        elif phase == 2:
             if diverge <= start or horizon - start > MAX_STEPS:
-                break
+                continue
             starts = np.unique(np.linspace(start + 1, diverge, min(STARTS, diverge - start)).round().astype(np.int64))
             if diverge - start > SHORT:  # over a long gap, only the mistakes that begin late in real programs
-                mistakes = [m for m in mistakes if m.category in LATE]
+                mistakes = [m for m in every if m.category in LATE]
+        else:
+            if start == 0:
+                break
+            windows = [_window(c, begin=0) for c in comparisons]
+            starts, first, last = np.array([0]), 0, max(w[2] for w in windows)
         copies: list[Mistake | None] = [None] + [m for m in mistakes for _ in starts]
         begins = np.concatenate(([0], np.tile(starts, len(mistakes))))
-        found = replays.replay(truth, copies, begins, start, horizon, hope=_hope(comparisons, windows, skip=1))
+        found = replays.replay(truth, copies, begins, first, last, hope=_hope(comparisons, windows, skip=1))
         for k, (comparison, window) in enumerate(zip(comparisons, windows)):
-            results += [r + (k,) for r in _score(comparison, window[3], found, copies, begins)]
+            results += [r + (k, window) for r in _score(comparison, window[3], found, copies, begins)]
         if phase == 1 and not any(r[0] for r in results):  # those replayed one by one, when none of the rest fits
             for mistake in (m for m in variants.catalogue(truth.spec) if m.alone):
                 if (mistake.own is not None and horizon - start > LONG_ALONE) or horizon - start > MAX_STEPS:
@@ -350,8 +413,8 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
                 alone = replays.replay_alone(truth, mistake, start, horizon, hope=_hope(comparisons, windows))
                 if alone is not None:
                     for k, (comparison, window) in enumerate(zip(comparisons, windows)):
-                        results += [r + (k,) for r in _score(comparison, window[3], alone, [mistake],
-                                                             np.array([start]))]
+                        results += [r + (k, window) for r in _score(comparison, window[3], alone, [mistake],
+                                                                    np.array([start]))]
         if any(r[0] for r in results):
             break
     matches = [r for r in results if r[0]]
@@ -363,7 +426,7 @@ def _catalogue(comparisons: list[Comparison]) -> tuple[Cause, int] | None:
     ties = [r for r in matches if r[4] is not best[4] and r[4].complexity == best[4].complexity
             and r[4].category != best[4].category]
     mistake = best[4]
-    comparison, window = comparisons[best[6]], windows[best[6]]
+    comparison, window = comparisons[best[6]], best[7]
     iteration = comparison.timeline.iteration(comparison.cells.quantity[window[3]], comparison.cells.t[window[3]])
     return Cause(mistake.name, mistake.category, mistake.sentence, start=min(starts_found),
                  window=(int(iteration.min()), int(iteration.max())), digits=best[2], printed=best[5],
@@ -547,7 +610,9 @@ def _learning_rate(comparison: Comparison, sweeps: Sweeps) -> Cause | None:
             return None
         low = candidates[max(best - 1, 0)]
         high = candidates[min(best + 1, len(candidates) - 1)]
-        candidates = list(np.linspace(low, high, 33))
+        # people type rates with few digits: the nearest rate rounded to 1 to 6 of them, and a finer grid
+        typed = sorted({float(f"{candidates[best]:.{d}g}") for d in range(1, 7)} - {rate})
+        candidates = typed + list(np.linspace(low, high, 33))
     return None
 
 
@@ -591,8 +656,11 @@ def _precision(comparison: Comparison) -> Cause | None:
     iteration = timeline.iteration(cells.quantity, cells.t)
     early = comparison.checked & (iteration <= max(2, int(iteration[comparison.checked].min())))
     with np.errstate(divide="ignore", invalid="ignore"):
-        relative = np.abs(cells.got - comparison.expected) / np.abs(comparison.expected)
-    if not early.any() or not np.any(relative[early] > 1e-9) or np.nanmax(relative[early]) > 1e-5:
+        error = np.abs(cells.got - comparison.expected)
+        relative = error / np.abs(comparison.expected)
+    # float32's error shows from the first records, beyond what float64 and the printed digits allow
+    visible = early & (error > comparison.envelope + comparison.resolution * 1.000001)
+    if not visible.any() or not np.any(relative[visible] > 1e-9) or np.nanmax(relative[early]) > 1e-5:
         return None
     from ..truth import load
 

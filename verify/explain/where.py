@@ -57,8 +57,10 @@ def localise(comparison: Comparison) -> str:
     wrong.sort()
     parts = []
     earliest = wrong[0][0] if wrong else None
-    later = [title for first, k, _ in wrong if first > earliest  # type: ignore[operator]  # wrong is not empty
-             for title in (GROUPS[k],)]
+    # a stage that goes wrong later, and was printed right at the iteration the first one went wrong
+    at_earliest = (iteration == earliest) & ~beyond & comparison.checked
+    later = [GROUPS[k] for first, k, _ in wrong if earliest is not None and first > earliest
+             and (at_earliest & (group == k)).any()]
     if right:
         parts.append(f"{_join(right)} right")
     if later and earliest is not None and 0 <= earliest < timeline.updates:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..compare import at
 from ..mistakes import variants as mistakes
 from ..stages import STAGES, TITLES, Stage
 from ..status import Status
@@ -73,7 +74,7 @@ class StageScore:
     def line(self) -> str:
         text = f"{self.name}: {self.status}, {points(self.points)} of {points(self.max_points)} points"
         if self.first_divergence:
-            text += f"; first divergence at {self.first_divergence}"
+            text += f"; first divergence {at(self.first_divergence)}"
         return text + (f"; {self.note}" if self.note else "")
 
 

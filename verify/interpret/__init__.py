@@ -76,6 +76,11 @@ class Reading:
     columns: tuple[ColumnRead, ...]
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def unread(self) -> int:
+        """How many printed values were read as no quantity (labels, remarks, hidden neurons, constants aside)."""
+        return sum(c.values for c in self.columns if c.quantity is None and not c.how)
+
     def variants(self) -> list[tuple[Reading, Cells]]:
         """This reading and those that differ from it in one run's convention only, where that convention explains
         as many printed values: for a failing program, the explain stage weighs them all."""
@@ -320,6 +325,7 @@ def _place_run(run: Run, body_reads: list[Read], singles: Singles, timeline: Tim
             continue
         index, quantity, group, _, column, res, line, source = made
         got = printout.values[index]
+        previous = None  # the moment of the value printed before in this block
         for j in range(len(index)):
             read = reads[int(source[j])]
             moments = ["final"] if options.final else conv.single_moments(position, read.moment,
@@ -338,7 +344,16 @@ def _place_run(run: Run, body_reads: list[Read], singles: Singles, timeline: Tim
                 options_.append((moment, cell, compared.explained(), distance))
             if not options_:
                 continue
-            moment, cell = (next((o for o in options_ if o[2]), None) or min(options_, key=_farness))[:2]
+            chosen = next((o for o in options_ if o[2]), None)
+            if chosen is None and read.moment is not None:  # its name says when: "final loss" is after training
+                chosen = next((o for o in options_ if o[0] == read.moment), None)
+            if chosen is None and previous is not None and read.moment is None and \
+                    all(not np.isfinite(o[3]) for o in options_):
+                # a NaN or a zero sits nowhere by its value: it belongs with what was printed just before it
+                # ("final loss: nan" then "weights: nan nan ...")
+                chosen = next((o for o in options_ if o[0] == previous), None)
+            moment, cell = (chosen or min(options_, key=_farness))[:2]
+            previous = moment
             placed.append(cell)
             name = block.columns[int(source[j])].name
             found_singles.append((name, timeline.quantities[int(quantity[j])], moment))
@@ -383,12 +398,19 @@ def _farness(option: tuple[Any, ...]) -> float:
 
 
 def _singles_words(singles: tuple[tuple[str, str, str], ...]) -> list[str]:
-    """Where the values printed once were placed: each by name, or all at once when there are many at one moment."""
-    moments = {moment for _, _, moment in singles}
-    if len(singles) > 3 and len(moments) == 1:
-        moment = moments.pop()
+    """Where the values printed once were placed, moment by moment: the names at each (up to three, then a count),
+    or all at once when they share one moment."""
+    by_moment: dict[str, list[str]] = {}
+    for name, _, moment in singles:
+        by_moment.setdefault(moment, []).append(name)
+    if len(singles) > 3 and len(by_moment) == 1:
+        (moment,) = by_moment
         return [f"the {len(singles)} values printed once, {conv.MOMENT_WORDS[moment]}"]
-    return [f"{name!r} {conv.MOMENT_WORDS[moment]}" for name, _, moment in singles]
+    said = []
+    for moment, names in by_moment.items():
+        shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        said.append(f"{shown} {conv.MOMENT_WORDS[moment]}")
+    return said
 
 
 def _notes(columns: tuple[ColumnRead, ...]) -> tuple[str, ...]:

@@ -24,6 +24,11 @@ OUTPUT_LISTS = frozenset({"output", "outputs", "out", "outs", "o", "y", "yhat", 
                           "prediction", "predictions", "a", "activation", "activations", "result", "results",
                           "输出", "预测"})
 WEIGHT_LISTS = frozenset({"weights", "weight", "w", "params", "parameters", "权重"})
+# Words that say when or which, not what: "final weights" is a list of weights, "outputs after training" one of
+# outputs (the moment is read from them apart, by ``moment``).
+QUALIFIERS = frozenset({"final", "initial", "init", "trained", "learned", "learnt", "new", "updated", "current",
+                        "last", "first", "start", "starting", "end", "the", "after", "before", "training", "update",
+                        "one", "step", "of", "network", "model", "最终", "初始"})
 HIDDEN = re.compile(r"^(?:out_?)?h(?:idden)?_?\d+$|^(?:net|net_h|net_o)_?\w*$", re.I)
 _OUTPUT = re.compile(r"^(?:out_?o|o|y|yhat|y_hat|output|out|pred|prediction|a_?o)_?(\d+)$", re.I)
 _WEIGHT = re.compile(r"^(?:w|weight|weight_|w_)\s*_?(\d+)(?:_?(new|old|updated|after))?$", re.I)
@@ -84,7 +89,7 @@ def candidates(name: str, quantities: list[str], outputs: list[str], weights: li
         if loss and not any(w in ("lr", "rate", "learning", "target", "targets") for w in words):
             return [Candidate("E_total", "usual name")]
         return []
-    lowered = base.lower().strip()
+    lowered = " ".join(w for w in re.findall(r"[^\W\d]+|[\u4e00-\u9fff]+", base.lower()) if w not in QUALIFIERS)
     if lowered in OUTPUT_LISTS and 1 <= index <= len(outputs):
         return [Candidate(outputs[index - 1], "position")]
     if lowered in WEIGHT_LISTS and 1 <= index <= len(weights):

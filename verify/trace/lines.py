@@ -9,7 +9,8 @@ costs little per line.
 
 A number stands on its own: not inside a word (``w1``, ``float64``, ``out_o1``
 hold no number), an optional sign, digits with an optional point, an optional
-exponent (``-0.5``, ``.5``, ``5.``, ``1e-5``, ``1E+05``). It may carry a unit
+exponent (``-0.5``, ``.5``, ``5.``, ``1e-5``, ``1E+05``), or a whole number
+grouped by thousands between blanks (``1,000``). It may carry a unit
 right after it (``2ms/step``, ``900.00it/s``, ``29%``). ``nan``, ``inf``,
 ``-Infinity`` and the like are values too, not finite ones.
 """
@@ -27,7 +28,11 @@ _NON_FINITE = (r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?(?![A-Za-z])|(?i:inf(?:in
                r"|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*)")
 # Not after an ASCII word character or a point: w1, float64, 1.2.3 hold no number after their first part
 # (after other letters they do: 第1000次 holds 1000).
-NUMBER = re.compile(rf"(?<![A-Za-z0-9_.\x1a])(?:{_FINITE}(?!\.?[0-9]|\.?#|\x1a)|{_NON_FINITE}(?!\x1a))")
+# A whole number grouped by thousands (``Epoch  1,000 |``): only between blanks, or at a line's start before one,
+# so that a row of comma-separated values (``5,100``) stays two numbers.
+_GROUPED = (r"(?:(?<=[ \t(\[/:=#])|(?m:^)(?=[1-9][0-9]{0,2}(?:,[0-9]{3})+[ \t]))"
+            r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?![0-9,]|\.[0-9])")
+NUMBER = re.compile(rf"(?<![A-Za-z0-9_.\x1a])(?:{_GROUPED}|{_FINITE}(?!\.?[0-9]|\.?#|\x1a)|{_NON_FINITE}(?!\x1a))")
 _NUL = "\x1a"  # a NUL the program printed: kept (as SUB) so that a number it touches is no number
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
                    r"|[\x00\x07\x08\x0b\x0c\x0e-\x19\x1c-\x1f\x7f]")
@@ -64,6 +69,8 @@ def shapes(lines: list[str]) -> Batch:
     if "|" in text or "[" in text:
         text = _BAR.sub(lambda m: "[]" if m.group().startswith("[") else "|", text)
     numbers = NUMBER.findall(text)
+    if "," in text:
+        numbers = [n.replace(",", "") if "," in n else n for n in numbers]
     marked = NUMBER.sub(SLOT, text) if numbers else text
     if "\t" in marked or "  " in marked:
         marked = _BLANKS.sub(" ", marked)
@@ -73,4 +80,4 @@ def shapes(lines: list[str]) -> Batch:
 
 def numbers_of(line: str) -> list[str]:
     """The numbers' texts of one line, as ``shapes`` finds them."""
-    return NUMBER.findall(clean(line))
+    return [n.replace(",", "") for n in NUMBER.findall(clean(line))]

@@ -269,3 +269,14 @@ def test_values_read_as_no_quantity_are_counted_in_the_verdict():
     text = "lr=0.3 epochs=10000\n" + printed(_frame(), "Epoch {k}, loss: {E_total:.8f}")
     verdict = _verdict(text)
     assert verdict.passed and "1 other printed value not read as quantities" in verdict.line(), verdict.line()
+
+
+def test_a_golden_name_wins_over_a_usual_one_on_the_same_line_and_its_wrong_value_still_fails():
+    from .students import printed
+
+    frame = _frame()
+    frame["avg"] = frame["E_total"].expanding().mean()
+    assert _verdict(printed(frame, "iteration {k}: E_total = {E_total!r}, avg_loss = {avg!r}")).passed
+    frame["E_total"] = frame["E_total"] * 1.001
+    twin = _verdict(printed(frame, "iteration {k}: E_total = {E_total!r}, avg_loss = {avg!r}"))
+    assert twin.status.value == "failed", twin.line()

@@ -85,6 +85,23 @@ def test_a_non_zero_exit_status_shows_the_end_of_stderr():
           "exit status 1", "its stderr ends: boom: weights not found")
 
 
+@pytest.mark.parametrize("scale, status", [(1.0, "errored"), (1.01, "failed")])
+def test_what_a_program_printed_before_it_crashed_is_judged(tmp_path, scale, status):
+    """Right values then a crash: errored, saying how far it was verified; a wrong value before the crash: failed."""
+    from backprop_verify.reference import examples
+    from backprop_verify.verify import programs, truth
+
+    found = truth.load(spec_module.load(examples.spec_path("documented")))
+    loss = found.trajectory[:, found.quantities.index("E_total")]
+    (tmp_path / "out.txt").write_text("".join(f"epoch {k} loss {v * scale!r}\n" for k, v in enumerate(loss[:50])))
+    spec = spec_module.load(examples.spec_path("documented"))
+    verdict = programs.verify_command(["sh", "-c", "cat out.txt; echo 'Traceback: boom' >&2; exit 3"], spec,
+                                      programs.Options(cwd=str(tmp_path)), program="crashes")
+    assert verdict.status.value == status, verdict.line()
+    assert "E_total at 50 iterations" in verdict.line() and "then failed with exit status 3" in verdict.line()
+    assert "boom" in verdict.line()
+
+
 def test_a_program_killed_by_a_signal():
     fails(["sh", "-c", "kill -SEGV $$"], "exit-status", "SIGSEGV")
 

@@ -98,8 +98,9 @@ def example_name(spec: Spec) -> str:
 # --- the four stages, given what the program printed -----------------------------------------------------
 
 def verify_printout(printout: Printout, truth: Truth, options: Options = Options(), *, program: str = "",
-                    notes: tuple[str, ...] = (), ended: str = "") -> Verdict:
-    """Interpret, compare and explain what a program printed (``ended``: how its run was cut short, if it was)."""
+                    notes: tuple[str, ...] = (), ended: str = "", stopped: str = "hang") -> Verdict:
+    """Interpret, compare and explain what a program printed (``ended``: how its run was cut short, if it was;
+    ``stopped``: the kind of that end, hang or exit-status)."""
     who = {"program": program, "example": example_name(truth.spec)}
     timeline = Timeline(truth)
     printing = options.printing
@@ -116,11 +117,12 @@ def verify_printout(printout: Printout, truth: Truth, options: Options = Options
     if not len(reading.cells):
         return errored(_nothing_read(printout, reading), "no-names", notes=notes, **who)
     comparison = compare(timeline, reading.cells)
-    return judge(comparison, reading, program=program, notes=notes, diagnose=options.diagnose, ended=ended)
+    return judge(comparison, reading, program=program, notes=notes, diagnose=options.diagnose, ended=ended,
+                 stopped=stopped)
 
 
 def judge(comparison: Comparison, reading: Reading | None = None, *, program: str = "", notes: tuple[str, ...] = (),
-          diagnose: bool = True, ended: str = "") -> Verdict:
+          diagnose: bool = True, ended: str = "", stopped: str = "hang") -> Verdict:
     """Passed, failed (explained when it can be) or errored (nothing checkable, or a run cut short)."""
     truth = comparison.truth
     who: dict[str, Any] = {"program": program, "example": example_name(truth.spec), "comparison": comparison,
@@ -140,7 +142,7 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
                        "too coarsely to tell the truth from a wrong value (print more digits)", "too-coarse", **who)
     if comparison.passed and not beyond:
         if ended:
-            return errored(f"{passed_reason(comparison)}, then {ended}", "hang", hints=hints, **who)
+            return errored(f"{passed_reason(comparison)}, then {ended}", stopped, hints=hints, **who)
         return Verdict(Status.PASSED, passed_reason(comparison), hints=hints, **who)
     cause, where = None, ""
     if diagnose:
@@ -198,7 +200,7 @@ def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *,
     who = {"program": program, "example": example_name(spec), "notes": notes}
     started = time.perf_counter()
     iterations = options.iterations or spec.iterations
-    ended = ""
+    ended, stopped, crash = "", "hang", ""
     try:
         check_fresh(spec)
         reader = reader_for(spec, iterations, options.printing)
@@ -208,17 +210,28 @@ def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *,
                           max_stdout_bytes=output)
             ran = outcome.seconds
         except TraceError as error:
-            if error.kind != "hang":
+            # a run that hangs or crashes is judged on what it printed before: "verified to iteration 500, then
+            # failed with exit status 1"
+            if error.kind == "hang":
+                ended, ran = f"timed out after {options.timeout:g} s", options.timeout
+            elif error.kind == "exit-status":
+                crash = str(error)
+                ended, stopped = crash.removeprefix(f"{argv[0]} "), "exit-status"
+                ran = time.perf_counter() - started
+            else:
                 raise
-            ended, ran = f"timed out after {options.timeout:g} s", options.timeout
         try:
             printout = reader.finish()
         except TraceError:
+            if stopped == "exit-status":
+                return errored(crash, stopped, **who)
             if ended:
                 return errored(f"{program or argv[0]} {ended} (it was stopped with every process it started)",
                                "hang", **who)
             raise
         if ended and printout.data_lines == 0:
+            if stopped == "exit-status":
+                return errored(crash, stopped, **who)
             return errored(f"{program or argv[0]} printed nothing to check and {ended} (it was stopped with every "
                            "process it started; raise --timeout if it is only slow)", "hang", **who)
         truth = load(spec, options.iterations, options.precision)
@@ -226,7 +239,8 @@ def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *,
         return errored(str(error), "golden", **who)
     except TraceError as error:
         return errored(str(error), error.kind, **who)
-    verdict = verify_printout(printout, truth, options, program=program, notes=notes, ended=ended)
+    verdict = verify_printout(printout, truth, options, program=program, notes=notes, ended=ended,
+                              stopped=stopped)
     return replace(verdict, seconds={"run": ran, "verify": time.perf_counter() - started - ran})
 
 

@@ -71,6 +71,10 @@ def _frame(table: Any) -> pd.DataFrame:
                         "text: verify_text)")
     if frame.empty:
         raise ValueError("the table is empty: nothing to verify")
+    if not any(str(name).lower() in LABELS for name in frame.columns):
+        # a row per iteration, from 0, as the docstring of verify() promises: said, not left to be inferred
+        frame = frame.copy()
+        frame.insert(0, "iteration", np.arange(len(frame)))
     return frame
 
 

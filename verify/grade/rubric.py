@@ -3,6 +3,7 @@
 A rubric is a TOML file; every key is optional, and these are the defaults::
 
     title = "Backpropagation, step by step"
+    required = []         # golden names every submission must print, e.g. ["E_total", "w5"]: one missing scores 0
 
     [points]              # points per stage (a whole or decimal number, 0 or more)
     forward = 2           # the forward pass of the first iteration (net, out)
@@ -15,13 +16,14 @@ A rubric is a TOML file; every key is optional, and these are the defaults::
     [if-not-shown]        # the share of its points (0 to 1) a stage earns when the submission does not print it
     all = 1.0             # every stage; a stage named here overrides it (forward = 0 makes printing it required)
 
-    required = []         # golden names every submission must print, e.g. ["E_total", "w5"]: one missing scores 0
+``required`` sits above the first table (in TOML, a key below ``[if-not-shown]``
+belongs to it).
 
-A stage that is not shown earns its share only when nothing points at it: when
-a later stage fails, the stages before it that were not shown are blamed too
-(they may hold the mistake), unless one diagnosed cause, with no equal
-alternative, places the mistake in another stage. A stage printed too coarsely
-to check counts as not shown.
+A stage that is not shown earns its share only when a later stage it feeds is
+shown right: a loss right at every printed iteration could not be with wrong
+gradients, while a wrong one could come from any stage before it. So printing
+less never earns more than printing everything. A stage printed too coarsely to
+check counts as not shown.
 """
 
 from __future__ import annotations

@@ -7,9 +7,12 @@ output format reads the same thing.
 How each stage earns its points (the rubric's docstring says why):
 
 - verified and passed: all of them; failed: none;
-- not shown or too coarse: its ``if-not-shown`` share, unless it is blamed:
-  a later stage failed on its values and either no single cause was
-  diagnosed, or the diagnosed cause lies in this stage;
+- not shown or too coarse: its ``if-not-shown`` share when a later stage it
+  feeds is shown right (a loss right at every printed iteration could not be
+  with wrong gradients), or when one diagnosed cause (with no equal
+  alternative) lies in a later stage or in none (a printing mistake); none
+  otherwise. A stage after the cause earns nothing, shown or not (it would
+  carry the mistake on), so printing less never earns more;
 - not run (the submission crashed, printed nothing usable, or was stopped
   before printing anything checkable): none;
 - a run stopped at the time limit keeps what it verified, and its trajectory
@@ -43,12 +46,13 @@ CAUSE_STAGES: dict[str, tuple[str, ...]] = {
     mistakes.ONE_PATH: ("hidden-gradients",), mistakes.HIDDEN_SLOPE: ("hidden-gradients",),
     mistakes.BIAS_LEFT_OUT: ("forward",), mistakes.BIAS_DOUBLED: ("forward",), mistakes.FORWARD_SWAP: ("forward",),
     mistakes.FORWARD_INDEX: ("forward",), mistakes.START_VALUE: ("forward",),
-    mistakes.REDUCTION: ("loss",), mistakes.LOSS_SCALE: ("loss",),
+    mistakes.REDUCTION: ("loss",), mistakes.LOSS_SCALE: (),
     mistakes.ROUNDED: ("updates",), mistakes.LEARNING_RATE: ("updates",), mistakes.LEARNING_RATE_VALUE: ("updates",),
     mistakes.BIASES_TRAINED: ("updates",), mistakes.BIASES_FIXED: ("updates",), mistakes.ONE_AT_A_TIME: ("updates",),
     mistakes.ACCUMULATED: ("updates",), mistakes.OPTIMIZER: ("updates",),
     mistakes.ITERATIONS: (), mistakes.PRINTING: (), mistakes.PRECISION: (),
 }
+
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class StageScore:
         return self.status == "passed"
 
     def line(self) -> str:
-        text = f"{self.name}: {self.status}, {points(self.points)} of {points(self.max_points)} points"
+        text = f"{self.name}: {self.status}, {of_points(self.points, self.max_points)}"
         if self.first_divergence:
             text += f"; first divergence {at(self.first_divergence)}"
         return text + (f"; {self.note}" if self.note else "")
@@ -112,10 +116,7 @@ class Graded:
 
     def summary(self) -> str:
         """'alice: 7 of 10 points, FAILED: ...' on one line."""
-        text = f"{self.name}: {points(self.score)} of {points(self.max_score)} points, {self.line}"
-        if self.missing:
-            text += f"; does not print {', '.join(self.missing)}, which the rubric requires"
-        return text
+        return f"{self.name}: {of_points(self.score, self.max_score)}, {self.line}"
 
     def record(self) -> dict[str, Any]:
         data = asdict(self)
@@ -131,6 +132,11 @@ class Graded:
         return cls(**found)
 
 
+def of_points(earned: float, total: float) -> str:
+    """'7 of 10 points', '1 of 1 point'."""
+    return f"{points(earned)} of {points(total)} point{'' if total == 1 else 's'}"
+
+
 def points(value: float) -> str:
     """2.0 -> '2', 1.5 -> '1.5'."""
     return f"{value:g}"
@@ -141,7 +147,7 @@ def grade(verdict: Verdict, rubric: Rubric, *, name: str, hash: str = "", timeou
     """The verdict scored by the rubric."""
     comparison = verdict.comparison
     printed = tuple(comparison.quantities) if comparison is not None and comparison.values_checked else ()
-    cut_short = verdict.kind == "hang" and comparison is not None and comparison.values_checked > 0
+    cut_short = verdict.kind in ("hang", "exit-status") and comparison is not None and comparison.values_checked > 0
     reached = _reached(verdict, timeout) if cut_short else ""
     measured = {s.name: s for s in verdict.stages}
     if verdict.status in (Status.ERRORED, Status.SKIPPED) and not cut_short or not measured:
@@ -150,12 +156,17 @@ def grade(verdict: Verdict, rubric: Rubric, *, name: str, hash: str = "", timeou
     else:
         stages = _scored(verdict, rubric, measured, reached)
     missing = tuple(q for q in rubric.required if q not in printed)
+    record = verdict.record()
     if missing:
+        required = f"does not print {', '.join(missing)}, which the rubric requires"
         stages = tuple(StageScore(**{**asdict(s), "points": 0.0, "note": "; ".join(filter(None, [
-            s.note, f"scored 0: does not print {', '.join(missing)}, which the rubric requires"]))}) for s in stages)
+            s.note, f"scored 0: {required}"]))}) for s in stages)
+        if verdict.status is Status.PASSED:  # what it printed is right, but the exercise is not done: failed
+            record.update(status=Status.FAILED.value, exit_code=Status.FAILED.exit_code,
+                          line=record["line"].replace("PASSED:", "FAILED:", 1) + f"; {required}",
+                          reason=f"{record['reason']}; {required}")
     score = sum(s.points for s in stages)
-    return Graded(name, hash, verdict.record(), stages, score, rubric.total, printed, missing, reached, seconds,
-                  settings)
+    return Graded(name, hash, record, stages, score, rubric.total, printed, missing, reached, seconds, settings)
 
 
 def _scored(verdict: Verdict, rubric: Rubric, measured: dict[str, Stage], reached: str) -> tuple[StageScore, ...]:
@@ -165,28 +176,33 @@ def _scored(verdict: Verdict, rubric: Rubric, measured: dict[str, Stage], reache
         status["trajectory"], notes["trajectory"] = "failed", f"cut short: {reached}"
     elif verdict.status is Status.FAILED and "failed" not in status.values():
         status["trajectory"], notes["trajectory"] = "failed", verdict.reason
-    on_values = [k for k, n in enumerate(STAGES) if measured[n].status == "failed"]
-    last_failing = max(on_values) if on_values else -1
+    # a stage is shown right where it passed, or, for a run cut short, where everything it printed passed
+    right = {n: measured[n].status == "passed" for n in STAGES}
     cause = verdict.cause
-    blamed: tuple[str, ...] | None = None
+    at_fault: int | None = None  # the stage the one diagnosed cause lies in (len(STAGES): in none of them)
     if cause is not None and not cause.also and cause.category in CAUSE_STAGES:
-        blamed = CAUSE_STAGES[cause.category]
+        places = CAUSE_STAGES[cause.category]
+        at_fault = min(STAGES.index(p) for p in places) if places else len(STAGES)
     found = []
     for k, n in enumerate(STAGES):
         full = rubric.points[n]
         stage = measured[n]
+        later = [m for m in STAGES[k + 1:] if right[m]]
         if status[n] == "passed":
             earned = full
         elif status[n] == "failed":
             earned = 0.0
-        elif blamed is not None and n in blamed and on_values:
-            earned, notes[n] = 0.0, "blamed: the diagnosed cause lies in this stage, which the submission does " \
-                "not print"
-        elif blamed is None and k < last_failing:
-            earned, notes[n] = 0.0, f"blamed: {STAGES[last_failing]} fails and this stage, which may hold the " \
-                "mistake, is not shown"
-        else:
+        elif later:
             earned = rubric.if_not_shown[n] * full
+            notes[n] = f"not shown; {later[0]} is shown right, which it feeds"
+        elif at_fault is not None and k < at_fault:
+            earned = rubric.if_not_shown[n] * full
+            notes[n] = "not shown; the diagnosed cause lies " + (
+                f"in {STAGES[at_fault]}, after it" if at_fault < len(STAGES) else "in no stage of the computation")
+        else:
+            earned, notes[n] = 0.0, "not shown, and nothing shows it right: " + (
+                "the diagnosed cause lies in it or before it" if at_fault is not None
+                else "a later stage fails and no single cause was diagnosed")
         found.append(StageScore(n, status[n], earned, full, stage.values, _number(stage.largest),
                                 stage.first_divergence, notes[n]))
     return tuple(found)
@@ -198,7 +214,10 @@ def _reached(verdict: Verdict, timeout: float | None) -> str:
     timeline = comparison.timeline
     checked = comparison.checked
     last = int(timeline.iteration(comparison.cells.quantity[checked], comparison.cells.t[checked]).max())
-    ended = f"timed out after {timeout:g} s" if timeout else "timed out"
+    if verdict.kind == "exit-status":
+        ended = verdict.reason.split(", then ", 1)[-1].split(";")[0]  # "failed with exit status 1"
+    else:
+        ended = f"timed out after {timeout:g} s" if timeout else "timed out"
     return f"verified to iteration {max(last, 0):,} of {timeline.updates:,}, then {ended}"
 
 

@@ -14,6 +14,7 @@ names any other reading that fits as well.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -162,13 +163,17 @@ def interpret(found: Records, timeline: Timeline, options: Options = Options()) 
     return Reading(Cells.joined(cells), tuple(runs), columns, _notes(columns))
 
 
+BARE = re.compile(r"#\d+$|column \d+$")  # how a value printed without a name is called
+
+
 def _only_series(prepared: list[tuple[Run, list[Read], Singles]], printout: Printout, timeline: Timeline,
                  reads_by_id: dict[int, tuple[str, Read, int]], ids: Ids) -> None:
     """Nothing read, and one series of plain values printed, of the loss's size: read it as the loss, as a
     person would ("the only thing it prints is the loss"), and say so."""
     if any(read.quantity is not None for _, read, _ in reads_by_id.values()):
         return
-    plain = [(k, name) for k, (name, read, _) in reads_by_id.items() if read.how == ""]
+    # a series printed bare ("#1"): a named one ("acc", "banana") is something else the program computes
+    plain = [(k, name) for k, (name, read, _) in reads_by_id.items() if read.how == "" and BARE.match(name)]
     if len(plain) != 1 or "E_total" not in timeline.quantities:
         return
     column_id, name = plain[0]

@@ -74,7 +74,21 @@ def read_columns(printout: Printout, block: Block, timeline: Timeline, mapping: 
     for c, column in enumerate(block.columns):
         reads.append(_read_one(column, values[:, c], printout, block, c, timeline, mapping, outputs, trained,
                                sizes.get(_base(column.name), 1), first_moments, quantities))
-    return reads
+    return _strongest(reads)
+
+
+STRENGTH = {"--name": 0, "golden name": 1, "usual name": 2, "position": 3, "value": 4}
+
+
+def _strongest(reads: list[Read]) -> list[Read]:
+    """One record gives a quantity one value: where columns are read as the same quantity, those read more weakly
+    than the strongest are read as nothing (``E_total = 0.0011, avg_loss = 0.0123``: avg_loss is not the loss)."""
+    best: dict[int, int] = {}
+    for read in reads:
+        if read.quantity is not None and read.how in STRENGTH:
+            best[read.quantity] = min(best.get(read.quantity, 9), STRENGTH[read.how])
+    return [Read(None, "", r.moment) if r.quantity is not None and r.how in STRENGTH and
+            STRENGTH[r.how] > best[r.quantity] else r for r in reads]
 
 
 def _values(printout: Printout, block: Block) -> np.ndarray:

@@ -84,7 +84,7 @@ def candidates(name: str, quantities: list[str], outputs: list[str], weights: li
             found = pattern.match(base.replace(" ", ""))
             if found:
                 return _numbered(kind, found, quantities)
-        words = re.findall(r"[a-z_]+|[\u4e00-\u9fff]+", base.lower())
+        words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", base.lower())
         loss = words and (any(w in LOSS_WORDS for w in words) or squeeze in LOSS_WORDS) and "E_total" in quantities
         if loss and not any(w in ("lr", "rate", "learning", "target", "targets") for w in words):
             return [Candidate("E_total", "usual name")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..score import Graded, StageScore, points
+from ..score import UNSHOWN, Graded, StageScore, of_points
 
 NUMBERS = {"forward": "1", "loss": "2", "output-gradients": "3", "hidden-gradients": "4", "updates": "5",
            "trajectory": "6"}
@@ -20,7 +20,7 @@ def stage_message(stage: StageScore) -> str:
              "not shown": "not shown: the submission prints no value of this stage, so it was not verified",
              "too coarse": "too coarse: every value of this stage was printed with too few digits to verify",
              "not run": "not run: nothing could be verified"}[stage.status]
-    text = f"{words} ({points(stage.points)} of {points(stage.max_points)} points)"
+    text = f"{words} ({of_points(stage.points, stage.max_points)})"
     if stage.first_divergence:
         text += f"; first divergence at {stage.first_divergence}"
     if stage.values and stage.largest is not None:
@@ -32,14 +32,14 @@ def stage_message(stage: StageScore) -> str:
 def stage_output(graded: Graded, stage: StageScore) -> str:
     """The stage's message, and for a failed stage the verdict line (which names the likely cause)."""
     lines = [stage_message(stage)]
-    if stage.status in ("failed", "not run") or stage.note.startswith("blamed"):
+    if stage.status in ("failed", "not run") or (stage.status in UNSHOWN and not stage.points):
         lines.append(graded.line)
     return "\n".join(lines)
 
 
 def overall(graded: Graded) -> str:
     """What the whole submission says: its score, the verdict line, how far a stopped run got, what is missing."""
-    lines = [f"{points(graded.score)} of {points(graded.max_score)} points", graded.line]
+    lines = [of_points(graded.score, graded.max_score), graded.line]
     if graded.reached:
         lines.append(graded.reached)
     if graded.missing:

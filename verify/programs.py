@@ -132,6 +132,8 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
                                 for a in run.alternatives)) if comparison.passed else ()
     last = [name for run in (reading.runs if reading else ()) for name, _, moment in run.singles
             if moment == "last-iteration"]
+    if comparison.passed:
+        hints += _short_of_the_end(comparison)
     if comparison.passed and last:
         hints += (f"{', '.join(repr(n) for n in last[:3])} matched the last iteration's forward pass, as a program "
                   f"prints it from inside its loop; a run one update short prints the same after its loop: "
@@ -162,6 +164,18 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
     if ended:
         reason += f", then {ended}"
     return Verdict(Status.FAILED, reason, cause=cause, where=where, diagnosed=diagnose, hints=hints, **who)
+
+
+def _short_of_the_end(comparison: Comparison) -> tuple[str, ...]:
+    """Said when the values checked stop well before the run's end: the rest of the run was not seen."""
+    timeline, cells = comparison.timeline, comparison.cells
+    at = np.unique(timeline.iteration(cells.quantity[comparison.checked], cells.t[comparison.checked]))
+    T = timeline.updates
+    step = int(np.median(np.diff(at))) if len(at) > 1 else 1
+    if not len(at) or at[-1] >= T - 1 or at[-1] + step > T - 1:
+        return ()
+    return (f"the values checked end at iteration {int(at[-1]):,} of a run of {T:,}: the rest of the run was not "
+            "printed, so not checked",)
 
 
 def _chatter(printout: Printout) -> tuple[str, ...]:

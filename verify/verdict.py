@@ -153,6 +153,12 @@ def _quantities(comparison: Comparison) -> str:
     return f"{len(found)} of {total} quantities"
 
 
+def ordinal(n: int) -> str:
+    """1,000th, 3,333rd, 22nd, 11th."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
 def _iterations(comparison: Comparison) -> str:
     timeline = comparison.timeline
     checked = comparison.checked
@@ -168,7 +174,7 @@ def _iterations(comparison: Comparison) -> str:
         words.append(f"iterations {int(inside[0]):,} and {int(inside[1]):,}")
     elif len(inside):
         steps = np.diff(inside)
-        every = f", every {int(steps[0]):,}th" if (steps == steps[0]).all() and steps[0] > 1 else ""
+        every = f", every {ordinal(int(steps[0]))}" if (steps == steps[0]).all() and steps[0] > 1 else ""
         words.append(f"{len(inside):,} iterations ({int(inside[0]):,} to {int(inside[-1]):,}{every})")
     if (at < 0).any():
         words.insert(0, "before training")

@@ -97,6 +97,26 @@ def test_trace_exit_codes(capsys, tmp_path):
     assert run_cli(capsys, "trace", "--", "no-such-program-4f2a")[0] == 2
 
 
+def test_a_learning_rate_given_verifies_against_that_example_and_the_cause_names_the_option(capsys, tmp_path,
+                                                                                             monkeypatch):
+    from .students import SPEC, printed, train
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the changed example is derived and kept there
+    trace = tmp_path / "out.txt"
+    trace.write_text(printed(train(rate=0.1, iterations=100), "Iteration {k} | Total Error: {E_total!r}", every=10))
+    cat = ["--iterations", "100", "--", sys.executable, "-c", "import sys; sys.stdout.write(open(sys.argv[1]).read())",
+           str(trace)]
+    status, out, _ = run_cli(capsys, "trace", *cat)
+    assert status == 1 and "give --learning-rate 0.1" in out, out
+    status, out, _ = run_cli(capsys, "trace", "--learning-rate", "0.1", *cat)
+    assert status == 0 and "on documented with learning rate 0.1:" in out, out
+    status, out, _ = run_cli(capsys, "trace", "--learning-rate", "0.2", *cat)  # the buggy twin: another rate
+    assert status == 1, out
+    assert float(SPEC.learning_rate) == 0.5  # the shipped example itself is unchanged
+    status, _, err = run_cli(capsys, "trace", "--learning-rate", "-1", *cat)
+    assert status == 2 and "not a learning rate" in err
+
+
 def test_derive_check_exits_1_on_a_difference_and_writes_nothing(capsys, tmp_path):
     folder = tmp_path / "golden"
     shutil.copytree(examples.folder("relu-linear-momentum"), folder)

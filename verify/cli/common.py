@@ -8,6 +8,8 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn, TypeAlias
 
@@ -74,12 +76,28 @@ def seconds(text: str) -> float:
     return value
 
 
-def load_spec(path: Path, iterations: int | None = None) -> Spec:
-    """The spec, or UsageError with the spec's one-line message; also when ``--iterations`` make it too long."""
+def rate(text: str) -> Decimal:
+    """A learning rate as typed: a positive decimal number."""
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite() or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a learning rate: give a positive number, e.g. 0.1")
+    return value
+
+
+def load_spec(path: Path, iterations: int | None = None, learning_rate: Decimal | None = None) -> Spec:
+    """The spec, or UsageError with the spec's one-line message; also when ``--iterations`` make it too long.
+    ``learning_rate`` gives another example: the spec's with that rate (no longer the shipped one)."""
     try:
         spec = load(path)
         if iterations:
             check_length(spec, iterations, "--iterations")
+        if learning_rate is not None and learning_rate != spec.learning_rate:
+            named = spec.example or spec.source
+            spec = replace(spec, learning_rate=learning_rate, example=None, name=f"{spec.name}, learning rate "
+                           f"{learning_rate}", source=f"{named} with learning rate {learning_rate}")
         return spec
     except SpecError as error:
         close = difflib.get_close_matches(str(path), examples.names(), n=1) if not os.path.exists(path) else []

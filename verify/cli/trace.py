@@ -12,12 +12,13 @@ from ...reference.spec import MAX_ITERATIONS, Spec
 from .. import programs
 from ..api import verify_command
 from ..trace.errors import TraceError
-from .common import Commands, Parser, UsageError, add_spec, load_spec, seconds, whole
+from .common import Commands, Parser, UsageError, add_spec, load_spec, rate, seconds, whole
 from .output import OUTPUT_FORMATS, print_verdict
 
 EXAMPLE = """examples:
   backprop-verify trace -- python3 train.py                      # how it prints is read and inferred
   backprop-verify trace --spec my.toml --iterations 49999 -- ruby net.rb   # what it computes, when not the spec's
+  backprop-verify trace --learning-rate 0.1 -- node net.js       # the documented example at another rate
   backprop-verify trace --precision float32 -- ./train_float     # a program computing in single precision
   backprop-verify trace --name "Total Error=E_total" -- java Net # a name read otherwise than inferred
   backprop-verify trace --stdin-spec --spec deep-tanh-softmax-adam -- ./train   # reads the spec as JSON
@@ -31,6 +32,8 @@ def add_parser(commands: Commands) -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     add_spec(parser)
     parser.add_argument("--iterations", type=whole(1, MAX_ITERATIONS), help="the iterations the program runs "
+                        "(default: the spec's)")
+    parser.add_argument("--learning-rate", type=rate, metavar="RATE", help="the learning rate the program uses "
                         "(default: the spec's)")
     parser.add_argument("--columns", help="names of headerless columns, comma-separated; - ignores a column")
     parser.add_argument("--name", action="append", default=[], metavar="'PROGRAM NAME=GOLDEN_NAME'",
@@ -64,7 +67,7 @@ def add_parser(commands: Commands) -> None:
     parser.set_defaults(run=run)
 
 
-OPTIONS = {"--spec", "--iterations", "--format", "--columns", "--name", "--names", "--after-update", "--final",
+OPTIONS = {"--spec", "--iterations", "--learning-rate", "--format", "--columns", "--name", "--names", "--after-update", "--final",
            "--count-from", "--every", "--strict", "--precision", "--timeout", "--stdin-spec", "--cwd", "--no-diagnosis",
            "--verbose", "--stages"}
 
@@ -105,7 +108,7 @@ def invocation(args: argparse.Namespace) -> Invocation:
     if not separated and ours:
         raise UsageError(f"{ours[0]} comes after the program, so it would go to the program: put backprop-verify's "
                          "options first, then --, then the program and its arguments")
-    spec = load_spec(args.spec, args.iterations)
+    spec = load_spec(args.spec, args.iterations, args.learning_rate)
     found = options(args)
     try:
         found.printing.validate(spec)

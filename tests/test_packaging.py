@@ -92,4 +92,5 @@ def test_a_non_editable_install_leaves_one_top_level_package_that_works(tmp_path
     command = tmp_path / "fresh" / "bin" / "backprop-verify"
     assert "documented" in _run([command, "list"], cwd=tmp_path).stdout  # the golden data is installed
     traced = _run([command, "trace", "--", python, "-c", "print('E_total: 0.29837110876000267')"], cwd=tmp_path)
-    assert traced.stdout.splitlines()[-1].startswith("PASSED: python on documented: E_total at iteration 0, full precision")
+    verdict = traced.stdout.splitlines()[-1]
+    assert verdict.startswith("PASSED: python on documented: E_total at iteration 0, full precision")

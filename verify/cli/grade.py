@@ -33,8 +33,8 @@ FORMATS = ("text", "json", "gradescope", "prairielearn", "github")
 AUTOGRADERS = {"gradescope": (gradescope.SUBMISSION, gradescope.RESULTS),
                "prairielearn": (prairielearn.SUBMISSION, prairielearn.RESULTS)}
 # The options of `trace` that say what a program computes and how it prints: the same for every submission.
-TRACE_OPTIONS = ("spec", "iterations", "columns", "name", "names", "after_update", "final", "count_from", "every",
-                 "strict", "precision", "timeout", "stdin_spec", "no_diagnosis")
+TRACE_OPTIONS = ("spec", "iterations", "learning_rate", "columns", "name", "names", "after_update", "final",
+                 "count_from", "every", "strict", "precision", "timeout", "stdin_spec", "no_diagnosis")
 
 EXAMPLE = """examples:
   backprop-verify grade class/ --run 'python3 train.py'                  # every sub-folder of class/ is a submission

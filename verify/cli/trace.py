@@ -67,9 +67,9 @@ def add_parser(commands: Commands) -> None:
     parser.set_defaults(run=run)
 
 
-OPTIONS = {"--spec", "--iterations", "--learning-rate", "--format", "--columns", "--name", "--names", "--after-update", "--final",
-           "--count-from", "--every", "--strict", "--precision", "--timeout", "--stdin-spec", "--cwd", "--no-diagnosis",
-           "--verbose", "--stages"}
+OPTIONS = {"--spec", "--iterations", "--learning-rate", "--format", "--columns", "--name", "--names",
+           "--after-update", "--final", "--count-from", "--every", "--strict", "--precision", "--timeout",
+           "--stdin-spec", "--cwd", "--no-diagnosis", "--verbose", "--stages"}
 
 
 def options(args: argparse.Namespace) -> programs.Options:

@@ -595,9 +595,9 @@ def _learning_rate(comparison: Comparison, sweeps: Sweeps) -> Cause | None:
         if ok[1:].any():
             j = int(np.flatnonzero(ok[1:])[0]) + 1
             value = _shortest_rate(comparison, candidates[j - 1], keep, sweeps)
-            return Cause(f"learning rate {value:g}", variants.LEARNING_RATE_VALUE, f"the learning rate used was "
-                         f"{value:g}, not {rate:g} (if it is meant to, give --learning-rate {value:g})", digits=int(digits[j]),
-                         printed=_printed_fully(comparison, keep, expected[:, j]),
+            return Cause(f"learning rate {value:g}", variants.LEARNING_RATE_VALUE, "the learning rate used was "
+                         f"{value:g}, not {rate:g} (if it is meant to, give --learning-rate {value:g})",
+                         digits=int(digits[j]), printed=_printed_fully(comparison, keep, expected[:, j]),
                          window=_iterations_of(comparison, keep))
         if estimate is not None:
             return None

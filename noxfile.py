@@ -17,7 +17,7 @@ import nox
 nox.needs_version = ">=2025.02.09"  # nox.project.dependency_groups
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "report"]
+nox.options.sessions = ["lint", "tests", "slow", "report"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -76,15 +76,16 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(tags=["verify"])
 def slow(session: nox.Session) -> None:
-    """The tests marked slow: a class of programs in ten languages and hostile ones graded in bubblewrap's sandbox,
-    the class page in Chromium. One process: the class is graded once, several submissions at a time."""
+    """The tests marked slow: a class of programs in the languages the machine has and hostile ones graded in
+    bubblewrap's sandbox, the class page in Chromium, programs run for real. Each file on one worker: the class is
+    graded once."""
     install(session, "test")
     if shutil.which("bwrap") is None:
         message = "bwrap is not on PATH: the sandbox tests will be SKIPPED, not passed (apt-get install bubblewrap)"
         if IN_CI:
             session.error(message.replace("will be SKIPPED, not passed", "cannot run under CI"))
         session.warn(message)
-    session.run("python", "-m", "pytest", "-m", "slow", *session.posargs)
+    session.run("python", "-m", "pytest", "-m", "slow", "-n", "auto", "--dist", "loadfile", *session.posargs)
 
 
 @nox.session(tags=["verify"])

@@ -79,7 +79,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 EXAMPLES = examples.names()
 # Debian's package of a program, where the names differ
-PACKAGES = {"node": "nodejs", "cc": "gcc", "bwrap": "bubblewrap"}
+PACKAGES = {"node": "nodejs", "cc": "gcc", "bwrap": "bubblewrap", "javac": "default-jdk-headless",
+            "java": "default-jdk-headless"}
 
 
 @pytest.fixture(scope="session")

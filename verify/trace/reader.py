@@ -378,7 +378,18 @@ def _comma_watcher(names: Sequence[str]) -> Callable[[str], re.Match[str] | None
         return None
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
                          + r")(?:[ \t]*[:=][ \t]*|[ \t]+)[+-]?[0-9]+,[0-9]")
-    return pattern.search
+    # the value's part alone is quick to look for (a CSV row has no blank or colon before its commas); the names
+    # are tried only just before each place it is found
+    value = re.compile(r"(?:[:=][ \t]*|[ \t])[+-]?[0-9]+,[0-9]")
+    reach = max(map(len, wanted)) + 1
+
+    def search(text: str) -> re.Match[str] | None:
+        for place in value.finditer(text):
+            found = pattern.search(text, max(0, place.start() - reach - 64), place.end())
+            if found is not None:
+                return found
+        return None
+    return search
 
 
 def _check_json(line: str, names: tuple[str, ...], number: int) -> None:

@@ -280,3 +280,15 @@ def test_a_golden_name_wins_over_a_usual_one_on_the_same_line_and_its_wrong_valu
     frame["E_total"] = frame["E_total"] * 1.001
     twin = _verdict(printed(frame, "iteration {k}: E_total = {E_total!r}, avg_loss = {avg!r}"))
     assert twin.status.value == "failed", twin.line()
+
+
+def test_a_heading_that_says_how_often_is_no_iteration_label():
+    frame = _frame()
+    loss = frame["E_total"]
+    listed = "[" + ", ".join(f"np.float64({v!r})" for v in loss[::1000]) + "]"
+    text = f"loss every 1000 iterations:\n{listed}\nfinal loss: {loss.iloc[-1]!r}\n"
+    verdict = _verdict(text)
+    assert verdict.passed and "'final loss' from the last iteration" in verdict.line(), verdict.line()
+    assert "10 other printed values not read as quantities" in verdict.line()  # the list is said, not judged
+    twin = _verdict(text.replace(repr(loss.iloc[-1]), repr(loss.iloc[-1] * 1.001)))
+    assert twin.status.value == "failed", twin.line()

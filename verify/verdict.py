@@ -207,7 +207,8 @@ def coverage(comparison: Comparison) -> str:
         return f"nothing checkable ({comparison.values_coarse:,} values too coarse)"
     text = f"{_quantities(comparison)} {at(_iterations(comparison))}, {_precision(comparison)}"
     if comparison.values_coarse:
-        text += f" ({comparison.values_coarse:,} values too coarse to check)"
+        coarse = comparison.values_coarse
+        text += f" ({coarse:,} value{'s' if coarse != 1 else ''} too coarse to check)"
     return text
 
 

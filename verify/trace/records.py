@@ -22,11 +22,13 @@ Still without the truth, from the shapes of the lines alone:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from .lines import SLOT
 from .reader import Printout
 from .slots import LABEL_WORDS
 
@@ -88,13 +90,19 @@ def _slot_values(printout: Printout, kind: int, slot: int) -> tuple[np.ndarray, 
     return printout.values[index], printout.half[index]
 
 
+PERIOD = re.compile(r"\b(?:every|each|per)\s*$", re.I)
+
+
 def _label_rank(printout: Printout, kind: int, slot: int) -> int | None:
     """How strongly this slot reads as the iteration label (lower is stronger), None when it cannot be one."""
     found = printout.kinds[kind]
     role = found.shape.slots[slot].role
     name = found.names[slot].lower().strip()
+    before = found.shape.text.split(SLOT)[slot] if found.shape.text.count(SLOT) > slot else ""
     if found.shape.slots[slot].unit == "%":
         rank = None  # a percentage of the run, never the iteration
+    elif PERIOD.search(before):
+        rank = None  # "loss every 1000 iterations:" says how often, not which iteration
     elif found.shape.kind == "header":
         rank = 0 if role != "total" else None
     elif role == "total" or role == "remark":

@@ -7,6 +7,7 @@ called is checked against what a person reading the line would say.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from backprop_verify.verify.trace import Reader, TraceError, read_text, records
 from backprop_verify.verify.trace.numbers import half_unit, parse
@@ -292,3 +293,39 @@ def test_a_heading_that_says_how_often_is_no_iteration_label():
     assert "10 other printed values not read as quantities" in verdict.line()  # the list is said, not judged
     twin = _verdict(text.replace(repr(loss.iloc[-1]), repr(loss.iloc[-1] * 1.001)))
     assert twin.status.value == "failed", twin.line()
+
+
+def test_a_number_between_a_name_and_its_colon_is_part_of_the_name_and_a_wrong_value_after_it_fails():
+    from .students import printed
+
+    frame = _frame()
+    last = frame.iloc[-1]
+    body = printed(frame, "Epoch {k}: error {E_total:.12f}")
+    right = body + f"Output 1: {last['out_o1']:.12f}  (target 0.01)\nOutput 2: {last['out_o2']:.12f}\n"
+    verdict = _verdict(right)
+    assert verdict.passed and "'Output_1' as out_o1" in verdict.line(), verdict.line()
+    wrong = body + f"Output 1: {last['out_o1'] * 1.01:.12f}  (target 0.01)\nOutput 2: {last['out_o2']:.12f}\n"
+    assert _verdict(wrong).status.value == "failed"
+    assert numbers_of("weight 5 = 0.35") == [0.35] and numbers_of("Epoch 5: 0.35") == [5.0, 0.35]
+
+
+def test_a_table_printed_by_pandas_or_r_names_its_columns_past_the_row_index_and_a_wrong_one_fails():
+    frame = _frame().iloc[::1000].reset_index(drop=True)
+    table = pd.DataFrame({"epoch": range(0, 10_000, 1000), "loss": frame["E_total"], "o1": frame["out_o1"]})
+    text = table.to_string(float_format=lambda v: f"{v:.6f}") + "\n"
+    assert text.splitlines()[0].startswith(" ")  # the index has no name in the header
+    verdict = _verdict(text)
+    assert verdict.passed and "'loss' as E_total" in verdict.line(), verdict.line()
+    table["loss"] = table["loss"] * 1.01
+    assert _verdict(table.to_string(float_format=lambda v: f"{v:.6f}") + "\n").status.value == "failed"
+
+
+def test_r_s_printed_vectors_are_records_beside_a_matrix_and_a_wrong_one_fails():
+    frame = _frame()
+    lines = [f"[1] {k + 1:.7f} {e:.7f}" for k, e in enumerate(frame["E_total"]) if k % 1000 == 0]
+    matrix = "          [,1]      [,2]\n[1,] 1.1111111 2.2222222\n[2,] 3.3333333 4.4444444\n"
+    verdict = _verdict("\n".join(lines) + "\n" + matrix)
+    assert verdict.passed and "E_total at 10 iterations" in verdict.line(), verdict.line()
+    # a buggy run: right before training, as every mistake of the gradients is, wrong after
+    wrong = [f"[1] {k + 1:.7f} {e * (1.01 if k else 1):.7f}" for k, e in enumerate(frame["E_total"]) if k % 1000 == 0]
+    assert _verdict("\n".join(wrong) + "\n" + matrix).status.value == "failed"

@@ -22,7 +22,7 @@ from ...reference import names as golden_names
 from ..compare import rounding
 from ..timeline import Timeline
 from ..trace.errors import TraceError
-from ..trace.reader import Printout, show
+from ..trace.reader import ROW_INDEX, Printout, show
 from ..trace.records import Block, Column
 from .names import LABEL, NameMap
 from .vocabulary import candidates, is_hidden, moment
@@ -107,6 +107,8 @@ def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Blo
             kind = printout.kinds[column.kind]
             raise TraceError("repeated-name", f"line {kind.first_line:,} gives {base} more than one value "
                              f"({show(kind.example)}): print one value per name")
+    if name == ROW_INDEX:
+        return Read(None, "the table's row index", None)
     user = _user(name, base, mapping, quantities)
     if user == LABEL or column.role in ("label", "total", "counter"):
         return Read(None, "label", None)

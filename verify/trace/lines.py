@@ -21,6 +21,11 @@ import re
 from dataclasses import dataclass
 from itertools import repeat
 
+# Words that label an iteration: "epoch 5: 0.29" gives the loss of epoch 5 (elsewhere, "output 1: 0.75" names
+# the value "output 1").
+LABEL_WORDS = frozenset({"iteration", "iterations", "iter", "iters", "it", "epoch", "epochs", "step", "steps",
+                         "round", "rounds", "t", "n", "i", "k", "e", "ep", "generation", "gen", "cycle", "update",
+                         "updates", "迭代", "轮", "次", "迭代次数", "训练次数", "第"})
 SLOT = "\x00"  # the mark of a number in a shape; a NUL the program printed is taken out first
 
 _FINITE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -63,9 +68,21 @@ class Batch:
     numbers: list[str]  # every number's text, line after line
 
 
+# A small whole number between a word and a colon, before a value: part of the value's name ("Output 1: 0.75",
+# "weight 5 = 0.35"), unless the word labels an iteration.
+_INDEXED = re.compile(r"(?<![\w.])([A-Za-z]+) ([0-9]{1,3})(?=[ \t]*[:=][ \t]*[-+.0-9])")
+
+
+def _index(found: re.Match[str]) -> str:
+    word, number = found.groups()
+    return found.group() if word.lower() in LABEL_WORDS else f"{word}_{number}"
+
+
 def shapes(lines: list[str]) -> Batch:
     """The shape of each line (as above) and its numbers' texts."""
     text = clean("\n".join(lines))
+    if " " in text and (":" in text or "=" in text):
+        text = _INDEXED.sub(_index, text)
     if "|" in text or "[" in text:
         text = _BAR.sub(lambda m: "[]" if m.group().startswith("[") else "|", text)
     numbers = NUMBER.findall(text)
@@ -80,4 +97,4 @@ def shapes(lines: list[str]) -> Batch:
 
 def numbers_of(line: str) -> list[str]:
     """The numbers' texts of one line, as ``shapes`` finds them."""
-    return [n.replace(",", "") for n in NUMBER.findall(clean(line))]
+    return [n.replace(",", "") for n in NUMBER.findall(_INDEXED.sub(_index, clean(line)))]

@@ -320,6 +320,9 @@ class Reader:
             names = split_row(header)
             if len(names) == width:
                 return tuple(names), header
+            if len(names) == width - 1 and not any(c in header for c in ",;|\t"):
+                # a table as pandas and R print it: the rows' index has no name in the header
+                return (ROW_INDEX, *names), header
         return tuple(f"column {k + 1}" for k in range(width)), None
 
     def _printout(self) -> Printout:
@@ -336,6 +339,7 @@ class Reader:
                         self._chatter, tuple(self._examples))
 
 
+ROW_INDEX = "row index"  # a table's unnamed first column (pandas, R)
 _RULE = set("|-:=+*_~ ")
 
 

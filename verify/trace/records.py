@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lines import SLOT
+from .lines import LABEL_WORDS, SLOT
 from .reader import Printout
-from .slots import LABEL_WORDS
 
 DOMINANT = 16  # a kind printed at least 1/16 as often as the most printed one shapes the records
 
@@ -90,6 +89,7 @@ def _slot_values(printout: Printout, kind: int, slot: int) -> tuple[np.ndarray, 
     return printout.values[index], printout.half[index]
 
 
+GUESSED = 3  # the rank of a label guessed from a first column of whole numbers, the weakest
 PERIOD = re.compile(r"\b(?:every|each|per)\s*$", re.I)
 
 
@@ -113,7 +113,7 @@ def _label_rank(printout: Printout, kind: int, slot: int) -> int | None:
     elif role == "counter":
         rank = 2
     elif slot == 0 and (name.startswith("column") or name.startswith("#")) and len(found.names) > 1:
-        rank = 3
+        rank = GUESSED
     else:
         rank = None
     if rank is None:
@@ -135,6 +135,10 @@ def label_sources(printout: Printout) -> list[tuple[int, int]]:
             if rank is not None:
                 found.append((rank, kind, slot))
                 break  # one label per line: the first
+    # a first column of whole numbers is only a guess at a label: not where its lines are few beside another
+    # kind's many (R's matrix rows "[1,] 0.37 0.65" beside the run's "[1] 1001 0.0011" lines)
+    lines = np.bincount(printout.kind[printout.kind >= 0], minlength=len(printout.kinds))
+    found = [(rank, kind, slot) for rank, kind, slot in found if rank < GUESSED or 2 * lines[kind] >= lines.max()]
     if not found:
         return []
     best = min(rank for rank, _, _ in found)

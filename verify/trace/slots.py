@@ -24,11 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lines import SLOT
+from .lines import LABEL_WORDS, SLOT
 
-LABEL_WORDS = frozenset({"iteration", "iterations", "iter", "iters", "it", "epoch", "epochs", "step", "steps",
-                         "round", "rounds", "t", "n", "i", "k", "e", "ep", "generation", "gen", "cycle", "update",
-                         "updates", "迭代", "轮", "次", "迭代次数", "训练次数", "第"})
 UNIT_LABELS = frozenset({"iteration", "iterations", "iter", "iters", "epoch", "epochs", "step", "steps", "updates",
                          "rounds", "次", "轮", "次迭代"})
 _UNIT = re.compile(r"^[A-Za-z%µ\u4e00-\u9fff][A-Za-z%µ/\u4e00-\u9fff]*")

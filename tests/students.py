@@ -108,9 +108,13 @@ def train(mistake: str | None = None, start: int = 0, iterations: int = 40, **nu
                 step = rate * velocity[k]
             else:
                 step = rate * g[k]
+            if m == "rate-added-output" and k >= 4:
+                m_k = "rate-added"
+            else:
+                m_k = m
             rule = {"rate-twice": w[k] - rate * step, "rate-added": w[k] + step, "rate-doubled": w[k] - 2 * step,
                     "rounded-4": round(w[k] - step, 4), "rounded-6": round(w[k] - step, 6)}
-            new.append(rule.get(m or "", w[k] - step))
+            new.append(rule.get(m_k or "", w[k] - step))
         if m == "biases-trained":
             b1 = b1 - rate * (delta_h1 + delta_h2)
             b2 = b2 - rate * (delta_o1 + delta_o2)

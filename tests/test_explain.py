@@ -245,3 +245,15 @@ def test_a_final_loss_that_is_wrong_is_placed_after_training_as_its_name_says():
     verdict = verdict_of(text)
     assert "'final loss' after training" in verdict.line(), verdict.line()
     assert verdict.cause is not None and verdict.cause.category in {v.SIGN, v.LEARNING_RATE}, verdict.line()
+
+
+def test_a_rate_applied_twice_is_also_said_to_be_that_rate_and_a_sign_flipped_in_one_layer_is_named():
+    from .students import printed
+
+    verdict = verdict_of(printed(train(rate=0.25, iterations=SPEC.iterations), "epoch {k} error {E_total!r}"))
+    assert verdict.cause is not None, verdict.line()
+    assert "the learning rate used was 0.25, not 0.5" in verdict.line(), verdict.line()
+    frame = train("rate-added-output", iterations=ITERATIONS)
+    cause = explained(frame, truth.load(SPEC, ITERATIONS)).cause
+    assert cause is not None and "in the output layer only the learning rate was added instead of subtracted" in \
+        str(cause), str(cause)

@@ -27,7 +27,7 @@ where the program leaves the truth, by stage (where.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -115,7 +115,7 @@ def explain(comparisons: list[Comparison], outside: Cells | None = None) -> Expl
             return Explanation(cause, "", k)
     found = _catalogue([c for _, c in failing])
     if found is not None:
-        return Explanation(found[0], "", failing[found[1]][0])
+        return Explanation(_as_a_rate(found[0], failing[0][1].truth), "", failing[found[1]][0])
     spans = [_window(c)[::2] for _, c in failing]
     sweeps = Sweeps(min(a for a, _ in spans), max(b for _, b in spans))
     for k, comparison in failing:
@@ -135,6 +135,22 @@ def explain(comparisons: list[Comparison], outside: Cells | None = None) -> Expl
         return Explanation(None, f"{TOO_FEW} (the values printed up to iteration {window[2]:,} that the truth does "
                                  f"not explain {why}): {localise(first)}", k)
     return Explanation(None, localise(first), k)
+
+
+# The whole-network mistakes that are the same training as another learning rate (the rate applied twice:
+# rate * rate; doubled, or the 1/2 forgotten: 2 * rate).
+AS_A_RATE = {"learning rate applied twice": "square", "learning rate doubled": "double", "forgotten half": "double"}
+
+
+def _as_a_rate(cause: Cause, truth: Truth) -> Cause:
+    """A cause that is also another learning rate says so: the two are told apart by no printed number."""
+    how = AS_A_RATE.get(cause.name)
+    if how is None or truth.spec.optimizer != "sgd" or truth.spec.train_biases and cause.name != "forgotten half":
+        return cause  # a rule misapplied to the weights alone is no other rate where the biases train too
+    rate = float(truth.spec.learning_rate)
+    other = rate * rate if how == "square" else 2 * rate
+    said = (variants.LEARNING_RATE_VALUE, f"the learning rate used was {other:g}, not {rate:g}")
+    return replace(cause, also=tuple(dict.fromkeys(cause.also + (said,))))
 
 
 # --- agreement -------------------------------------------------------------------------------------------

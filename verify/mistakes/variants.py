@@ -452,6 +452,14 @@ def catalogue(spec: Spec) -> list[Mistake]:
         for how in UPDATE_RULES:
             add(Mistake(f"learning rate {how.split(' (')[0]}", LEARNING_RATE, f"the gradients are right but the "
                         f"learning rate was {how}", "updated", updated_with, ("rule", how, None)))
+        weights = names.weight_names(spec)
+        for layer in range(spec.depth) if spec.depth > 1 else ():
+            first = _first_weight(spec, layer) - 1
+            mine = weights[first:first + spec.layers[layer] * spec.layers[layer + 1]]
+            for how in UPDATE_RULES:
+                add(Mistake(f"learning rate {how.split(' (')[0]} in {_layer_words(spec, layer)}", LEARNING_RATE,
+                            f"the gradients are right but in {_layer_words(spec, layer)} only the learning rate "
+                            f"was {how}", "updated", updated_with, ("rule", how, masks(spec, mine)), complexity=2))
         if not spec.train_biases:
             add(Mistake("biases trained", BIASES_TRAINED, "the biases were updated by their gradients too, "
                         "although the spec keeps them fixed", "updated", updated_with, ("biases",)))

@@ -329,3 +329,46 @@ def test_r_s_printed_vectors_are_records_beside_a_matrix_and_a_wrong_one_fails()
     # a buggy run: right before training, as every mistake of the gradients is, wrong after
     wrong = [f"[1] {k + 1:.7f} {e * (1.01 if k else 1):.7f}" for k, e in enumerate(frame["E_total"]) if k % 1000 == 0]
     assert _verdict("\n".join(wrong) + "\n" + matrix).status.value == "failed"
+
+
+def test_a_value_named_final_is_the_end_of_the_run_and_a_program_that_never_trains_fails():
+    frame = _frame()
+    verdict = _verdict(f"Final loss = {frame['E_total'].iloc[-1]!r}\n")
+    assert verdict.passed, verdict.line()
+    # a program that never trains prints its loss before training under the same name
+    twin = _verdict(f"Final loss = {frame['E_total'].iloc[0]!r}\n")
+    assert twin.status.value == "failed", twin.line()
+
+
+def test_a_label_printed_once_after_the_loop_does_not_label_the_run_and_a_wrong_loss_still_fails():
+    from .students import printed
+
+    frame = _frame()
+    trailer = f"iterations: {len(frame)}\nfinal loss: {frame['E_total'].iloc[-1]!r}\n"
+    verdict = _verdict(printed(frame, "Epoch {k}: loss {E_total:.10f}") + trailer)
+    # ten labelled records, and the final loss as the last iteration's: 11, not one record collapsed
+    assert verdict.passed and "E_total at 11 iterations" in verdict.line(), verdict.line()
+    twin = _verdict(printed(_frame(rate=0.45), "Epoch {k}: loss {E_total:.10f}") + trailer)
+    assert twin.status.value == "failed", twin.line()
+
+
+@pytest.mark.parametrize("spelling", ["None", "null", "undefined", "∞", "-∞"])
+def test_a_value_never_computed_is_read_as_not_finite_and_fails(spelling):
+    from .students import printed
+
+    body = printed(_frame(), "Epoch {k}: loss = {E_total:.10f}")
+    assert numbers_of(f"loss = {spelling}") != []
+    lines = body.splitlines()
+    lines[-1] = lines[-1].rsplit("=", 1)[0] + f"= {spelling}"
+    verdict = _verdict("\n".join(lines) + "\n")
+    assert verdict.status.value == "failed", verdict.line()
+
+
+@pytest.mark.parametrize("name", ["E_total (after training)", "Loss [final]", "out_o1 final"])
+def test_words_of_when_beside_a_name_say_when_and_a_wrong_value_still_fails(name):
+    frame = _frame()
+    column = "out_o1" if "o1" in name else "E_total"
+    value = frame[column].iloc[-1]
+    verdict = _verdict(f"{name}: {value!r}\n")
+    assert verdict.passed and f"as {column}" in verdict.line(), verdict.line()
+    assert _verdict(f"{name}: {value * 1.001!r}\n").status.value == "failed"

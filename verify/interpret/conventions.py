@@ -157,8 +157,8 @@ def single_places(moment: str, group: np.ndarray, updates: int) -> np.ndarray:
 
 
 def single_moments(position: str, hint: str | None, has_body: bool) -> list[str]:
-    """The moments a value printed on its own may sit at, the likeliest first: its name's word, then where it
-    was printed (before the records: initial; after them: the end; with no records at all: any)."""
+    """The moments a value printed on its own may sit at, the likeliest first: those its name's word says, or else
+    by where it was printed (before the records: initial; after them: the end; with no records at all: any)."""
     if position == "before" and has_body:
         order = ["initial", "first-update"]
     elif position == "after":
@@ -168,9 +168,9 @@ def single_moments(position: str, hint: str | None, has_body: bool) -> list[str]
     else:
         order = ["initial", "final", "last-iteration", "first-update"]
     if hint is not None:
-        order = [hint] + [m for m in order if m != hint]
-        if hint == "final" and "last-iteration" not in order:
-            order.append("last-iteration")
+        # the name says when: "Final loss" is the end of the run (after it, or its last iteration's pass), never
+        # before training, whatever its value (a program that never trains prints its initial loss as final)
+        return [hint, "last-iteration"] if hint == "final" else [hint]
     return order
 
 

@@ -75,6 +75,8 @@ def candidates(name: str, quantities: list[str], outputs: list[str], weights: li
     its trained parameters in order (w1, ..., b1, ...).
     """
     base, index = _base(name)
+    # "out_o1 final", "w5 new", "E_total after training": the words of when are read apart (moment)
+    base = " ".join(w for w in base.split() if w.lower() not in QUALIFIERS) or base
     squeeze = squeezed(base)
     golden = {squeezed(q): q for q in quantities}
     if index is None and squeeze in golden:

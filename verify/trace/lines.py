@@ -30,7 +30,9 @@ SLOT = "\x00"  # the mark of a number in a shape; a NUL the program printed is t
 
 _FINITE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _NON_FINITE = (r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?(?![A-Za-z])|(?i:inf(?:inity)?)(?![A-Za-z])"
-               r"|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*)")
+               r"|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*|∞)"
+               # a value never computed, where a value is given ("loss = None"): read as NaN, so it fails
+               r"|(?:(?<=[:=])|(?<=[:=] ))(?:None|null|NULL|undefined|nil)(?![A-Za-z])")
 # Not after an ASCII word character or a point: w1, float64, 1.2.3 hold no number after their first part
 # (after other letters they do: 第1000次 holds 1000).
 # A whole number grouped by thousands (``Epoch  1,000 |``): only between blanks, or at a line's start before one,

@@ -22,7 +22,8 @@ from itertools import repeat
 import numpy as np
 
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-NON_FINITE = r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?|(?i:inf(?:inity)?)|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*)"
+NON_FINITE = (r"[+-]?(?:(?i:nan)(?:\([0-9A-Za-z_]*\))?|(?i:inf(?:inity)?)|[0-9]\.#(?:INF|IND|QNAN|SNAN)[0-9]*|∞)"
+              r"|None|null|NULL|undefined|nil")
 
 _number = re.compile(NUMBER).fullmatch
 _non_finite = re.compile(NON_FINITE).fullmatch
@@ -111,7 +112,7 @@ _ODD = {"nan(ind)": "nan", "#ind": "nan", "#qnan": "nan", "#snan": "nan", "#inf"
 def _non_finite_value(text: str) -> float:
     lowered = text.lower()
     sign = -1.0 if lowered.startswith("-") else 1.0
-    return sign * np.inf if "inf" in lowered else np.nan
+    return sign * np.inf if "inf" in lowered or "∞" in lowered else np.nan  # None, null: no value, NaN
 
 
 def parse(texts: list[str], first: int = 1, lines: list[str] | None = None,

@@ -139,6 +139,11 @@ def label_sources(printout: Printout) -> list[tuple[int, int]]:
     # kind's many (R's matrix rows "[1,] 0.37 0.65" beside the run's "[1] 1001 0.0011" lines)
     lines = np.bincount(printout.kind[printout.kind >= 0], minlength=len(printout.kinds))
     found = [(rank, kind, slot) for rank, kind, slot in found if rank < GUESSED or 2 * lines[kind] >= lines.max()]
+    # a label printed once ("iterations: 10000" after the loop, "Epoch 5000:" alone) labels no run where another
+    # kind of label is printed on many lines
+    most = max((lines[kind] for _, kind, _ in found), default=0)
+    if most >= 3:
+        found = [(rank, kind, slot) for rank, kind, slot in found if lines[kind] > 1]
     if not found:
         return []
     best = min(rank for rank, _, _ in found)

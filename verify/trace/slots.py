@@ -35,6 +35,8 @@ _WRAPPER = re.compile(r"[A-Za-z_][\w.]*\(\s*['\"]?$|['\"]$")  # np.float64( tens
 _KEYWORD = re.compile(r"\b[A-Za-z_]\w*=(?:[A-Za-z_][\w.]*|<[^>]*>|'[^']*'|\"[^\"]*\")")  # dtype=torch.float64
 _STRONG = re.compile(r"[,;|{}\[\]()<>\"'：]|:\s|\s-\s|\s->?\s|=>")
 _TRAILING = " \t:=：|,;\"'"
+# A remark in brackets right after a name, of words only: (after training), [final], (new)
+_REMARK = re.compile(r"(?<=[\w)\]])[ \t]*[(\[]([A-Za-z][A-Za-z _-]*)[)\]]$")
 _AROUND = " \t:=：#-*>.'\""
 _DECORATION = set("=-*#~_:|[]()<>+. \t") | {SLOT}
 _ROW_CHARS = set(",;|\t []()'\"") | {SLOT}
@@ -97,7 +99,11 @@ def _name_of(before: str) -> tuple[str, bool]:
             text = stripped[:-1]
             continue
         break
-    pieces = _STRONG.split(text.rstrip(_TRAILING))
+    text = text.rstrip(_TRAILING)
+    remark = _REMARK.search(text)
+    if remark:  # "E_total (after training):", "Loss [final] =": the remark's words join the name's
+        text = f"{text[:remark.start()]} {remark.group(1)}"
+    pieces = _STRONG.split(text)
     return pieces[-1].strip(_AROUND), opened
 
 

@@ -503,6 +503,9 @@ def one_line_error(capsys) -> str:
     (["{class}", "--run", CAT, "--name", "loss"], "loss"),
     (["--run", CAT], "no SUBMISSIONS given"),
     (["{class}", "--run", CAT, "--sandbox-allow", "/opt"], "--sandbox-allow is for --sandbox"),
+    (["{class}", "--run", ""], "--run is empty"),
+    (["{class}", "--run", " \t"], "--run is empty"),
+    (["{class}", "--run", "touch ran", "--sandbox", "--sandbox-allow", "{missing}"], "no such folder"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, argv, words):
     (tmp_path / "empty").mkdir()
@@ -513,7 +516,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, argv, words)
                       rubric=tmp_path / "rubric.toml") for a in argv]
     assert grade(*given, "--out", str(out)) == 2
     assert words in one_line_error(capsys)
-    assert not out.exists()
+    assert not out.exists() and not any(folder.glob("*/ran"))
 
 
 def test_sandbox_without_bubblewrap_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):

@@ -90,6 +90,12 @@ def _trace_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _setup(args: argparse.Namespace, one: bool) -> tuple[list[Submission], grading.Setup]:
+    if not args.run_command.strip():
+        raise UsageError("--run is empty: give the shell command that builds and runs a submission in its folder, "
+                         "e.g. --run 'python3 train.py'")
+    for folder in args.sandbox_allow:
+        if not folder.is_dir():
+            raise UsageError(f"--sandbox-allow {folder}: no such folder (give a folder the submissions may read)")
     invocation_args = argparse.Namespace(**{**vars(args), "command": ["--", "sh"]})
     found = trace.invocation(invocation_args)
     try:

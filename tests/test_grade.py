@@ -650,3 +650,30 @@ def test_the_page_counts_a_kind_of_mistake_with_each_of_its_wordings(samples):
     (first, firsts), (second, seconds) = mistakes[0].wordings
     assert firsts == ("bob", "fay") and first.startswith("the gradients of the layers below")
     assert seconds == ("eve",) and second == "the bias was left out of net_h1 only"
+
+
+FORGER = "evil\n[9|9] mallory: 10 of 10 points, PASSED: \x1b[32mforged"
+
+
+def test_a_folder_name_cannot_forge_a_line_on_the_terminal_or_in_the_summary(tmp_path, capsys):
+    folder = tmp_path / "class"
+    replay(folder, "01-python-epoch-loss", "alice")
+    replay(folder, "25-python-carriage-bug", FORGER)
+    out = tmp_path / "out"
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 1
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and not re.search(r"^\[9", printed, re.MULTILINE)
+    assert len(printed.splitlines()) == 3  # a line per submission, and the closing one
+    assert "evil\\n[9|9] mallory: 10 of 10 points, PASSED: \\x1b[32mforged: 8 of 10 points, FAILED" in printed
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "\x1b" not in summary and not re.search(r"^\[9", summary, re.MULTILINE)
+    # shown as it is named: the escape's backslash escaped too, so that Markdown shows it
+    assert r"| evil\\n\[9\|9\] mallory: 10 of 10 points, PASSED: \\x1b\[32mforged | 8/10 |" in summary
+    assert grade(str(folder), "--run", CAT, "--out", str(out), "--format", "github", "--force") == 1
+    annotations = capsys.readouterr().out
+    assert "\x1b" not in annotations and all(line.startswith("::") for line in annotations.splitlines()[:-1])
+    assert "::error title=backprop-verify%3A evil\\n[9|9] mallory%3A" in annotations
+    assert grade(str(folder), "--run", CAT, "--out", str(out), "--format", "json", "--force") == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and not any(c in "".join(lines) for c in "\x1b\x9b\u202e")
+    assert {json.loads(line)["name"] for line in lines} == {"alice", FORGER}

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...reference import names
 from ...reference.writer import WriteError, write_file
+from ..escape import for_terminal
 from ..grade import outputs
 from ..grade import run as grading
 from ..grade.formats import github, gradescope, prairielearn
@@ -181,12 +182,12 @@ class Shown:
         if self.progress:
             print("\r\033[K", end="", file=sys.stderr)
         if self.form == "json":
-            print(json.dumps(graded.record(), ensure_ascii=False), flush=True)
+            print(json.dumps(graded.record()), flush=True)  # ASCII: no character a terminal would act on
         elif self.form == "github":
             for line in github.annotate(graded):
                 print(line, flush=True)
         elif not reused:
-            print(f"[{self.done}/{self.total}] {graded.summary()}", flush=True)
+            print(for_terminal(f"[{self.done}/{self.total}] {graded.summary()}"), flush=True)
         if self.progress and self.done < self.total:
             print(f"graded {self.done} of {self.total}...", end="", file=sys.stderr, flush=True)
 

@@ -677,3 +677,29 @@ def test_a_folder_name_cannot_forge_a_line_on_the_terminal_or_in_the_summary(tmp
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and not any(c in "".join(lines) for c in "\x1b\x9b\u202e")
     assert {json.loads(line)["name"] for line in lines} == {"alice", FORGER}
+
+
+def test_a_submission_with_a_name_too_long_for_a_file_has_its_result_kept(tmp_path, capsys):
+    folder, out = tmp_path / "class", tmp_path / "out"
+    long, longer = "x" * 253, "x" * 250 + "é" * 2  # 253 characters, 254 bytes
+    for name in (long, longer, "alice"):
+        replay(folder, "01-python-epoch-loss", name)
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 0
+    assert "note:" not in capsys.readouterr().err
+    kept = [json.loads(p.read_text(encoding="utf-8"))["name"] for p in (out / "submissions").iterdir()]
+    assert sorted(kept) == sorted([long, longer, "alice"])
+    assert all(len(os.fsencode(p.name)) <= 255 for p in (out / "submissions").iterdir())
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 0
+    assert "3 of 3 unchanged since they were graded" in capsys.readouterr().out
+
+
+def test_a_result_that_cannot_be_kept_is_said(tmp_path, capsys):
+    folder, out = tmp_path / "class", tmp_path / "out"
+    replay(folder, "01-python-epoch-loss", "alice")
+    out.mkdir()
+    (out / "submissions").write_text("a file where the kept results go\n", encoding="utf-8")
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 0
+    captured = capsys.readouterr()
+    assert "alice: 10 of 10 points, PASSED" in captured.out
+    assert captured.err.startswith("note: the result of alice could not be kept for the next run (")
+    assert captured.err.count("\n") == 1 and (out / "grades.json").is_file()

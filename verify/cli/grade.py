@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     shown = Shown(args.format, len(submissions))
     graded: list[Graded] = []
     for result, reused in grading.grade_all(submissions, setup, out=out, jobs=args.jobs, force=args.force,
-                                            started=shown.started):
+                                            started=shown.started, unkept=shown.unkept):
         graded.append(result)
         shown.result(result, reused)
     graded.sort(key=lambda g: g.name)
@@ -175,6 +175,12 @@ class Shown:
         if reused and self.form != "json":
             print(f"{reused} of {self.total} unchanged since they were graded: their results are kept "
                   "(--force grades them again)", flush=True)
+
+    def unkept(self, name: str, why: str) -> None:
+        if self.progress:
+            print("\r\033[K", end="", file=sys.stderr)
+        print(for_terminal(f"note: the result of {name} could not be kept for the next run ({why}): it will be "
+                           "graded again then"), file=sys.stderr, flush=True)
 
     def result(self, graded: Graded, reused: bool) -> None:
         self.done += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +33,8 @@ from .score import Graded
 from .submissions import Submission, content_hash, copy
 
 CACHE = "submissions"
+NAME_MAX = 255  # bytes in a file's name (Linux, macOS)
+SHORT = 100  # bytes of a long name kept in its result's file name, before the hash
 
 
 @dataclass(frozen=True)
@@ -90,21 +93,36 @@ def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: 
                        seconds=time.perf_counter() - started, settings=settings or setup.settings)
 
 
+def kept_file(out: Path, name: str) -> Path:
+    """Where a submission's result is kept: OUT/submissions/NAME.json, or, for a name too long to be a file's with
+    .json after it, its first characters and a hash of the whole name (unique, and the same on every run)."""
+    whole = os.fsencode(name)
+    if len(whole) + len(".json") <= NAME_MAX:
+        return out / CACHE / f"{name}.json"
+    short = name
+    while len(os.fsencode(short)) > SHORT:
+        short = short[:-1]
+    return out / CACHE / f"{short}-{hashlib.sha256(whole).hexdigest()[:16]}.json"
+
+
 def cached(out: Path | None, name: str) -> Graded | None:
     """The result kept for a submission, None when there is none or it cannot be read."""
     if out is None:
         return None
     try:
-        return Graded.from_record(json.loads((out / CACHE / f"{name}.json").read_text(encoding="utf-8")))
+        found = Graded.from_record(json.loads(kept_file(out, name).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError):
         return None
+    return found if found.name == name else None
 
 
-def keep(out: Path, graded: Graded) -> None:
+def keep(out: Path, graded: Graded) -> str:
+    """Keep the result for a rerun; why it could not be kept, or "" (the grade stands either way)."""
     try:
-        write_file(out / CACHE / f"{graded.name}.json", json.dumps(graded.record(), indent=1) + "\n")
-    except WriteError:
-        pass  # the grade stands; only the rerun's shortcut is lost
+        write_file(kept_file(out, graded.name), json.dumps(graded.record(), indent=1) + "\n")
+    except (WriteError, OSError) as error:
+        return str(error) if isinstance(error, WriteError) else error.strerror or str(error)
+    return ""
 
 
 def _task(argument: tuple[Submission, Setup, str, str]) -> Graded:
@@ -112,10 +130,12 @@ def _task(argument: tuple[Submission, Setup, str, str]) -> Graded:
 
 
 def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None, jobs: int = 1,
-              force: bool = False, started: Callable[[int, int], None] | None = None) -> Iterator[tuple[Graded, bool]]:
+              force: bool = False, started: Callable[[int, int], None] | None = None,
+              unkept: Callable[[str, str], None] | None = None) -> Iterator[tuple[Graded, bool]]:
     """(graded, reused) for every submission, in the order they finish; reused ones first.
 
-    ``started(to_run, reused)`` is called once the unchanged submissions are known.
+    ``started(to_run, reused)`` is called once the unchanged submissions are known; ``unkept(name, why)`` for a
+    result that could not be kept for the next run.
     """
     settings = setup.settings
     todo: list[tuple[Submission, Setup, str, str]] = []
@@ -132,8 +152,8 @@ def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None,
     for graded in reused:
         yield graded, True
     for graded in _run(todo, jobs):
-        if out is not None:
-            keep(out, graded)
+        if out is not None and (why := keep(out, graded)) and unkept is not None:
+            unkept(graded.name, why)
         yield graded, False
 
 

@@ -703,3 +703,57 @@ def test_a_result_that_cannot_be_kept_is_said(tmp_path, capsys):
     assert "alice: 10 of 10 points, PASSED" in captured.out
     assert captured.err.startswith("note: the result of alice could not be kept for the next run (")
     assert captured.err.count("\n") == 1 and (out / "grades.json").is_file()
+
+
+def graded_names(out: Path) -> list[str]:
+    return [g["name"] for g in json.loads((out / "grades.json").read_text(encoding="utf-8"))]
+
+
+def test_the_output_folder_is_never_graded(tmp_path, capsys):
+    folder = tmp_path / "class"
+    replay(folder, "01-python-epoch-loss", "alice")
+    replay(folder, "25-python-carriage-bug", "bob")
+    inside = folder / "grades"
+    for _ in range(2):
+        assert grade(str(folder), "--run", CAT, "--out", str(inside)) == 1
+        assert graded_names(inside) == ["alice", "bob"]
+    captured = capsys.readouterr()
+    assert "2 of 2 unchanged" in captured.out and "grades:" not in captured.out
+    assert captured.err == f"note: left out of the class, as grade's own output (--out {inside}): grades\n"
+    shutil.rmtree(inside)
+    for _ in range(2):  # the class folder itself: what grade writes there is no submission
+        assert grade(str(folder), "--run", CAT, "--out", str(folder), "--format", "gradescope") == 1
+        assert graded_names(folder) == ["alice", "bob"]
+    assert (folder / "submissions").is_dir() and (folder / "gradescope" / "bob" / "results.json").is_file()
+    assert "left out of the class, as grade's own output" in capsys.readouterr().err
+
+
+def test_an_output_folder_inside_the_one_submission_is_not_part_of_it(tmp_path, capsys):
+    folder = replay(tmp_path, "01-python-epoch-loss", "alice")
+    (folder / "run.sh").write_text("echo $(ls -A) >&2; exit 1\n", encoding="utf-8")  # its stderr: what its copy holds
+    assert grade(str(folder), "--one", "--run", "sh run.sh", "--out", str(folder / "grades")) == 2
+    assert grade(str(folder), "--one", "--run", "sh run.sh", "--out", str(folder / "grades")) == 2
+    assert "1 of 1 unchanged" in capsys.readouterr().out  # the results written in it changed nothing
+    (folder / "other").mkdir()
+    assert grade(str(folder), "--one", "--run", "sh run.sh", "--out", str(folder / "grades")) == 2
+    assert "its stderr ends: other run.sh stdout.txt\n" in capsys.readouterr().out
+
+
+def test_a_submission_folder_that_is_a_link_is_graded_from_its_folder_or_skipped_with_why(tmp_path, capsys):
+    folder = tmp_path / "class"
+    replay(folder, "01-python-epoch-loss", "alice")
+    replay(tmp_path / "elsewhere", "01-python-epoch-loss", "dan")
+    (folder / "dan").symlink_to(tmp_path / "elsewhere" / "dan")
+    (folder / "gone").symlink_to(tmp_path / "nowhere")
+    (folder / "up").symlink_to("..")
+    (folder / "notes.txt").symlink_to(folder / "alice" / "stdout.txt")  # a file, as a file is: no submission
+    assert grade(str(folder), "--run", CAT, "--out", str(tmp_path / "out"), "--format", "json") == 3
+    records = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert sorted(records) == ["alice", "dan", "gone", "up"]
+    assert records["dan"]["verdict"]["status"] == "passed" and records["dan"]["score"] == 10
+    for name, why in (("gone", "which does not exist"), ("up", "a folder that holds the class")):
+        record = records[name]
+        assert record["verdict"]["status"] == "skipped" and record["score"] == 0, record
+        assert f"a symbolic link to {os.readlink(folder / name)}, {why}: not graded" in record["verdict"]["reason"]
+        assert {s["status"] for s in record["stages"]} == {"not run"}
+    schema_validator("graded").validate(records["gone"])

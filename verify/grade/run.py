@@ -25,7 +25,7 @@ from typing import Any
 from ...reference.spec import Spec
 from ...reference.writer import WriteError, write_file
 from .. import programs
-from ..verdict import errored
+from ..verdict import errored, skipped
 from . import score
 from .rubric import Rubric
 from .sandbox import Sandbox
@@ -70,7 +70,7 @@ def _version() -> str:
 def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: str = "") -> Graded:
     """Copy, run, verify and score one submission; every outcome is a Graded, never an exception."""
     started = time.perf_counter()
-    digest = digest or content_hash(submission.folder)
+    digest = digest or content_hash(submission.folder, submission.leave_out)
     example = programs.example_name(setup.spec)
     with tempfile.TemporaryDirectory(prefix="bv-grade-", ignore_cleanup_errors=True) as scratch:
         try:
@@ -140,8 +140,12 @@ def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None,
     settings = setup.settings
     todo: list[tuple[Submission, Setup, str, str]] = []
     reused: list[Graded] = []
+    unusable: list[Graded] = []
     for submission in found:
-        digest = content_hash(submission.folder)
+        if submission.skipped:
+            unusable.append(_skipped(submission, setup, settings))
+            continue
+        digest = content_hash(submission.folder, submission.leave_out)
         kept = None if force else cached(out, submission.name)
         if kept is not None and kept.hash == digest and kept.settings == settings:
             reused.append(kept)
@@ -151,6 +155,8 @@ def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None,
         started(len(todo), len(reused))
     for graded in reused:
         yield graded, True
+    for graded in unusable:
+        yield graded, False
     for graded in _run(todo, jobs):
         if out is not None and (why := keep(out, graded)) and unkept is not None:
             unkept(graded.name, why)
@@ -174,6 +180,13 @@ def _run(todo: list[tuple[Submission, Setup, str, str]], jobs: int) -> Iterator[
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _skipped(submission: Submission, setup: Setup, settings: str) -> Graded:
+    """A submission that cannot be graded (a link that leads nowhere): skipped, with why, never kept."""
+    verdict = skipped(submission.skipped, program=submission.name, example=programs.example_name(setup.spec))
+    return score.grade(verdict, setup.rubric, name=submission.name, hash=hashlib.sha256(b"").hexdigest(),
+                       settings=settings)
 
 
 def _lost(task: tuple[Submission, Setup, str, str], error: BaseException) -> Graded:

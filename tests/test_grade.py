@@ -245,7 +245,7 @@ def test_what_a_program_printed_before_its_timeout_is_still_graded(tmp_path):
     assert result.status.value == "errored" and result.verdict["kind"] == "hang"
     assert result.reached.startswith("verified to iteration ") and result.reached.endswith(
         " of 10,000, then timed out after 3 s")
-    assert stages["trajectory"].status == "failed" and stages["trajectory"].note.startswith("cut short")
+    assert stages["trajectory"].status == "errored" and stages["trajectory"].note.startswith("cut short")
     assert result.score == 9  # the unshown stages are not blamed for a run cut short
 
 
@@ -255,8 +255,16 @@ def test_what_a_program_printed_before_it_crashed_is_still_graded(tmp_path):
     assert result.status.value == "errored" and result.verdict["kind"] == "exit-status"
     assert result.reached.startswith("verified to iteration ") and result.reached.endswith(
         " of 10,000, then failed with exit status 1")
-    assert by_stage(result)["trajectory"].note.startswith("cut short")
+    trajectory = by_stage(result)["trajectory"]
+    assert trajectory.note.startswith("cut short") and (trajectory.status, trajectory.points) == ("errored", 0)
     assert result.score == 9 and "boom" in result.line
+    # the run, not its values, went wrong: an error everywhere, never a failure
+    schema_validator("graded").validate(json.loads(json.dumps(result.record())))
+    case = etree.fromstring(junit.document([result]).encode()).find(".//testcase[@name='6. trajectory: "
+                                                                    f"{trajectory.title}']")
+    assert case is not None and case.find("failure") is None and case.find("error").get("type") == "exit-status"
+    assert "errored: the run was cut short" in case.find("error").get("message")
+    assert prairielearn.results(result)["tests"][-1]["points"] == 0
 
 
 def test_printing_less_never_earns_more_than_printing_everything(tmp_path):

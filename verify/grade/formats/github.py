@@ -12,7 +12,7 @@ from ...escape import for_markdown, for_terminal
 from ...stages import STAGES
 from ..score import Graded, points
 
-SYMBOL = {"passed": "✅", "failed": "❌", "not shown": "➖", "too coarse": "➖", "not run": "⚠️"}
+SYMBOL = {"passed": "✅", "failed": "❌", "not shown": "➖", "too coarse": "➖", "errored": "⚠️", "not run": "⚠️"}
 
 
 def _data(text: str) -> str:
@@ -43,7 +43,7 @@ def summary(class_: list[Graded], title: str) -> str:
     for g in class_:
         cells = [f"{SYMBOL[s.status]} {points(s.points)}/{points(s.max_points)}" for s in g.stages]
         lines.append(f"| {for_markdown(g.name)} | {points(g.score)}/{points(g.max_score)} | {' | '.join(cells)} |")
-    lines += ["", "✅ verified and passed, ❌ failed, ➖ not shown (not verified), ⚠️ not run.", ""]
+    lines += ["", "✅ verified and passed, ❌ failed, ➖ not shown (not verified), ⚠️ cut short or not run.", ""]
     for g in class_:
         lines.append(f"- **{for_markdown(g.name)}**: {for_markdown(g.line)}")
     return "\n".join(lines) + "\n"

@@ -537,18 +537,23 @@ def test_sandbox_without_bubblewrap_is_one_line_and_runs_nothing(tmp_path, capsy
     assert not any(folder.glob("*/ran")) and not (tmp_path / "out").exists()
 
 
-def test_sandbox_where_namespaces_are_off_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):
-    """A bubblewrap that cannot make its namespaces (as where user namespaces are off) stops everything."""
-    folder = make_class(tmp_path)
+def stand_in_bwrap(tmp_path: Path, monkeypatch, script: str) -> None:
+    """PATH holds only a bwrap that runs ``script`` (sh) and the tools the sandbox needs besides."""
     tools = tmp_path / "bin"
     tools.mkdir()
     fake = tools / "bwrap"
-    fake.write_text("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n", encoding="utf-8")
+    fake.write_text("#!/bin/sh\n" + script, encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     for tool in ("prlimit", "setpriv", "sh"):
         if shutil.which(tool):
             (tools / tool).symlink_to(shutil.which(tool))
     monkeypatch.setenv("PATH", str(tools))
+
+
+def test_sandbox_where_namespaces_are_off_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):
+    """A bubblewrap that cannot make its namespaces (as where user namespaces are off) stops everything."""
+    folder = make_class(tmp_path)
+    stand_in_bwrap(tmp_path, monkeypatch, "echo 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n")
     assert grade(str(folder), "--run", "touch ran", "--sandbox", "--out", str(tmp_path / "out")) == 2
     assert "cannot make its sandbox here (bwrap: setting up uid map: Permission denied)" in one_line_error(capsys)
     assert not any(folder.glob("*/ran")) and not (tmp_path / "out").exists()
@@ -765,3 +770,17 @@ def test_a_submission_folder_that_is_a_link_is_graded_from_its_folder_or_skipped
         assert f"a symbolic link to {os.readlink(folder / name)}, {why}: not graded" in record["verdict"]["reason"]
         assert {s["status"] for s in record["stages"]} == {"not run"}
     schema_validator("graded").validate(records["gone"])
+
+
+def test_what_goes_wrong_in_the_sandbox_is_named_as_without_it(tmp_path, capsys, monkeypatch):
+    """The submission's command is named (sh), not bubblewrap, which runs it (here a stand-in that fails as the
+    submission would: 'crash' exits 1 after a line on stderr, 'quiet' prints nothing)."""
+    folder = tmp_path / "class"
+    (folder / "alice").mkdir(parents=True)
+    stand_in_bwrap(tmp_path, monkeypatch, 'for last; do :; done\ncase "$last" in\n  true|quiet) exit 0;;\n'
+                   '  *) echo oops >&2; exit 1;;\nesac\n')
+    for run, said in (("crash", "alice on documented: sh failed with exit status 1; its stderr ends: oops"),
+                      ("quiet", "alice on documented: sh printed nothing")):
+        assert grade(str(folder), "--run", run, "--sandbox", "--out", str(tmp_path / run)) == 2
+        printed = capsys.readouterr().out
+        assert f"alice: 0 of 10 points, ERRORED: {said}\n" in printed and "bwrap" not in printed

@@ -80,7 +80,10 @@ def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: 
                               program=submission.name, example=example)
         else:
             if setup.sandbox is not None:
-                argv, cwd = setup.sandbox.command(staged, setup.run), scratch
+                # started by sh, which becomes bubblewrap (exec: the same process, the same exit status), so that
+                # what went wrong is named as without the sandbox: "sh failed with exit status 1", not bwrap
+                argv = ["sh", "-c", 'exec "$@"', "sh", *setup.sandbox.command(staged, setup.run)]
+                cwd = scratch
             else:
                 argv, cwd = ["sh", "-c", setup.run], str(staged)
             try:

@@ -8,12 +8,14 @@ The class of real programs, the sandbox and the page in a browser are in test_gr
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
 import re
 import shutil
 import stat
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -590,6 +592,49 @@ def test_the_sandbox_never_shows_the_class_the_home_or_the_root(tmp_path, monkey
     shown = {argv[k + 1] for k in range(len(argv) - 1) if argv[k] == "--ro-bind"}
     assert str(work / "tools" / "bin") in shown and str(home / ".local" / "bin") in shown
     assert not shown & {"/", str(home), str(work), str(work / "class"), str(tmp_path)}
+
+
+def package_folders() -> list[Path]:
+    """Where each part of the installed package with a folder of its own (pyproject.toml's package-dir) is read from."""
+    parts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-dir"]
+    return [Path(importlib.import_module(name).__file__).parent for name in parts]
+
+
+def test_the_sandbox_covers_this_package_and_its_goldens_wherever_they_are(tmp_path, monkeypatch):
+    folders = package_folders()
+    argv = Sandbox(allow=tuple({f.parent for f in folders}), privileged=False).command(tmp_path / "staged", "true")
+    pairs = {(argv[k], argv[k + 1]) for k in range(len(argv) - 1)}
+    assert all(("--tmpfs", str(f)) in pairs for f in folders), folders
+    assert argv.index("--tmpfs", argv.index(str(folders[0].parent))) < argv.index("--clearenv")  # after the binds
+    # installed in a virtual environment, which the sandbox shows: its folder covered
+    venv = tmp_path / "venv"
+    package = venv / "lib" / "python3.11" / "site-packages" / "backprop_verify"
+    (package / "golden").mkdir(parents=True)
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    argv = Sandbox(secret=(package,), privileged=False).command(tmp_path / "staged", "true")
+    assert ("--ro-bind", str(venv)) in zip(argv, argv[1:]) and ("--tmpfs", str(package)) in zip(argv, argv[1:])
+    # the class inside a system folder the sandbox shows
+    argv = Sandbox(hide=(Path("/usr/share/a-class"),), secret=(), privileged=False).command(tmp_path / "s", "true")
+    assert ("--tmpfs", "/usr/share/a-class") in zip(argv, argv[1:])
+
+
+@pytest.mark.slow
+@pytest.mark.needs("bwrap")
+def test_a_sandboxed_submission_cannot_read_the_goldens(tmp_path, capsys):
+    try:
+        check(Sandbox())
+    except SandboxError as error:
+        pytest.skip(f"no sandbox can be made here, so this was not tried: {error}")
+    golden = Path(importlib.import_module("backprop_verify.golden").__file__).parent
+    folder = tmp_path / "class" / "thief"
+    folder.mkdir(parents=True)
+    (folder / "run.sh").write_text(f"test -d {golden} && echo its folder is there >&2\n"
+                                   f"cat {golden}/documented/trajectory.csv\n", encoding="utf-8")
+    allow = [a for f in {f.parent for f in package_folders()} for a in ("--sandbox-allow", str(f))]
+    assert grade(str(folder.parent), "--run", "sh run.sh", "--sandbox", *allow, "--out", str(tmp_path / "out")) == 2
+    printed = capsys.readouterr().out
+    assert "thief: 0 of 10 points, ERRORED: thief on documented: sh failed with exit status 1; its stderr ends: " \
+           f"its folder is there | cat: {golden}/documented/trajectory.csv: No such file or directory" in printed
 
 
 def test_check_refuses_a_missing_bubblewrap():

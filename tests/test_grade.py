@@ -829,3 +829,64 @@ def test_what_goes_wrong_in_the_sandbox_is_named_as_without_it(tmp_path, capsys,
         assert grade(str(folder), "--run", run, "--sandbox", "--out", str(tmp_path / run)) == 2
         printed = capsys.readouterr().out
         assert f"alice: 0 of 10 points, ERRORED: {said}\n" in printed and "bwrap" not in printed
+
+
+def test_a_result_whose_grading_process_died_is_not_kept(tmp_path, capsys):
+    folder, out = tmp_path / "class", tmp_path / "out"
+    replay(folder, "01-python-epoch-loss", "alice")
+    (folder / "alice" / "run.sh").write_text("cat stdout.txt\n", encoding="utf-8")
+    (folder / "killer").mkdir()
+    (folder / "killer" / "run.sh").write_text("kill -KILL $PPID\n", encoding="utf-8")  # its grading process
+    argv = (str(folder), "--run", "exec sh run.sh", "--out", str(out), "--jobs", "2", "--format", "json")
+    grade(*argv)
+    records = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert "the grading process of this submission died" in records["killer"]["verdict"]["reason"]
+    for name, record in records.items():
+        died = "the grading process of this submission died" in record["verdict"]["reason"]
+        assert (out / "submissions" / f"{name}.json").exists() is not died, name
+    grade(*argv)
+    assert "killer" in {json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()}  # not reused
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            return stat_file.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM to grade", "SIGTERM to its process group", "Ctrl-C"])
+def test_stopped_grade_ends_every_submission_and_says_interrupted(tmp_path, how):
+    """Two submissions that would sleep for ten minutes are running in two workers when grade is told to stop: it
+    says one word, exits 130, and leaves no process behind, long before any time limit."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    folder = tmp_path / "class"
+    for name in ("a", "b", "c"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "run.sh").write_text(f"echo $$ > {tmp_path / name}.pid\nexec sleep 600\n", encoding="utf-8")
+    command = [sys.executable, "-m", "backprop_verify", "grade", str(folder), "--run", "sh run.sh", "--jobs", "2",
+               "--timeout", "600", "--out", str(tmp_path / "out")]
+    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120  # a bound for a slow machine, not a measurement
+        while len(list(tmp_path.glob("*.pid"))) < 2 and time.monotonic() < deadline and grading.poll() is None:
+            time.sleep(0.05)
+        pids = [int(p.read_text()) for p in tmp_path.glob("*.pid")]
+        assert len(pids) == 2, grading.stderr.read() if grading.poll() is not None else "not started"
+        if how == "SIGTERM to grade":
+            grading.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(grading.pid, signal.SIGTERM if how.startswith("SIGTERM") else signal.SIGINT)
+        _, err = grading.communicate(timeout=120)  # the submissions would sleep for 600 s
+    finally:
+        if grading.poll() is None:
+            os.killpg(grading.pid, signal.SIGKILL)
+            grading.wait()
+    assert grading.returncode == 130 and err.decode() == "interrupted\n", err.decode()
+    assert all(_ended(pid) for pid in pids)

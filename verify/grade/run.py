@@ -4,7 +4,13 @@ A submission already graded with the same content and the same settings (the
 run command, the spec, the trace options, the rubric, the sandbox, this
 version) is not run again: its result is kept in OUT/submissions/NAME.json,
 written as soon as it is graded, so an interrupted class resumes where it
-stopped. ``force`` grades everything again.
+stopped. ``force`` grades everything again. A result whose grading process
+died is not kept: it is the grading's failure, not the submission's.
+
+Interrupted (Ctrl-C, SIGTERM: KeyboardInterrupt here), grading stops at once:
+each worker ends the submission it runs with every process it started, then
+exits without a word; a worker that does not within ``STOPPING`` seconds is
+killed.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from ...reference.spec import Spec
@@ -35,6 +43,9 @@ from .submissions import Submission, content_hash, copy
 CACHE = "submissions"
 NAME_MAX = 255  # bytes in a file's name (Linux, macOS)
 SHORT = 100  # bytes of a long name kept in its result's file name, before the hash
+STOPS = {signal.SIGINT, signal.SIGTERM}
+STOPPING = 3.0  # seconds a worker has to end its submission once told to stop
+INTERRUPTED = 130
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,41 @@ def _task(argument: tuple[Submission, Setup, str, str]) -> Graded:
     return grade_one(*argument)
 
 
+_running = False  # in a worker: whether it is grading a submission
+
+
+def _worker_start() -> None:
+    """A worker's first act: Ctrl-C and SIGTERM (blocked until now) stop it quietly, unless ignored (as Ctrl-C is
+    by a command started in the background)."""
+    for number in STOPS:
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, _worker_stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+
+
+def _worker_stop(signum: int, frame: FrameType | None) -> None:
+    for number in STOPS:  # once: the stopping itself is not cut short (a handler, as one may be on its way already)
+        signal.signal(number, _stopping)
+    if _running:
+        raise KeyboardInterrupt  # the run's own cleanup ends the submission with every process it started
+    os._exit(INTERRUPTED)
+
+
+def _stopping(signum: int, frame: FrameType | None) -> None:
+    """Told again to stop while stopping: nothing more to do."""
+
+
+def _worker_task(argument: tuple[Submission, Setup, str, str]) -> Graded:
+    global _running
+    _running = True
+    try:
+        return grade_one(*argument)
+    except KeyboardInterrupt:
+        os._exit(INTERRUPTED)  # stopped: nothing to report, and no traceback
+    finally:
+        _running = False
+
+
 def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None, jobs: int = 1,
               force: bool = False, started: Callable[[int, int], None] | None = None,
               unkept: Callable[[str, str], None] | None = None) -> Iterator[tuple[Graded, bool]]:
@@ -160,29 +206,55 @@ def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None,
         yield graded, True
     for graded in unusable:
         yield graded, False
-    for graded in _run(todo, jobs):
-        if out is not None and (why := keep(out, graded)) and unkept is not None:
+    for graded, lost in _run(todo, jobs):
+        if out is not None and not lost and (why := keep(out, graded)) and unkept is not None:
             unkept(graded.name, why)
         yield graded, False
 
 
-def _run(todo: list[tuple[Submission, Setup, str, str]], jobs: int) -> Iterator[Graded]:
-    """One at a time here, or in forked worker processes (verification is bound by the interpreter)."""
+def _run(todo: list[tuple[Submission, Setup, str, str]], jobs: int) -> Iterator[tuple[Graded, bool]]:
+    """(graded, whether its grading process died): one at a time here, or in forked worker processes
+    (verification is bound by the interpreter)."""
     if jobs <= 1 or len(todo) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for task in todo:
-            yield _task(task)
+            yield _task(task), False
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(_task, task): task for task in todo}
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_start)
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # the workers, forked now, start with them blocked
         try:
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as error:  # noqa: BLE001 - a worker that died (out of memory, killed)
-                    yield _lost(futures[future], error)
+            futures = {pool.submit(_worker_task, task): task for task in todo}
         finally:
-            for future in futures:
-                future.cancel()
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for future in as_completed(futures):
+            try:
+                yield future.result(), False
+            except Exception as error:  # noqa: BLE001 - a worker that died (out of memory, killed)
+                yield _lost(futures[future], error), True
+    except BaseException:  # interrupted, or no more results wanted: no worker goes on
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: each ends its submission (SIGTERM), and is killed if it has not within STOPPING s."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # a second Ctrl-C does not cut this short
+    try:
+        workers = list((pool._processes or {}).values())  # the executor's own processes (no public way to them)
+        for worker in workers:
+            worker.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + STOPPING
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+            if worker.is_alive():
+                worker.kill()
+                worker.join(1.0)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _skipped(submission: Submission, setup: Setup, settings: str) -> Graded:

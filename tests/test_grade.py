@@ -832,6 +832,10 @@ def test_what_goes_wrong_in_the_sandbox_is_named_as_without_it(tmp_path, capsys,
 
 
 def test_a_result_whose_grading_process_died_is_not_kept(tmp_path, capsys):
+    """A submission kills the worker grading it (run in this process, it would kill the tests: never run it so)."""
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forked workers here: the submissions would run in this process")
     folder, out = tmp_path / "class", tmp_path / "out"
     replay(folder, "01-python-epoch-loss", "alice")
     (folder / "alice" / "run.sh").write_text("cat stdout.txt\n", encoding="utf-8")
@@ -843,9 +847,7 @@ def test_a_result_whose_grading_process_died_is_not_kept(tmp_path, capsys):
     assert "the grading process of this submission died" in records["killer"]["verdict"]["reason"]
     for name, record in records.items():
         died = "the grading process of this submission died" in record["verdict"]["reason"]
-        assert (out / "submissions" / f"{name}.json").exists() is not died, name
-    grade(*argv)
-    assert "killer" in {json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()}  # not reused
+        assert (out / "submissions" / f"{name}.json").exists() is not died, name  # kept, so reused, or not
 
 
 def _ended(pid: int) -> bool:

@@ -170,11 +170,13 @@ class Sandbox:
         return kept
 
     def _covered(self, shown: list[Path]) -> list[Path]:
-        """Where, inside the folders ``shown``, a hidden or secret folder would be seen: each to cover."""
+        """Where, inside the folders ``shown``, a hidden or secret folder would be seen: each to cover (one that does
+        not exist is not there to see, and a folder to cover could not be made in a read-only one)."""
         found: set[Path] = set()
+        folders = {p.resolve() for p in (*self.secret, *self.hide) if p.is_dir()}
         for place in shown:
             real = place.resolve()
-            for folder in {p.resolve() for p in (*self.secret, *self.hide)}:
+            for folder in folders:
                 if real == folder or real in folder.parents:
                     found.add(place / folder.relative_to(real))
                 elif folder in real.parents:  # a tool's folder inside it: covered whole

@@ -8,12 +8,14 @@ The class of real programs, the sandbox and the page in a browser are in test_gr
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
 import re
 import shutil
 import stat
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -245,7 +247,7 @@ def test_what_a_program_printed_before_its_timeout_is_still_graded(tmp_path):
     assert result.status.value == "errored" and result.verdict["kind"] == "hang"
     assert result.reached.startswith("verified to iteration ") and result.reached.endswith(
         " of 10,000, then timed out after 3 s")
-    assert stages["trajectory"].status == "failed" and stages["trajectory"].note.startswith("cut short")
+    assert stages["trajectory"].status == "errored" and stages["trajectory"].note.startswith("cut short")
     assert result.score == 9  # the unshown stages are not blamed for a run cut short
 
 
@@ -255,8 +257,16 @@ def test_what_a_program_printed_before_it_crashed_is_still_graded(tmp_path):
     assert result.status.value == "errored" and result.verdict["kind"] == "exit-status"
     assert result.reached.startswith("verified to iteration ") and result.reached.endswith(
         " of 10,000, then failed with exit status 1")
-    assert by_stage(result)["trajectory"].note.startswith("cut short")
+    trajectory = by_stage(result)["trajectory"]
+    assert trajectory.note.startswith("cut short") and (trajectory.status, trajectory.points) == ("errored", 0)
     assert result.score == 9 and "boom" in result.line
+    # the run, not its values, went wrong: an error everywhere, never a failure
+    schema_validator("graded").validate(json.loads(json.dumps(result.record())))
+    case = etree.fromstring(junit.document([result]).encode()).find(".//testcase[@name='6. trajectory: "
+                                                                    f"{trajectory.title}']")
+    assert case is not None and case.find("failure") is None and case.find("error").get("type") == "exit-status"
+    assert "errored: the run was cut short" in case.find("error").get("message")
+    assert prairielearn.results(result)["tests"][-1]["points"] == 0
 
 
 def test_printing_less_never_earns_more_than_printing_everything(tmp_path):
@@ -503,6 +513,9 @@ def one_line_error(capsys) -> str:
     (["{class}", "--run", CAT, "--name", "loss"], "loss"),
     (["--run", CAT], "no SUBMISSIONS given"),
     (["{class}", "--run", CAT, "--sandbox-allow", "/opt"], "--sandbox-allow is for --sandbox"),
+    (["{class}", "--run", ""], "--run is empty"),
+    (["{class}", "--run", " \t"], "--run is empty"),
+    (["{class}", "--run", "touch ran", "--sandbox", "--sandbox-allow", "{missing}"], "no such folder"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, argv, words):
     (tmp_path / "empty").mkdir()
@@ -513,7 +526,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, argv, words)
                       rubric=tmp_path / "rubric.toml") for a in argv]
     assert grade(*given, "--out", str(out)) == 2
     assert words in one_line_error(capsys)
-    assert not out.exists()
+    assert not out.exists() and not any(folder.glob("*/ran"))
 
 
 def test_sandbox_without_bubblewrap_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):
@@ -526,18 +539,23 @@ def test_sandbox_without_bubblewrap_is_one_line_and_runs_nothing(tmp_path, capsy
     assert not any(folder.glob("*/ran")) and not (tmp_path / "out").exists()
 
 
-def test_sandbox_where_namespaces_are_off_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):
-    """A bubblewrap that cannot make its namespaces (as where user namespaces are off) stops everything."""
-    folder = make_class(tmp_path)
+def stand_in_bwrap(tmp_path: Path, monkeypatch, script: str) -> None:
+    """PATH holds only a bwrap that runs ``script`` (sh) and the tools the sandbox needs besides."""
     tools = tmp_path / "bin"
     tools.mkdir()
     fake = tools / "bwrap"
-    fake.write_text("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n", encoding="utf-8")
+    fake.write_text("#!/bin/sh\n" + script, encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     for tool in ("prlimit", "setpriv", "sh"):
         if shutil.which(tool):
             (tools / tool).symlink_to(shutil.which(tool))
     monkeypatch.setenv("PATH", str(tools))
+
+
+def test_sandbox_where_namespaces_are_off_is_one_line_and_runs_nothing(tmp_path, capsys, monkeypatch):
+    """A bubblewrap that cannot make its namespaces (as where user namespaces are off) stops everything."""
+    folder = make_class(tmp_path)
+    stand_in_bwrap(tmp_path, monkeypatch, "echo 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n")
     assert grade(str(folder), "--run", "touch ran", "--sandbox", "--out", str(tmp_path / "out")) == 2
     assert "cannot make its sandbox here (bwrap: setting up uid map: Permission denied)" in one_line_error(capsys)
     assert not any(folder.glob("*/ran")) and not (tmp_path / "out").exists()
@@ -574,6 +592,51 @@ def test_the_sandbox_never_shows_the_class_the_home_or_the_root(tmp_path, monkey
     shown = {argv[k + 1] for k in range(len(argv) - 1) if argv[k] == "--ro-bind"}
     assert str(work / "tools" / "bin") in shown and str(home / ".local" / "bin") in shown
     assert not shown & {"/", str(home), str(work), str(work / "class"), str(tmp_path)}
+
+
+def package_folders() -> list[Path]:
+    """Where each part of the installed package with a folder of its own (pyproject.toml's package-dir) is read from."""
+    parts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-dir"]
+    return [Path(importlib.import_module(name).__file__).parent for name in parts]
+
+
+def test_the_sandbox_covers_this_package_and_its_goldens_wherever_they_are(tmp_path, monkeypatch):
+    folders = package_folders()
+    argv = Sandbox(allow=tuple({f.parent for f in folders}), privileged=False).command(tmp_path / "staged", "true")
+    pairs = {(argv[k], argv[k + 1]) for k in range(len(argv) - 1)}
+    assert all(("--tmpfs", str(f)) in pairs for f in folders), folders
+    assert argv.index("--tmpfs", argv.index(str(folders[0].parent))) < argv.index("--clearenv")  # after the binds
+    # installed in a virtual environment, which the sandbox shows: its folder covered
+    venv = tmp_path / "venv"
+    package = venv / "lib" / "python3.11" / "site-packages" / "backprop_verify"
+    (package / "golden").mkdir(parents=True)
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    argv = Sandbox(secret=(package,), privileged=False).command(tmp_path / "staged", "true")
+    assert ("--ro-bind", str(venv)) in zip(argv, argv[1:]) and ("--tmpfs", str(package)) in zip(argv, argv[1:])
+    # the class inside a system folder the sandbox shows; a folder that is not there is not covered (bubblewrap
+    # could not make one to cover in a read-only folder)
+    system = next(p for p in (Path("/usr/share"), Path("/usr/lib"), Path("/etc")) if p.is_dir())
+    argv = Sandbox(hide=(system,), secret=(Path("/usr/no-such-cache"),), privileged=False).command(tmp_path, "true")
+    assert ("--tmpfs", str(system)) in zip(argv, argv[1:]) and "/usr/no-such-cache" not in argv
+
+
+@pytest.mark.slow
+@pytest.mark.needs("bwrap")
+def test_a_sandboxed_submission_cannot_read_the_goldens(tmp_path, capsys):
+    try:
+        check(Sandbox())
+    except SandboxError as error:
+        pytest.skip(f"no sandbox can be made here, so this was not tried: {error}")
+    golden = Path(importlib.import_module("backprop_verify.golden").__file__).parent
+    folder = tmp_path / "class" / "thief"
+    folder.mkdir(parents=True)
+    (folder / "run.sh").write_text(f"test -d {golden} && echo its folder is there >&2\n"
+                                   f"cat {golden}/documented/trajectory.csv\n", encoding="utf-8")
+    allow = [a for f in {f.parent for f in package_folders()} for a in ("--sandbox-allow", str(f))]
+    assert grade(str(folder.parent), "--run", "sh run.sh", "--sandbox", *allow, "--out", str(tmp_path / "out")) == 2
+    printed = capsys.readouterr().out
+    assert "thief: 0 of 10 points, ERRORED: thief on documented: sh failed with exit status 1; its stderr ends: " \
+           f"its folder is there | cat: {golden}/documented/trajectory.csv: No such file or directory" in printed
 
 
 def test_check_refuses_a_missing_bubblewrap():
@@ -647,3 +710,187 @@ def test_the_page_counts_a_kind_of_mistake_with_each_of_its_wordings(samples):
     (first, firsts), (second, seconds) = mistakes[0].wordings
     assert firsts == ("bob", "fay") and first.startswith("the gradients of the layers below")
     assert seconds == ("eve",) and second == "the bias was left out of net_h1 only"
+
+
+FORGER = "evil\n[9|9] mallory: 10 of 10 points, PASSED: \x1b[32mforged"
+
+
+def test_a_folder_name_cannot_forge_a_line_on_the_terminal_or_in_the_summary(tmp_path, capsys):
+    folder = tmp_path / "class"
+    replay(folder, "01-python-epoch-loss", "alice")
+    replay(folder, "25-python-carriage-bug", FORGER)
+    out = tmp_path / "out"
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 1
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and not re.search(r"^\[9", printed, re.MULTILINE)
+    assert len(printed.splitlines()) == 3  # a line per submission, and the closing one
+    assert "evil\\n[9|9] mallory: 10 of 10 points, PASSED: \\x1b[32mforged: 8 of 10 points, FAILED" in printed
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "\x1b" not in summary and not re.search(r"^\[9", summary, re.MULTILINE)
+    # shown as it is named: the escape's backslash escaped too, so that Markdown shows it
+    assert r"| evil\\n\[9\|9\] mallory: 10 of 10 points, PASSED: \\x1b\[32mforged | 8/10 |" in summary
+    assert grade(str(folder), "--run", CAT, "--out", str(out), "--format", "github", "--force") == 1
+    annotations = capsys.readouterr().out
+    assert "\x1b" not in annotations and all(line.startswith("::") for line in annotations.splitlines()[:-1])
+    assert "::error title=backprop-verify%3A evil\\n[9|9] mallory%3A" in annotations
+    assert grade(str(folder), "--run", CAT, "--out", str(out), "--format", "json", "--force") == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and not any(c in "".join(lines) for c in "\x1b\x9b\u202e")
+    assert {json.loads(line)["name"] for line in lines} == {"alice", FORGER}
+
+
+def test_a_submission_with_a_name_too_long_for_a_file_has_its_result_kept(tmp_path, capsys):
+    folder, out = tmp_path / "class", tmp_path / "out"
+    long, longer = "x" * 253, "x" * 250 + "é" * 2  # 253 characters, 254 bytes
+    for name in (long, longer, "alice"):
+        replay(folder, "01-python-epoch-loss", name)
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 0
+    assert "note:" not in capsys.readouterr().err
+    kept = [json.loads(p.read_text(encoding="utf-8"))["name"] for p in (out / "submissions").iterdir()]
+    assert sorted(kept) == sorted([long, longer, "alice"])
+    assert all(len(os.fsencode(p.name)) <= 255 for p in (out / "submissions").iterdir())
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 0
+    assert "3 of 3 unchanged since they were graded" in capsys.readouterr().out
+
+
+def test_a_result_that_cannot_be_kept_is_said(tmp_path, capsys):
+    folder, out = tmp_path / "class", tmp_path / "out"
+    replay(folder, "01-python-epoch-loss", "alice")
+    out.mkdir()
+    (out / "submissions").write_text("a file where the kept results go\n", encoding="utf-8")
+    assert grade(str(folder), "--run", CAT, "--out", str(out)) == 0
+    captured = capsys.readouterr()
+    assert "alice: 10 of 10 points, PASSED" in captured.out
+    assert captured.err.startswith("note: the result of alice could not be kept for the next run (")
+    assert captured.err.count("\n") == 1 and (out / "grades.json").is_file()
+
+
+def graded_names(out: Path) -> list[str]:
+    return [g["name"] for g in json.loads((out / "grades.json").read_text(encoding="utf-8"))]
+
+
+def test_the_output_folder_is_never_graded(tmp_path, capsys):
+    folder = tmp_path / "class"
+    replay(folder, "01-python-epoch-loss", "alice")
+    replay(folder, "25-python-carriage-bug", "bob")
+    inside = folder / "grades"
+    for _ in range(2):
+        assert grade(str(folder), "--run", CAT, "--out", str(inside)) == 1
+        assert graded_names(inside) == ["alice", "bob"]
+    captured = capsys.readouterr()
+    assert "2 of 2 unchanged" in captured.out and "grades:" not in captured.out
+    assert captured.err == f"note: left out of the class, as grade's own output (--out {inside}): grades\n"
+    shutil.rmtree(inside)
+    for _ in range(2):  # the class folder itself: what grade writes there is no submission
+        assert grade(str(folder), "--run", CAT, "--out", str(folder), "--format", "gradescope") == 1
+        assert graded_names(folder) == ["alice", "bob"]
+    assert (folder / "submissions").is_dir() and (folder / "gradescope" / "bob" / "results.json").is_file()
+    assert "left out of the class, as grade's own output" in capsys.readouterr().err
+
+
+def test_an_output_folder_inside_the_one_submission_is_not_part_of_it(tmp_path, capsys):
+    folder = replay(tmp_path, "01-python-epoch-loss", "alice")
+    (folder / "run.sh").write_text("echo $(ls -A) >&2; exit 1\n", encoding="utf-8")  # its stderr: what its copy holds
+    assert grade(str(folder), "--one", "--run", "sh run.sh", "--out", str(folder / "grades")) == 2
+    assert grade(str(folder), "--one", "--run", "sh run.sh", "--out", str(folder / "grades")) == 2
+    assert "1 of 1 unchanged" in capsys.readouterr().out  # the results written in it changed nothing
+    (folder / "other").mkdir()
+    assert grade(str(folder), "--one", "--run", "sh run.sh", "--out", str(folder / "grades")) == 2
+    assert "its stderr ends: other run.sh stdout.txt\n" in capsys.readouterr().out
+
+
+def test_a_submission_folder_that_is_a_link_is_graded_from_its_folder_or_skipped_with_why(tmp_path, capsys):
+    folder = tmp_path / "class"
+    replay(folder, "01-python-epoch-loss", "alice")
+    replay(tmp_path / "elsewhere", "01-python-epoch-loss", "dan")
+    (folder / "dan").symlink_to(tmp_path / "elsewhere" / "dan")
+    (folder / "gone").symlink_to(tmp_path / "nowhere")
+    (folder / "up").symlink_to("..")
+    (folder / "notes.txt").symlink_to(folder / "alice" / "stdout.txt")  # a file, as a file is: no submission
+    assert grade(str(folder), "--run", CAT, "--out", str(tmp_path / "out"), "--format", "json") == 3
+    records = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert sorted(records) == ["alice", "dan", "gone", "up"]
+    assert records["dan"]["verdict"]["status"] == "passed" and records["dan"]["score"] == 10
+    for name, why in (("gone", "which does not exist"), ("up", "a folder that holds the class")):
+        record = records[name]
+        assert record["verdict"]["status"] == "skipped" and record["score"] == 0, record
+        assert f"a symbolic link to {os.readlink(folder / name)}, {why}: not graded" in record["verdict"]["reason"]
+        assert {s["status"] for s in record["stages"]} == {"not run"}
+    schema_validator("graded").validate(records["gone"])
+
+
+def test_what_goes_wrong_in_the_sandbox_is_named_as_without_it(tmp_path, capsys, monkeypatch):
+    """The submission's command is named (sh), not bubblewrap, which runs it (here a stand-in that fails as the
+    submission would: 'crash' exits 1 after a line on stderr, 'quiet' prints nothing)."""
+    folder = tmp_path / "class"
+    (folder / "alice").mkdir(parents=True)
+    stand_in_bwrap(tmp_path, monkeypatch, 'for last; do :; done\ncase "$last" in\n  true|quiet) exit 0;;\n'
+                   '  *) echo oops >&2; exit 1;;\nesac\n')
+    for run, said in (("crash", "alice on documented: sh failed with exit status 1; its stderr ends: oops"),
+                      ("quiet", "alice on documented: sh printed nothing")):
+        assert grade(str(folder), "--run", run, "--sandbox", "--out", str(tmp_path / run)) == 2
+        printed = capsys.readouterr().out
+        assert f"alice: 0 of 10 points, ERRORED: {said}\n" in printed and "bwrap" not in printed
+
+
+def test_a_result_whose_grading_process_died_is_not_kept(tmp_path, capsys):
+    """A submission kills the worker grading it (run in this process, it would kill the tests: never run it so)."""
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forked workers here: the submissions would run in this process")
+    folder, out = tmp_path / "class", tmp_path / "out"
+    replay(folder, "01-python-epoch-loss", "alice")
+    (folder / "alice" / "run.sh").write_text("cat stdout.txt\n", encoding="utf-8")
+    (folder / "killer").mkdir()
+    (folder / "killer" / "run.sh").write_text("kill -KILL $PPID\n", encoding="utf-8")  # its grading process
+    argv = (str(folder), "--run", "exec sh run.sh", "--out", str(out), "--jobs", "2", "--format", "json")
+    grade(*argv)
+    records = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert "the grading process of this submission died" in records["killer"]["verdict"]["reason"]
+    for name, record in records.items():
+        died = "the grading process of this submission died" in record["verdict"]["reason"]
+        assert (out / "submissions" / f"{name}.json").exists() is not died, name  # kept, so reused, or not
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            return stat_file.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM to grade", "SIGTERM to its process group", "Ctrl-C"])
+def test_stopped_grade_ends_every_submission_and_says_interrupted(tmp_path, how):
+    """Two submissions that would sleep for ten minutes are running in two workers when grade is told to stop: it
+    says one word, exits 130, and leaves no process behind, long before any time limit."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    folder = tmp_path / "class"
+    for name in ("a", "b", "c"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "run.sh").write_text(f"echo $$ > {tmp_path / name}.pid\nexec sleep 600\n", encoding="utf-8")
+    command = [sys.executable, "-m", "backprop_verify", "grade", str(folder), "--run", "sh run.sh", "--jobs", "2",
+               "--timeout", "600", "--out", str(tmp_path / "out")]
+    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120  # a bound for a slow machine, not a measurement
+        while len(list(tmp_path.glob("*.pid"))) < 2 and time.monotonic() < deadline and grading.poll() is None:
+            time.sleep(0.05)
+        pids = [int(p.read_text()) for p in tmp_path.glob("*.pid")]
+        assert len(pids) == 2, grading.stderr.read() if grading.poll() is not None else "not started"
+        if how == "SIGTERM to grade":
+            grading.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(grading.pid, signal.SIGTERM if how.startswith("SIGTERM") else signal.SIGINT)
+        _, err = grading.communicate(timeout=120)  # the submissions would sleep for 600 s
+    finally:
+        if grading.poll() is None:
+            os.killpg(grading.pid, signal.SIGKILL)
+            grading.wait()
+    assert grading.returncode == 130 and err.decode() == "interrupted\n", err.decode()
+    assert all(_ended(pid) for pid in pids)

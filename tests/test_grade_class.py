@@ -203,7 +203,8 @@ def test_a_sleep_without_end_is_stopped_and_what_it_printed_graded(graded_class)
                         record["reached"]) or re.fullmatch(
         rf"verified to iteration 4,000 of 10,000, then timed out after {TIMEOUT} s", record["reached"]), \
         record["reached"]
-    assert record["score"] == 9  # all but the trajectory, which was cut short
+    assert record["score"] == 9  # all but the trajectory, which was cut short: errored, not failed
+    assert record["stages"][-1]["status"] == "errored" and "failed" not in {s["status"] for s in record["stages"]}
 
 
 def test_the_class_files_validate(graded_class, capsys):

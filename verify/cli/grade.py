@@ -13,6 +13,7 @@ from typing import Any
 
 from ...reference import names
 from ...reference.writer import WriteError, write_file
+from ..escape import for_terminal
 from ..grade import outputs
 from ..grade import run as grading
 from ..grade.formats import github, gradescope, prairielearn
@@ -21,7 +22,7 @@ from ..grade.rubric import RubricError
 from ..grade.rubric import load as load_rubric
 from ..grade.sandbox import Limits, Sandbox, SandboxError, check
 from ..grade.score import Graded, points
-from ..grade.submissions import Submission, SubmissionError, find
+from ..grade.submissions import Found, SubmissionError, find
 from ..report import execute
 from ..status import Status, overall
 from . import trace
@@ -89,28 +90,34 @@ def _trace_options(parser: argparse.ArgumentParser) -> None:
             group._add_action(action)
 
 
-def _setup(args: argparse.Namespace, one: bool) -> tuple[list[Submission], grading.Setup]:
+def _setup(args: argparse.Namespace, one: bool) -> tuple[Found, grading.Setup]:
+    if not args.run_command.strip():
+        raise UsageError("--run is empty: give the shell command that builds and runs a submission in its folder, "
+                         "e.g. --run 'python3 train.py'")
+    for folder in args.sandbox_allow:
+        if not folder.is_dir():
+            raise UsageError(f"--sandbox-allow {folder}: no such folder (give a folder the submissions may read)")
     invocation_args = argparse.Namespace(**{**vars(args), "command": ["--", "sh"]})
     found = trace.invocation(invocation_args)
     try:
         rubric = load_rubric(args.rubric, names.quantities(found.spec))
     except RubricError as error:
         raise UsageError(str(error)) from None
+    try:
+        submissions = find(args.submissions, one, outputs.written(args.out))
+    except SubmissionError as error:
+        raise UsageError(str(error)) from None
     sandbox = None
     if args.sandbox:
         limits = Limits(cpu_seconds=math.ceil(args.timeout), memory_mb=args.memory, processes=args.processes)
-        hide = (args.submissions, args.out) if args.submissions is not None else (args.out,)
-        sandbox = Sandbox(limits, tuple(args.sandbox_allow), hide)
+        folders = tuple(s.folder for s in submissions.submissions)  # those a link leads to are elsewhere
+        sandbox = Sandbox(limits, tuple(args.sandbox_allow), (args.submissions, args.out, *folders))
         try:
             check(sandbox)
         except SandboxError as error:
             raise UsageError(str(error)) from None
     elif args.sandbox_allow:
         raise UsageError("--sandbox-allow is for --sandbox: give --sandbox too")
-    try:
-        submissions = find(args.submissions, one)
-    except SubmissionError as error:
-        raise UsageError(str(error)) from None
     return submissions, grading.Setup(args.run_command, found.spec, found.options, rubric, found.stdin, sandbox)
 
 
@@ -122,12 +129,15 @@ def run(args: argparse.Namespace) -> int:
                              "prairielearn know where their autograder puts the one submission)")
         args.submissions = Path(AUTOGRADERS[args.format][0])
     one = args.one or autograder
-    submissions, setup = _setup(args, one)
+    found, setup = _setup(args, one)
     out = usable_out(args.out)
-    shown = Shown(args.format, len(submissions))
+    if found.left_out:
+        print(for_terminal(f"note: left out of the class, as grade's own output (--out {args.out}): "
+                           f"{', '.join(found.left_out)}"), file=sys.stderr, flush=True)
+    shown = Shown(args.format, len(found.submissions))
     graded: list[Graded] = []
-    for result, reused in grading.grade_all(submissions, setup, out=out, jobs=args.jobs, force=args.force,
-                                            started=shown.started):
+    for result, reused in grading.grade_all(found.submissions, setup, out=out, jobs=args.jobs, force=args.force,
+                                            started=shown.started, unkept=shown.unkept):
         graded.append(result)
         shown.result(result, reused)
     graded.sort(key=lambda g: g.name)
@@ -145,7 +155,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"the results could not be written: {error}") from None
     shown.close(graded, written)
     # a submission that passed but does not print what the rubric requires fails the class
-    return overall(Status.FAILED if g.missing else g.status for g in graded).exit_code
+    statuses = [Status.FAILED if g.missing else g.status for g in graded]
+    status = overall(statuses)
+    return (Status.SKIPPED if status is Status.PASSED and Status.SKIPPED in statuses else status).exit_code
 
 
 def _provenance(args: argparse.Namespace, setup: grading.Setup) -> dict[str, str]:
@@ -169,18 +181,24 @@ class Shown:
             print(f"{reused} of {self.total} unchanged since they were graded: their results are kept "
                   "(--force grades them again)", flush=True)
 
+    def unkept(self, name: str, why: str) -> None:
+        if self.progress:
+            print("\r\033[K", end="", file=sys.stderr)
+        print(for_terminal(f"note: the result of {name} could not be kept for the next run ({why}): it will be "
+                           "graded again then"), file=sys.stderr, flush=True)
+
     def result(self, graded: Graded, reused: bool) -> None:
         self.done += 1
         self.kept += reused
         if self.progress:
             print("\r\033[K", end="", file=sys.stderr)
         if self.form == "json":
-            print(json.dumps(graded.record(), ensure_ascii=False), flush=True)
+            print(json.dumps(graded.record()), flush=True)  # ASCII: no character a terminal would act on
         elif self.form == "github":
             for line in github.annotate(graded):
                 print(line, flush=True)
         elif not reused:
-            print(f"[{self.done}/{self.total}] {graded.summary()}", flush=True)
+            print(for_terminal(f"[{self.done}/{self.total}] {graded.summary()}"), flush=True)
         if self.progress and self.done < self.total:
             print(f"graded {self.done} of {self.total}...", end="", file=sys.stderr, flush=True)
 

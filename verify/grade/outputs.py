@@ -15,8 +15,10 @@ from pathlib import Path
 from ...reference.writer import write_all, write_file
 from .formats import github, gradebook, gradescope, junit, prairielearn
 from .page import PAGE, ClassPage, render
+from .run import CACHE
 from .score import Graded
 
+FILES = (PAGE, "grades.csv", "junit.xml", "grades.json", "summary.md")
 PLATFORMS = {"gradescope": lambda g, visibility: gradescope.results(g, visibility),
              "prairielearn": lambda g, visibility: prairielearn.results(g)}
 
@@ -25,11 +27,17 @@ def platform_json(form: str, graded: Graded, visibility: str = "visible") -> str
     return json.dumps(PLATFORMS[form](graded, visibility), indent=1, ensure_ascii=False) + "\n"
 
 
+def written(out: Path) -> tuple[Path, ...]:
+    """Every place a grading writes: OUT itself, the class's files, the kept results, the platforms' folders."""
+    return (out, *(out / name for name in (*FILES, CACHE, *PLATFORMS)))
+
+
 def class_files(page: ClassPage) -> dict[str, str]:
     graded = page.graded
-    return {PAGE: render(page), "grades.csv": gradebook.table(graded), "junit.xml": junit.document(graded),
-            "grades.json": json.dumps([g.record() for g in graded], indent=1, ensure_ascii=False) + "\n",
-            "summary.md": github.summary(graded, page.title)}
+    contents = (render(page), gradebook.table(graded), junit.document(graded),
+                json.dumps([g.record() for g in graded], indent=1, ensure_ascii=False) + "\n",
+                github.summary(graded, page.title))
+    return dict(zip(FILES, contents, strict=True))
 
 
 def write(out: Path, page: ClassPage, form: str, visibility: str = "visible") -> list[Path]:

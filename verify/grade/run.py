@@ -4,7 +4,13 @@ A submission already graded with the same content and the same settings (the
 run command, the spec, the trace options, the rubric, the sandbox, this
 version) is not run again: its result is kept in OUT/submissions/NAME.json,
 written as soon as it is graded, so an interrupted class resumes where it
-stopped. ``force`` grades everything again.
+stopped. ``force`` grades everything again. A result whose grading process
+died is not kept: it is the grading's failure, not the submission's.
+
+Interrupted (Ctrl-C, SIGTERM: KeyboardInterrupt here), grading stops at once:
+each worker ends the submission it runs with every process it started, then
+exits without a word; a worker that does not within ``STOPPING`` seconds is
+killed.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -19,12 +27,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from ...reference.spec import Spec
 from ...reference.writer import WriteError, write_file
 from .. import programs
-from ..verdict import errored
+from ..verdict import errored, skipped
 from . import score
 from .rubric import Rubric
 from .sandbox import Sandbox
@@ -32,6 +41,11 @@ from .score import Graded
 from .submissions import Submission, content_hash, copy
 
 CACHE = "submissions"
+NAME_MAX = 255  # bytes in a file's name (Linux, macOS)
+SHORT = 100  # bytes of a long name kept in its result's file name, before the hash
+STOPS = {signal.SIGINT, signal.SIGTERM}
+STOPPING = 3.0  # seconds a worker has to end its submission once told to stop
+INTERRUPTED = 130
 
 
 @dataclass(frozen=True)
@@ -67,7 +81,7 @@ def _version() -> str:
 def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: str = "") -> Graded:
     """Copy, run, verify and score one submission; every outcome is a Graded, never an exception."""
     started = time.perf_counter()
-    digest = digest or content_hash(submission.folder)
+    digest = digest or content_hash(submission.folder, submission.leave_out)
     example = programs.example_name(setup.spec)
     with tempfile.TemporaryDirectory(prefix="bv-grade-", ignore_cleanup_errors=True) as scratch:
         try:
@@ -77,7 +91,10 @@ def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: 
                               program=submission.name, example=example)
         else:
             if setup.sandbox is not None:
-                argv, cwd = setup.sandbox.command(staged, setup.run), scratch
+                # started by sh, which becomes bubblewrap (exec: the same process, the same exit status), so that
+                # what went wrong is named as without the sandbox: "sh failed with exit status 1", not bwrap
+                argv = ["sh", "-c", 'exec "$@"', "sh", *setup.sandbox.command(staged, setup.run)]
+                cwd = scratch
             else:
                 argv, cwd = ["sh", "-c", setup.run], str(staged)
             try:
@@ -90,38 +107,94 @@ def grade_one(submission: Submission, setup: Setup, digest: str = "", settings: 
                        seconds=time.perf_counter() - started, settings=settings or setup.settings)
 
 
+def kept_file(out: Path, name: str) -> Path:
+    """Where a submission's result is kept: OUT/submissions/NAME.json, or, for a name too long to be a file's with
+    .json after it, its first characters and a hash of the whole name (unique, and the same on every run)."""
+    whole = os.fsencode(name)
+    if len(whole) + len(".json") <= NAME_MAX:
+        return out / CACHE / f"{name}.json"
+    short = name
+    while len(os.fsencode(short)) > SHORT:
+        short = short[:-1]
+    return out / CACHE / f"{short}-{hashlib.sha256(whole).hexdigest()[:16]}.json"
+
+
 def cached(out: Path | None, name: str) -> Graded | None:
     """The result kept for a submission, None when there is none or it cannot be read."""
     if out is None:
         return None
     try:
-        return Graded.from_record(json.loads((out / CACHE / f"{name}.json").read_text(encoding="utf-8")))
+        found = Graded.from_record(json.loads(kept_file(out, name).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError):
         return None
+    return found if found.name == name else None
 
 
-def keep(out: Path, graded: Graded) -> None:
+def keep(out: Path, graded: Graded) -> str:
+    """Keep the result for a rerun; why it could not be kept, or "" (the grade stands either way)."""
     try:
-        write_file(out / CACHE / f"{graded.name}.json", json.dumps(graded.record(), indent=1) + "\n")
-    except WriteError:
-        pass  # the grade stands; only the rerun's shortcut is lost
+        write_file(kept_file(out, graded.name), json.dumps(graded.record(), indent=1) + "\n")
+    except (WriteError, OSError) as error:
+        return str(error) if isinstance(error, WriteError) else error.strerror or str(error)
+    return ""
 
 
 def _task(argument: tuple[Submission, Setup, str, str]) -> Graded:
     return grade_one(*argument)
 
 
+_running = False  # in a worker: whether it is grading a submission
+
+
+def _worker_start() -> None:
+    """A worker's first act: Ctrl-C and SIGTERM (blocked until now) stop it quietly, unless ignored (as Ctrl-C is
+    by a command started in the background)."""
+    for number in STOPS:
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, _worker_stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+
+
+def _worker_stop(signum: int, frame: FrameType | None) -> None:
+    for number in STOPS:  # once: the stopping itself is not cut short (a handler, as one may be on its way already)
+        signal.signal(number, _stopping)
+    if _running:
+        raise KeyboardInterrupt  # the run's own cleanup ends the submission with every process it started
+    os._exit(INTERRUPTED)
+
+
+def _stopping(signum: int, frame: FrameType | None) -> None:
+    """Told again to stop while stopping: nothing more to do."""
+
+
+def _worker_task(argument: tuple[Submission, Setup, str, str]) -> Graded:
+    global _running
+    _running = True
+    try:
+        return grade_one(*argument)
+    except KeyboardInterrupt:
+        os._exit(INTERRUPTED)  # stopped: nothing to report, and no traceback
+    finally:
+        _running = False
+
+
 def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None, jobs: int = 1,
-              force: bool = False, started: Callable[[int, int], None] | None = None) -> Iterator[tuple[Graded, bool]]:
+              force: bool = False, started: Callable[[int, int], None] | None = None,
+              unkept: Callable[[str, str], None] | None = None) -> Iterator[tuple[Graded, bool]]:
     """(graded, reused) for every submission, in the order they finish; reused ones first.
 
-    ``started(to_run, reused)`` is called once the unchanged submissions are known.
+    ``started(to_run, reused)`` is called once the unchanged submissions are known; ``unkept(name, why)`` for a
+    result that could not be kept for the next run.
     """
     settings = setup.settings
     todo: list[tuple[Submission, Setup, str, str]] = []
     reused: list[Graded] = []
+    unusable: list[Graded] = []
     for submission in found:
-        digest = content_hash(submission.folder)
+        if submission.skipped:
+            unusable.append(_skipped(submission, setup, settings))
+            continue
+        digest = content_hash(submission.folder, submission.leave_out)
         kept = None if force else cached(out, submission.name)
         if kept is not None and kept.hash == digest and kept.settings == settings:
             reused.append(kept)
@@ -131,29 +204,64 @@ def grade_all(found: list[Submission], setup: Setup, *, out: Path | None = None,
         started(len(todo), len(reused))
     for graded in reused:
         yield graded, True
-    for graded in _run(todo, jobs):
-        if out is not None:
-            keep(out, graded)
+    for graded in unusable:
+        yield graded, False
+    for graded, lost in _run(todo, jobs):
+        if out is not None and not lost and (why := keep(out, graded)) and unkept is not None:
+            unkept(graded.name, why)
         yield graded, False
 
 
-def _run(todo: list[tuple[Submission, Setup, str, str]], jobs: int) -> Iterator[Graded]:
-    """One at a time here, or in forked worker processes (verification is bound by the interpreter)."""
+def _run(todo: list[tuple[Submission, Setup, str, str]], jobs: int) -> Iterator[tuple[Graded, bool]]:
+    """(graded, whether its grading process died): one at a time here, or in forked worker processes
+    (verification is bound by the interpreter)."""
     if jobs <= 1 or len(todo) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for task in todo:
-            yield _task(task)
+            yield _task(task), False
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(_task, task): task for task in todo}
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_start)
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # the workers, forked now, start with them blocked
         try:
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as error:  # noqa: BLE001 - a worker that died (out of memory, killed)
-                    yield _lost(futures[future], error)
+            futures = {pool.submit(_worker_task, task): task for task in todo}
         finally:
-            for future in futures:
-                future.cancel()
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for future in as_completed(futures):
+            try:
+                yield future.result(), False
+            except Exception as error:  # noqa: BLE001 - a worker that died (out of memory, killed)
+                yield _lost(futures[future], error), True
+    except BaseException:  # interrupted, or no more results wanted: no worker goes on
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: each ends its submission (SIGTERM), and is killed if it has not within STOPPING s."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # a second Ctrl-C does not cut this short
+    try:
+        workers = list((pool._processes or {}).values())  # the executor's own processes (no public way to them)
+        for worker in workers:
+            worker.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + STOPPING
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+            if worker.is_alive():
+                worker.kill()
+                worker.join(1.0)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _skipped(submission: Submission, setup: Setup, settings: str) -> Graded:
+    """A submission that cannot be graded (a link that leads nowhere): skipped, with why, never kept."""
+    verdict = skipped(submission.skipped, program=submission.name, example=programs.example_name(setup.spec))
+    return score.grade(verdict, setup.rubric, name=submission.name, hash=hashlib.sha256(b"").hexdigest(),
+                       settings=settings)
 
 
 def _lost(task: tuple[Submission, Setup, str, str], error: BaseException) -> Graded:

@@ -12,7 +12,12 @@ Inside the sandbox the submission sees:
   can write besides its own /tmp and an empty home of its own (both small
   tmpfs);
 - no network (a network namespace of its own, with only a loopback), no
-  other process, no other submission, nothing else of the teacher's home.
+  other process, no other submission, nothing else of the teacher's home;
+- not this package, wherever it is installed (its folder in site-packages,
+  or the repository's folders an editable install maps into it), nor the
+  goldens' cache: they hold the truth a submission is graded against. Where
+  one of them, the class or the results lie inside a folder shown (the
+  system's, a tool's), an empty tmpfs covers them.
 
 Limits (per process, set with prlimit inside): CPU time, memory (the data
 segment, which leaves the address space that runtimes like the JVM or V8
@@ -34,6 +39,7 @@ in one line: a submission is never run unsandboxed when a sandbox was asked.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 import shutil
@@ -41,6 +47,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ...reference.store import cache_root
 
 SANDBOX_UID = 65534  # nobody
 INSIDE = "/submission"
@@ -53,6 +61,10 @@ TOOL_HOMES = {"PYENV_ROOT": ".pyenv", "RUSTUP_HOME": ".rustup", "CARGO_HOME": No
               "DOTNET_ROOT": None, "R_HOME": None}
 KEPT = ("LANG", "LC_ALL", "TZ", *TOOL_HOMES)  # passed into the sandbox as they are; everything else is cleared
 MiB = 1 << 20
+PACKAGE = __name__.split(".")[0]
+# The parts of the package with a folder of their own (pyproject.toml's [tool.setuptools.package-dir]): installed,
+# folders inside the package's; installed editable, the repository's folders.
+PARTS = ("reference", "implementations", "verify", "golden")
 
 
 class SandboxError(Exception):
@@ -74,6 +86,7 @@ class Sandbox:
     limits: Limits = field(default_factory=Limits)
     allow: tuple[Path, ...] = ()  # more folders shown read-only
     hide: tuple[Path, ...] = ()  # folders never shown, whatever PATH or allow say: the class, the results
+    secret: tuple[Path, ...] = field(default_factory=lambda: truth_folders())  # never shown either
     bwrap: str = "bwrap"
     privileged: bool = field(default_factory=lambda: os.geteuid() == 0)
 
@@ -95,12 +108,16 @@ class Sandbox:
             argv += ["--size", str(limits.home_mb * MiB), "--tmpfs", str(home)]
             scratch.append(str(home))
         made = {Path("/"), home}
-        for folder in self._tools(home):
+        tools = self._tools(home)
+        for folder in tools:
             for parent in reversed(folder.parents):  # a folder made to hold a mount is 0700 unless told
                 if parent not in made:
                     argv += ["--perms", "0755", "--dir", str(parent)]
                     made.add(parent)
             argv += ["--ro-bind", str(folder), str(folder)]
+        system = [Path(p) for p in SYSTEM if os.path.isdir(p) and not os.path.islink(p)]
+        for folder in self._covered(system + tools):
+            argv += ["--perms", "0555", "--size", str(MiB), "--tmpfs", str(folder)]
         argv += ["--ro-bind", str(staged), SOURCE, "--remount-ro", "/", "--chdir", "/", "--clearenv"]
         for name, value in self._environment(home).items():
             argv += ["--setenv", name, value]
@@ -152,12 +169,37 @@ class Sandbox:
             kept.append(path)
         return kept
 
+    def _covered(self, shown: list[Path]) -> list[Path]:
+        """Where, inside the folders ``shown``, a hidden or secret folder would be seen: each to cover (one that does
+        not exist is not there to see, and a folder to cover could not be made in a read-only one)."""
+        found: set[Path] = set()
+        folders = {p.resolve() for p in (*self.secret, *self.hide) if p.is_dir()}
+        for place in shown:
+            real = place.resolve()
+            for folder in folders:
+                if real == folder or real in folder.parents:
+                    found.add(place / folder.relative_to(real))
+                elif folder in real.parents:  # a tool's folder inside it: covered whole
+                    found.add(place)
+        return sorted(p for p in found if not any(q in p.parents for q in found))
+
     def _environment(self, home: Path) -> dict[str, str]:
         found = {name: os.environ[name] for name in KEPT if name in os.environ}
         found.update(PATH=os.environ.get("PATH", "/usr/bin:/bin"), HOME=str(home), TMPDIR="/tmp",
                      XDG_CACHE_HOME="/tmp/.cache")
         found.setdefault("LANG", "C.UTF-8")
         return found
+
+
+def truth_folders() -> tuple[Path, ...]:
+    """The folders this package is read from (one, or one a part when installed editable) and the goldens' cache."""
+    found = []
+    for name in (PACKAGE, *(f"{PACKAGE}.{part}" for part in PARTS)):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            found += [Path(p) for p in spec.submodule_search_locations]
+    cache, _ = cache_root()
+    return tuple(dict.fromkeys(found + ([cache] if cache is not None else [])))
 
 
 def _under(path: Path, roots: tuple[str, ...]) -> bool:

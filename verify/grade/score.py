@@ -15,9 +15,10 @@ How each stage earns its points (the rubric's docstring says why):
   carry the mistake on), so printing less never earns more;
 - not run (the submission crashed, printed nothing usable, or was stopped
   before printing anything checkable): none;
-- a run stopped at the time limit keeps what it verified, and its trajectory
-  fails ("verified to iteration 4,000 of 10,000, then timed out after 60 s")
-  without blaming the stages before it;
+- a run stopped at the time limit or by a crash keeps what it verified, and
+  its trajectory is errored (cut short: "verified to iteration 4,000 of
+  10,000, then timed out after 60 s"), not failed, unless a value of it was
+  wrong; it earns nothing, and the stages before it are not blamed;
 - a submission that does not print a quantity the rubric requires scores 0.
 """
 
@@ -34,6 +35,7 @@ from ..verdict import Verdict
 from .rubric import Rubric
 
 NOT_RUN = "not run"
+CUT_SHORT = "errored"  # a stage whose run was stopped (time limit, crash) before it could be verified to its end
 UNSHOWN = ("not shown", "too coarse")
 
 # Where each kind of catalogued mistake lives: the stages its code is in. Kinds that are about printing, counting
@@ -58,7 +60,7 @@ CAUSE_STAGES: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class StageScore:
     name: str  # one of STAGES
-    status: str  # passed, failed, not shown, too coarse, not run
+    status: str  # passed, failed, errored (cut short), not shown, too coarse, not run
     points: float
     max_points: float
     values: int = 0
@@ -173,7 +175,9 @@ def _scored(verdict: Verdict, rubric: Rubric, measured: dict[str, Stage], reache
     status = {n: measured[n].status for n in STAGES}
     notes = dict.fromkeys(STAGES, "")
     if reached:
-        status["trajectory"], notes["trajectory"] = "failed", f"cut short: {reached}"
+        if status["trajectory"] != "failed":  # what it printed was right: the run, not the values, went wrong
+            status["trajectory"] = CUT_SHORT
+        notes["trajectory"] = f"cut short: {reached}"
     elif verdict.status is Status.FAILED and "failed" not in status.values():
         status["trajectory"], notes["trajectory"] = "failed", verdict.reason
     # a stage is shown right where it passed, or, for a run cut short, where everything it printed passed
@@ -190,7 +194,7 @@ def _scored(verdict: Verdict, rubric: Rubric, measured: dict[str, Stage], reache
         later = [m for m in STAGES[k + 1:] if right[m]]
         if status[n] == "passed":
             earned = full
-        elif status[n] == "failed":
+        elif status[n] in ("failed", CUT_SHORT):
             earned = 0.0
         elif later:
             earned = rubric.if_not_shown[n] * full

@@ -8,14 +8,16 @@ is Markdown: a table of the submissions and their stages, then each verdict.
 
 from __future__ import annotations
 
+from ...escape import for_markdown, for_terminal
 from ...stages import STAGES
 from ..score import Graded, points
 
-SYMBOL = {"passed": "✅", "failed": "❌", "not shown": "➖", "too coarse": "➖", "not run": "⚠️"}
+SYMBOL = {"passed": "✅", "failed": "❌", "not shown": "➖", "too coarse": "➖", "errored": "⚠️", "not run": "⚠️"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's text: control characters escaped (it is printed), then GitHub's own escapes."""
+    return for_terminal(text).replace("%", "%25")
 
 
 def _property(text: str) -> str:
@@ -34,18 +36,14 @@ def annotate(graded: Graded) -> list[str]:
     return found
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def summary(class_: list[Graded], title: str) -> str:
     lines = [f"## {title}", "", f"{len(class_)} submissions, {sum(g.status.value == 'passed' for g in class_)} passed.",
              "", "| submission | score | " + " | ".join(STAGES) + " |",
              "|:--|--:|" + ":-:|" * len(STAGES)]
     for g in class_:
         cells = [f"{SYMBOL[s.status]} {points(s.points)}/{points(s.max_points)}" for s in g.stages]
-        lines.append(f"| {_cell(g.name)} | {points(g.score)}/{points(g.max_score)} | " + " | ".join(cells) + " |")
-    lines += ["", "✅ verified and passed, ❌ failed, ➖ not shown (not verified), ⚠️ not run.", ""]
+        lines.append(f"| {for_markdown(g.name)} | {points(g.score)}/{points(g.max_score)} | {' | '.join(cells)} |")
+    lines += ["", "✅ verified and passed, ❌ failed, ➖ not shown (not verified), ⚠️ cut short or not run.", ""]
     for g in class_:
-        lines.append(f"- **{_cell(g.name)}**: {_cell(g.line)}")
+        lines.append(f"- **{for_markdown(g.name)}**: {for_markdown(g.line)}")
     return "\n".join(lines) + "\n"

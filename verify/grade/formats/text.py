@@ -17,6 +17,7 @@ def stage_message(stage: StageScore) -> str:
     """One line: the stage's status and points, and why."""
     words = {"passed": "verified: every value within the envelope",
              "failed": "failed",
+             "errored": "errored: the run was cut short before this stage could be verified to its end",
              "not shown": "not shown: the submission prints no value of this stage, so it was not verified",
              "too coarse": "too coarse: every value of this stage was printed with too few digits to verify",
              "not run": "not run: nothing could be verified"}[stage.status]
@@ -32,7 +33,7 @@ def stage_message(stage: StageScore) -> str:
 def stage_output(graded: Graded, stage: StageScore) -> str:
     """The stage's message, and for a failed stage the verdict line (which names the likely cause)."""
     lines = [stage_message(stage)]
-    if stage.status in ("failed", "not run") or (stage.status in UNSHOWN and not stage.points):
+    if stage.status in ("failed", "errored", "not run") or (stage.status in UNSHOWN and not stage.points):
         lines.append(graded.line)
     return "\n".join(lines)
 

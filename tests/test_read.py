@@ -372,3 +372,89 @@ def test_words_of_when_beside_a_name_say_when_and_a_wrong_value_still_fails(name
     verdict = _verdict(f"{name}: {value!r}\n")
     assert verdict.passed and f"as {column}" in verdict.line(), verdict.line()
     assert _verdict(f"{name}: {value * 1.001!r}\n").status.value == "failed"
+
+
+def _every_1000(line, frame):
+    rows = frame.to_dict("records")
+    return "".join(line(k, rows[k], rows[k + 1]) + "\n" for k in range(0, len(rows) - 1, 1000))
+
+
+def test_a_loss_printed_before_and_after_the_update_in_one_record_and_one_not_recomputed_fails():
+    frame = _frame()
+    right = _every_1000(lambda k, r, n: f"epoch {k}: loss before = {r['E_total']:.9f}, "
+                        f"loss after = {n['E_total']:.9f}", frame)
+    verdict = _verdict(right)
+    assert verdict.passed and "second value in a record one update later" in verdict.line(), verdict.line()
+    # "after" printed without recomputing the forward pass: its name says after the update, so it fails
+    stale = _every_1000(lambda k, r, n: f"epoch {k}: loss before = {r['E_total']:.9f}, "
+                        f"loss after = {r['E_total']:.9f}", frame)
+    assert _verdict(stale).status.value == "failed"
+
+
+def test_keras_s_val_loss_is_the_loss_after_the_epoch_s_update_and_a_wrong_one_fails():
+    frame = _frame()
+    right = _every_1000(lambda k, r, n: f"Epoch {k + 1}/10000 - loss: {r['E_total']:.6f} - "
+                        f"val_loss: {n['E_total']:.6f}", frame)
+    assert _verdict(right).passed, _verdict(right).line()
+    wrong = _every_1000(lambda k, r, n: f"Epoch {k + 1}/10000 - loss: {r['E_total']:.6f} - "
+                        f"val_loss: {n['E_total'] * 1.01:.6f}", frame)
+    assert _verdict(wrong).status.value == "failed"
+
+
+def test_a_weight_named_as_one_is_read_even_when_it_never_changes_and_equals_the_rate():
+    frame = _frame()
+    right = _every_1000(lambda k, r, n: f"Epoch {k}: loss = {r['E_total']:.9f}, w5 = {r['w5_new']:.9f}", frame)
+    assert _verdict(right).passed, _verdict(right).line()
+    stuck = _every_1000(lambda k, r, n: f"Epoch {k}: loss = {r['E_total']:.9f}, w5 = tensor(0.5)", frame)
+    verdict = _verdict(stuck)
+    assert verdict.status.value == "failed" and "w5_new" in verdict.line(), verdict.line()
+
+
+@pytest.mark.parametrize("name", ["dE_total/dw5", "∂E_total/∂w5", "∂E/∂w5", "gradient of w5", "grad w5",
+                                  "dL/dw5"])
+def test_the_ways_a_gradient_is_written_name_it_and_a_wrong_sign_fails(name):
+    first = _frame().iloc[0]
+    text = f"E_total = {first['E_total']:.9f}\n{name} = {{:.9f}}\n"
+    verdict = _verdict(text.format(first["dE_dw5"]))
+    assert verdict.passed and "as dE_dw5" in verdict.line(), verdict.line()
+    assert _verdict(text.format(-first["dE_dw5"])).status.value == "failed"
+
+
+@pytest.mark.parametrize("name", ["w5+", "w5_next", "new w5", "updated w5"])
+def test_the_ways_an_updated_weight_is_written_name_it_and_a_wrong_one_fails(name):
+    first = _frame().iloc[0]
+    text = f"E_total = {first['E_total']:.9f}\n{name} = {{:.9f}}\n"
+    verdict = _verdict(text.format(first["w5_new"]))
+    assert verdict.passed and "w5_new" in verdict.line(), verdict.line()
+    # the weight before its update, under a name that says it is the new one
+    assert _verdict(text.format(float(_frame().iloc[0]["w5_new"] + 0.5 * first["dE_dw5"]))).status.value == "failed"
+
+
+def test_an_accuracy_is_never_read_as_a_weight_and_a_wrong_loss_beside_it_fails():
+    frame = _frame()
+    right = _every_1000(lambda k, r, n: f"Epoch {k}: loss = {r['E_total']:.9f}, acc = {0.5 + k / 1e5:.4f}", frame)
+    verdict = _verdict(right)
+    assert verdict.passed and "'acc'" not in verdict.reading, verdict.line()
+    assert "10 other printed values not read as quantities" in verdict.line()
+    wrong = _every_1000(lambda k, r, n: f"Epoch {k}: loss = {r['E_total'] * 1.01:.9f}, acc = {0.5:.4f}", frame)
+    assert _verdict(wrong).status.value == "failed"
+
+
+def test_a_loss_name_printed_twice_is_the_loss_twice_and_a_list_of_errors_is_not():
+    from .students import SPEC
+
+    frame = _frame()
+    twice = _every_1000(lambda k, r, n: f"Epoch {k}: loss = {r['E_total']:.9f}\nEpoch {k}: loss = "
+                        f"{n['E_total']:.9f}", frame)
+    assert _verdict(twice).passed, _verdict(twice).line()
+    # the second value never recomputed, doubled: read as the loss, so it fails
+    doubled = _every_1000(lambda k, r, n: f"Epoch {k}: loss = {r['E_total']:.9f}, loss = "
+                          f"{2 * r['E_total']:.9f}", frame)
+    verdict = _verdict(doubled)
+    assert verdict.status.value == "failed" and "'loss[2]' as E_total" in verdict.line(), verdict.line()
+    # each output's own error, a list after one name: never read as the total loss
+    t1, t2 = (float(t) for t in SPEC.examples[0].targets)
+    parts = _every_1000(lambda k, r, n: f"Epoch {k}: loss = {r['E_total']:.9f}, errors = "
+                        f"[{(t1 - r['out_o1']) ** 2 / 2:.9f}, {(t2 - r['out_o2']) ** 2 / 2:.9f}]", frame)
+    verdict = _verdict(parts)
+    assert verdict.passed and "'errors" not in verdict.reading, verdict.line()

@@ -29,6 +29,7 @@ from . import conventions as conv
 from .conventions import Convention
 from .mapping import Read, read_columns
 from .names import NameMap
+from .vocabulary import says_new
 
 # a block's reads: the block, where it sits ("before", "after", ...) and each column's read
 Singles = list[tuple[Block, str, list[Read]]]
@@ -294,10 +295,19 @@ def _place_run(run: Run, body_reads: list[Read], singles: Singles, timeline: Tim
         else:
             candidates = conv.unlabelled_conventions(run.body.records, T, options.every, options.count_from,
                                                      options.forward_after, _steps_seen(timeline, body, got))
+        if any(read.quantity is not None and timeline.group[read.quantity] == PARAMETER and says_new(column.name)
+               for column, read in zip(run.body.columns, body_reads)):  # "w5_new", "new w5": after the update
+            candidates = [c for c in candidates if not c.parameters_before] or candidates
+        repeat = conv.repeats(record, quantity, len(timeline.quantities))
+        if repeat.any():  # a quantity printed twice in a record: at one moment, or the second one update later
+            later = [replace(c, repeat_after=True) for c in candidates]
+            named = {run.body.columns[int(c)].name for c in body[7][repeat > 0]}
+            # "loss before = .., loss after = ..": the second one's name says it is after the update
+            candidates = later if any(says_new(name) for name in named) else candidates + later
         scored = []
         for k, candidate in enumerate(candidates):
             iterations = candidate.iterations(run.body.records, run.labels)
-            t = conv.body_places(candidate, iterations, record, group)
+            t = conv.body_places(candidate, iterations, record, group, repeat)
             inside = timeline.valid(quantity, t)
             cells = Cells(quantity[inside], t[inside], got[inside], res[inside], column[inside], line[inside])
             explained = compare(timeline, cells).explained() if len(cells) else 0
@@ -338,6 +348,9 @@ def _place_run(run: Run, body_reads: list[Read], singles: Singles, timeline: Tim
                                                                         bool(run.body.records))
             if not reaches_end:  # the records stop short of the run's end: the run may have, too
                 moments = [m for m in moments if m != "last-iteration"]
+            name = block.columns[int(source[j])].name
+            if group[j] == PARAMETER and says_new(name):  # "w5_new", "w5+": after an update, never before training
+                moments = [m for m in moments if m != "initial"]
             options_ = []
             for moment in moments:
                 t = conv.single_places(moment, group[j:j + 1], T)
@@ -361,7 +374,6 @@ def _place_run(run: Run, body_reads: list[Read], singles: Singles, timeline: Tim
             moment, cell = (chosen or min(options_, key=_farness))[:2]
             previous = moment
             placed.append(cell)
-            name = block.columns[int(source[j])].name
             found_singles.append((name, timeline.quantities[int(quantity[j])], moment))
             other = {"final": "last-iteration", "last-iteration": "final"}.get(moment)
             if other in moments and group[j] == FORWARD:

@@ -51,6 +51,9 @@ class Convention:
     offset: int = 0  # unlabelled: the iteration of the first record
     forward_after: bool = False  # outputs and loss printed after the update
     parameters_before: bool = False  # parameters printed before the update
+    # a quantity printed twice in a record ("loss before = .., loss after = ..", Keras's loss and val_loss): the
+    # second value is one update later than the first
+    repeat_after: bool = False
 
     def iterations(self, records: int, labels: np.ndarray | None) -> np.ndarray:
         if labels is not None:
@@ -75,6 +78,8 @@ class Convention:
             found.append(f"the forward pass {'after' if self.forward_after else 'before'} each update")
         if PARAMETER in groups:
             found.append(f"the parameters {'before' if self.parameters_before else 'after'} each update")
+        if self.repeat_after:
+            found.append("a quantity's second value in a record one update later")
         return found
 
 
@@ -146,9 +151,24 @@ def label_is_updates(convention: Convention) -> bool:
                                                                                                 (0, False, True))
 
 
-def body_places(convention: Convention, iterations: np.ndarray, record: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """The timeline place of each body cell under ``convention`` (cells of records ``record``, groups ``group``)."""
-    return iterations[record] + convention.shifts()[group]
+def body_places(convention: Convention, iterations: np.ndarray, record: np.ndarray, group: np.ndarray,
+                repeat: np.ndarray) -> np.ndarray:
+    """The timeline place of each body cell under ``convention`` (cells of records ``record``, groups ``group``;
+    ``repeat`` marks a quantity's later values in its record)."""
+    return iterations[record] + convention.shifts()[group] + (repeat if convention.repeat_after else 0)
+
+
+def repeats(record: np.ndarray, quantity: np.ndarray, width: int) -> np.ndarray:
+    """Which cells (in printed order) repeat a quantity already printed in their record: 1 for the second value,
+    2 for the third, ..."""
+    key = record.astype(np.int64) * width + quantity
+    order = np.argsort(key, kind="stable")
+    ranked = np.zeros(len(key), np.int64)
+    sorted_key = key[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_key)) + 1] if len(key) else np.zeros(0, np.int64)
+    run = np.repeat(starts, np.diff(np.r_[starts, len(key)]))
+    ranked[order] = np.arange(len(key)) - run
+    return ranked
 
 
 def single_places(moment: str, group: np.ndarray, updates: int) -> np.ndarray:

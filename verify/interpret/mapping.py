@@ -7,8 +7,9 @@ matched against every quantity at the first moments a run prints (even a
 buggy program's forward pass is right there), and the column is read as the
 one quantity they match, if exactly one does. A value-matched column must
 change from record to record, carry three significant digits at least, and
-not equal one of the spec's own constants (a target or the learning rate).
-Constant columns that equal such a constant are never read as quantities.
+not equal one of the spec's own constants (a target or the learning rate),
+and not be named as something else (acc, lr, time). Constant columns that
+equal such a constant are read only under a weight's or a gradient's name.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..trace.errors import TraceError
 from ..trace.reader import ROW_INDEX, Printout, show
 from ..trace.records import Block, Column
 from .names import LABEL, NameMap
-from .vocabulary import candidates, is_hidden, moment
+from .vocabulary import candidates, is_hidden, is_other, moment
 
 MIN_DIGITS = 3
 
@@ -118,10 +119,17 @@ def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Blo
     if column.role == "remark":
         return Read(None, "a remark", None)
     found = candidates(name, quantities, outputs, trained)
+    if not found and base != name and _repeated(printout, column):
+        # "loss = a, loss = b", or "Epoch 5: loss = a" printed twice: each is the loss (at which moment, the
+        # conventions say); a list after one name ("Error: [0.27, 0.02]") is read by position instead
+        found = [c for c in candidates(base, quantities, outputs, trained) if c.quantity == "E_total"]
     if found and (found[0].how == "golden name" or found[0].quantity == "E_total"):
         return Read(quantities.index(found[0].quantity), found[0].how, when)  # a loss is a loss, constant or not
     constant = len(printed) > 1 and bool(np.all(printed == printed[0]))
-    if constant and bool(np.all(np.isin(printed, _constants(timeline)))):
+    # a weight or a gradient named as one is read, whatever it holds ("w5 = 0.5" that never changes fails); an
+    # output's usual name may be the target's ("y1 = 0.01"), so a constant of the spec under it is not read
+    named = bool(found) and found[0].how == "usual name" and not found[0].quantity.startswith("out_")
+    if constant and not named and bool(np.all(np.isin(printed, _constants(timeline)))):
         return Read(None, "a constant of the spec", None)
     if column.role == "remark":
         return Read(None, "a remark", None)
@@ -129,7 +137,15 @@ def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Blo
         return Read(quantities.index(found[0].quantity), found[0].how, when)
     if is_hidden(base):
         return Read(None, "a hidden neuron's value (not in the trajectory)", None)
+    if is_other(base):  # an accuracy of 0.5 is not a weight of 0.5
+        return Read(None, "", when)
     return _by_value(printed, printout, block, c, timeline, first_moments, constant, when)
+
+
+def _repeated(printout: Printout, column: Column) -> bool:
+    """A column indexed because its name is printed again (on its line, or on another line of its record), not
+    because it holds a place in a list."""
+    return printout.kinds[column.kind].shape.slots[column.slot].position == 0
 
 
 def _by_value(printed: np.ndarray, printout: Printout, block: Block, c: int, timeline: Timeline,

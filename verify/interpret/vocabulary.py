@@ -31,9 +31,16 @@ QUALIFIERS = frozenset({"final", "initial", "init", "trained", "learned", "learn
                         "one", "step", "of", "network", "model", "最终", "初始"})
 HIDDEN = re.compile(r"^(?:out_?)?h(?:idden)?_?\d+$|^(?:net|net_h|net_o)_?\w*$", re.I)
 _OUTPUT = re.compile(r"^(?:out_?o|o|y|yhat|y_hat|output|out|pred|prediction|a_?o)_?(\d+)$", re.I)
-_WEIGHT = re.compile(r"^(?:w|weight|weight_|w_)\s*_?(\d+)(?:_?(new|old|updated|after))?$", re.I)
-_BIAS = re.compile(r"^(?:b|bias)_?(\d+)(?:_?(new|old|updated))?$", re.I)
-_GRADIENT = re.compile(r"^(?:de_?d|de/d|∂e/∂|grad_?|gradient_?|d|g_?|dl_?d|dl/d|dedw_?)\s*_?(w|b)_?(\d+)$", re.I)
+_WEIGHT = re.compile(r"^(?:w|weight|weight_|w_)\s*_?(\d+)(?:_?(?:new|old|updated|after|next)|\+|')?$", re.I)
+_BIAS = re.compile(r"^(?:b|bias)_?(\d+)(?:_?(?:new|old|updated|next)|\+|')?$", re.I)
+# dE_dw5, dE/dw5, dE_total/dw5, ∂E/∂w5, ∂E_total/∂w5, dL_dw5, grad_w5, gradient w5 ("gradient of w5"), dw5, g_w5
+_GRADIENT = re.compile(r"^(?:[d∂](?:e|l|loss|etotal|e_total|error)?(?:_?d|/[d∂]|_?∂)|grad_?|gradient_?|d|g_?|dedw_?)"
+                       r"\s*_?(w|b)_?(\d+)$", re.I)
+# Words that say a parameter printed is the one after its update ("w5_new", "new w5", "w5 after update", "w5+")
+_NEW = re.compile(r"(?:\b|_)(?:new|updated|after|next)\b|\+$|'$", re.I)
+# What programs print beside the example's quantities and never is one of them, whatever its value
+_OTHER = re.compile(r"^(?:acc|accuracy|lr|learning[ _]?rate|time|elapsed|seconds?|secs?|ms|eta|speed|it/s|s/it"
+                    r"|duration|took|mem|memory)$", re.I)
 _MOMENTS = (
     ("first-update", re.compile(r"after (?:the )?(?:first|one|1|a single) (?:update|step|iteration|epoch|round)"
                                 r"|after 1st", re.I)),
@@ -108,6 +115,16 @@ def _numbered(kind: str, found: re.Match[str], quantities: list[str]) -> list[Ca
         return [Candidate(q, "usual name")] if q in quantities else []
     q = f"dE_d{found.group(1).lower()}{found.group(2)}"
     return [Candidate(q, "usual name")] if q in quantities else []
+
+
+def says_new(name: str) -> bool:
+    """A parameter's name that says it was printed after its update."""
+    return _NEW.search(name) is not None
+
+
+def is_other(name: str) -> bool:
+    """A name of something programs print that is no quantity of the example (accuracy, time, the rate)."""
+    return _OTHER.match(_base(name)[0].strip()) is not None
 
 
 def is_hidden(name: str) -> bool:

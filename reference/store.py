@@ -38,10 +38,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal, TypedDict
 
 import numpy as np
-import pandas as pd
 
 from . import envelope, evaluate, examples, names, writer
 from .spec import Spec
@@ -59,12 +57,6 @@ CACHE_VARIABLE = "BACKPROP_VERIFY_CACHE"
 
 Progress = Callable[[str], None]
 
-# pandas 3 parses floats exactly by default (and deprecates the option); pandas 2 needs asking.
-class _CsvOptions(TypedDict, total=False):
-    float_precision: Literal["round_trip"]
-
-
-_EXACT: _CsvOptions = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 _HEADERS = {STEP1: ["quantity", "value", "symbol", "description"],
             AFTER: ["quantity", "value", "iteration", "description"],
             IDENTITIES: ["formula", "where", "holds", "method", "difference_at_example"]}
@@ -180,19 +172,27 @@ def _quantity_rows(data: bytes, where: str, file: str, expected: list[str]) -> t
 
 def _trajectory(data: bytes, where: str, spec: Spec, iterations: int) -> np.ndarray:
     columns = names.trajectory_columns(spec)
+    # Python's float() rounds a decimal string correctly, so these are the written doubles exactly
     try:
-        table = pd.read_csv(io.BytesIO(data), **_EXACT)
-        values = table[columns[1:]].to_numpy(dtype=np.float64) if list(table.columns) == columns else None
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise GoldenError(f"{where} cannot be read as numbers ({str(error).splitlines()[0]})") from None
-    if values is None:
+        lines = data.decode("ascii").splitlines()
+    except UnicodeDecodeError:
+        raise GoldenError(f"{where} cannot be read as numbers (it is not ASCII text)") from None
+    if not lines or lines[0].split(",") != columns:
         raise GoldenError(f"{where} has not the columns {','.join(columns)}")
-    if len(table) != iterations or not np.array_equal(table["iteration"].to_numpy(), np.arange(iterations)):
+    cells = ",".join(lines[1:]).split(",") if len(lines) > 1 else []
+    if len(cells) != (len(lines) - 1) * len(columns) or any(line.count(",") != len(columns) - 1 for line in lines):
+        raise GoldenError(f"{where} cannot be read as numbers (a row without {len(columns)} cells)")
+    try:
+        table = np.array(cells, dtype=np.float64).reshape(len(lines) - 1, len(columns))
+    except ValueError as error:
+        raise GoldenError(f"{where} cannot be read as numbers ({str(error).splitlines()[0]})") from None
+    if len(table) != iterations or not np.array_equal(table[:, 0], np.arange(iterations)):
         raise GoldenError(f"{where} does not hold iterations 0 to {iterations - 1:,}, one a row")
+    values = np.ascontiguousarray(table[:, 1:])
     if not np.isfinite(values).all():
         row = int(np.nonzero(~np.isfinite(values).all(axis=1))[0][0])
         raise GoldenError(f"{where}, iteration {row}: a value that is not a finite number")
-    return np.asarray(values, dtype=np.float64)
+    return values
 
 
 def parse_envelope(data: bytes, where: str, spec: Spec, iterations: int) -> np.ndarray:

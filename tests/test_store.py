@@ -219,6 +219,28 @@ def test_a_shipped_golden_with_a_matching_hash_but_an_infinite_value_is_refused(
         truth.load(load(folder / "example.toml"))
 
 
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda row: row + ",0.5", "a row without"),
+    (lambda row: row.rsplit(",", 1)[0], "a row without"),
+    (lambda row: row.replace(",", ",x", 1), "cannot be read as numbers"),
+    (lambda row: "7" + row[1:], "does not hold iterations"),
+])
+def test_a_shipped_trajectory_with_a_matching_hash_but_a_broken_row_is_refused(tmp_path, monkeypatch, cache, change,
+                                                                              said):
+    root = tmp_path / "golden"
+    shutil.copytree(examples.folder("relu-linear-momentum"), root / "relu-linear-momentum")
+    monkeypatch.setattr(examples, "ROOT", root)
+    folder = root / "relu-linear-momentum"
+    text = (folder / store.TRAJECTORY).read_text(encoding="utf-8")
+    row = text.splitlines()[1]
+    bad = text.replace(row, change(row), 1)
+    (folder / store.TRAJECTORY).write_text(bad, encoding="utf-8")
+    record = (folder / store.DERIVATION).read_text(encoding="utf-8")
+    (folder / store.DERIVATION).write_text(record.replace(store.sha256(text), store.sha256(bad)), encoding="utf-8")
+    with pytest.raises(truth.TruthError, match=said):
+        truth.load(load(folder / "example.toml"))
+
+
 # --- 9. a spec that overflows float64 -----------------------------------------------------------------------------
 
 def overflowing(tmp_path: Path) -> Path:

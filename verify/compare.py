@@ -24,13 +24,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .timeline import Timeline
 from .truth import Truth
 from .ulps import describe, in_ulps, ulp_distance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FULL_PRECISION = 16  # significant digits from which a column is taken as printed to round-trip precision
 
@@ -230,6 +233,8 @@ class Comparison:
                          "max_relative": float(np.nan_to_num(relative, nan=np.inf).max()),
                          "where": self.timeline.where(int(self.cells.quantity[k]), int(self.cells.t[k])),
                          "values": len(mine)})
+        import pandas as pd  # only for a verbose table: not on the way of every verdict
+
         return pd.DataFrame(rows).set_index("quantity") if rows else pd.DataFrame()
 
 

@@ -24,10 +24,9 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..implementations.registry import Missing, Program, Unusable
 from ..implementations.spec_json import dumps as spec_json
@@ -43,6 +42,9 @@ from .status import Status
 from .timeline import Timeline
 from .trace import Printout, Reader, TraceError, records, run
 from .truth import Truth, TruthError, check_fresh, load
+
+if TYPE_CHECKING:
+    import pandas as pd  # frames come from the in-process programs, which import it
 from .verdict import Verdict, errored, failed_reason, passed_reason, skipped
 
 DEFAULT_TIMEOUT = 120.0

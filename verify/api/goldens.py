@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ...reference import goldens, names, store
 from ...reference.spec import Spec
 from ..truth import TruthError, load
 from .options import iterations_of, precision_of, spec_of
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Goldens:
 
 
 def _table(quantities: list[str], values: np.ndarray) -> pd.DataFrame:
+    import pandas as pd  # imported when a table is made: a trace never needs it
+
     frame = pd.DataFrame(np.array(values, dtype=np.float64), columns=quantities)
     frame.insert(0, "iteration", np.arange(len(frame)))
     return frame

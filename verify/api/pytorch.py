@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ...reference import names
 from ...reference.spec import Spec
@@ -30,6 +28,9 @@ from ..truth import TruthError, load
 from ..verdict import errored
 from .options import iterations_of, spec_of
 from .verdicts import Verdict
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PRECISION = {"torch.float64": "float64", "torch.float32": "float32"}
 
@@ -97,6 +98,8 @@ def spec_loss(torch: Any, spec: Spec) -> Callable[[Any, Any], Any]:
 
 def _train(torch: Any, model: Any, optimizer: Any, layers: list[Any], spec: Spec, iterations: int,
            loss: Callable[[Any, Any], Any]) -> pd.DataFrame:
+    import pandas as pd
+
     dtype = layers[0].weight.dtype
     X = torch.tensor([[float(v) for v in e.inputs] for e in spec.examples], dtype=dtype)
     T = torch.tensor([[float(v) for v in e.targets] for e in spec.examples], dtype=dtype)

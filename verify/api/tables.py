@@ -11,10 +11,12 @@ as a printed one would be.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LABELS = ("iteration", "epoch", "step", "iter")
 
@@ -56,6 +58,8 @@ def _length(name: object, values: object) -> int:
 
 
 def _frame(table: Any) -> pd.DataFrame:
+    import pandas as pd  # imported when a table is given: a trace never needs it
+
     if isinstance(table, pd.DataFrame):
         frame = table
         if frame.index.name in LABELS:

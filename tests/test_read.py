@@ -458,3 +458,79 @@ def test_a_loss_name_printed_twice_is_the_loss_twice_and_a_list_of_errors_is_not
                         f"[{(t1 - r['out_o1']) ** 2 / 2:.9f}, {(t2 - r['out_o2']) ** 2 / 2:.9f}]", frame)
     verdict = _verdict(parts)
     assert verdict.passed and "'errors" not in verdict.reading, verdict.line()
+
+
+@pytest.mark.parametrize("form", ["w{k}_1", "w{k} ->", "w{k}(new)"])
+def test_names_read_by_value_teach_the_rest_and_a_wrong_weight_under_such_a_name_fails(form):
+    first = _frame().iloc[0]
+    order = [5, 6, 7, 8, 1, 2, 3, 4]
+    right = f"E_total = {first['E_total']:.9f}\n" + "".join(
+        f"{form.format(k=k)} = {first[f'w{k}_new']:.9f}\n" for k in order)
+    verdict = _verdict(right)
+    assert verdict.passed and "not read" not in verdict.line(), verdict.line()
+    # the hidden layer's weights wrong: under the same form of name they are read, so they fail
+    wrong = right.replace(f"{first['w1_new']:.9f}", f"{first['w1_new'] + 1e-4:.9f}")
+    verdict = _verdict(wrong)
+    assert verdict.status.value == "failed" and "w1_new" in verdict.line(), verdict.line()
+
+
+def test_values_printed_to_the_end_but_too_coarse_are_said_so_not_said_unprinted():
+    from .students import printed
+
+    frame = _frame()
+    verdict = _verdict(printed(frame, "epoch {k}: loss {E_total:.4f}", every=100))
+    assert verdict.passed, verdict.line()
+    (hint,) = [h for h in verdict.hints if "values checked end" in h]
+    assert "too coarse to check" in hint and "not printed" not in hint, hint
+    # printed only to iteration 5,000: the rest is said not printed
+    verdict = _verdict(printed(frame.iloc[:5001], "epoch {k}: loss {E_total:.9f}", every=100))
+    (hint,) = [h for h in verdict.hints if "values checked end" in h]
+    assert "the rest of the run was not printed" in hint, hint
+
+
+def test_a_table_labelled_in_german_is_read_and_a_wrong_loss_in_it_fails():
+    from .students import printed
+
+    frame = _frame()
+    header = "Epoche\tVerlust\n"
+    verdict = _verdict(header + printed(frame, "{k}\t{E_total:.9f}"))
+    assert verdict.passed and "'Verlust' as E_total" in verdict.line() and "labels from 0" in verdict.line(), \
+        verdict.line()
+    assert "(by value)" not in verdict.line()
+    twin = _verdict(header + printed(_frame(rate=0.45), "{k}\t{E_total:.9f}"))
+    assert twin.status.value == "failed", twin.line()
+
+
+@pytest.mark.slow  # two replays of every known mistake over 9,000 iterations
+def test_a_pass_at_coarse_digits_says_which_known_mistakes_print_the_same():
+    from backprop_verify.verify import programs, truth
+
+    from .students import SPEC, printed
+
+    def verdict(text):
+        return programs.verify_printout(read_text(text), truth.load(SPEC), programs.Options())
+
+    coarse = "epoch {k}: loss {E_total:.4f}"
+    right = verdict(printed(_frame(), coarse))
+    # the already-updated weights in the hidden gradients print the same at 4 decimals: it passes too, and both
+    # passes say so
+    buggy = verdict(printed(_frame(mistake="updated-backward"), coarse))
+    for found in (right, buggy):
+        (hint,) = [h for h in found.hints if "known mistake" in h]
+        assert found.passed and "already-updated weights" in hint, (found.line(), hint)
+    fine = verdict(printed(_frame(), "epoch {k}: loss {E_total!r}"))
+    assert fine.passed and not [h for h in fine.hints if "known mistake" in h], fine.hints
+    assert verdict(printed(_frame(mistake="updated-backward"), "epoch {k}: loss {E_total!r}")).status.value == \
+        "failed"
+
+
+def test_a_name_before_a_bracketed_iteration_names_the_value_after_it_and_a_wrong_one_fails():
+    from .students import printed
+
+    frame = _frame()
+    body = printed(frame, "Epoch {k}: loss = {E_total:.9f}")
+    last = frame["E_total"].iloc[-1]
+    verdict = _verdict(body + f"Total Error (after 10,000 rounds): {last:.9f}\n")
+    assert verdict.passed and "'Total Error' as E_total" in verdict.line(), verdict.line()
+    wrong = _verdict(body + f"Total Error (after 10,000 rounds): {last * 1.5:.9f}\n")
+    assert wrong.status.value == "failed", wrong.line()

@@ -167,7 +167,8 @@ def test_an_over_long_cache_folder_is_one_line_and_the_check_goes_on(capsys, mon
     finally:
         store.forget()
         truth._memo.clear()
-    assert code == 0 and out.startswith("PASSED: "), out + err
+    # under the float32 envelope a float64 run's small mistakes print the same, and a hint may say so first
+    assert code == 0 and any(line.startswith("PASSED: ") for line in out.splitlines()), out + err
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert "cannot cache the float32 envelopes" in err and "too long" in err and "derived in memory" in err, err
 

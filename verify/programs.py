@@ -33,7 +33,7 @@ from ..implementations.spec_json import dumps as spec_json
 from ..reference import names
 from ..reference.spec import Spec
 from .compare import Cells, Comparison, compare, rounding
-from .explain import explain
+from .explain import aliases, explain
 from .interpret import Options as InterpretOptions
 from .interpret import Reading, interpret
 from .interpret.names import NameMap
@@ -145,6 +145,14 @@ def judge(comparison: Comparison, reading: Reading | None = None, *, program: st
         return errored(f"nothing checkable: every one of the {comparison.values_coarse:,} values read was printed "
                        "too coarsely to tell the truth from a wrong value (print more digits)", "too-coarse", **who)
     if comparison.passed and not beyond:
+        if diagnose:
+            hidden, seen = aliases(comparison)
+            if hidden:
+                which = "these values" if seen >= comparison.truth.iterations - 1 else \
+                    f"the values up to iteration {seen:,}"
+                hints += (f"at the printed digits {which} are also those of {len(hidden)} known mistake"
+                          f"{'s' if len(hidden) > 1 else ''} ({hidden[0]}{'; ...' if len(hidden) > 1 else ''}): "
+                          "print more digits to tell a right program from those",)
         if ended:
             return errored(f"{passed_reason(comparison)}, then {ended}", stopped, hints=hints, **who)
         return Verdict(Status.PASSED, passed_reason(comparison), hints=hints, **who)
@@ -176,6 +184,10 @@ def _short_of_the_end(comparison: Comparison) -> tuple[str, ...]:
     step = int(np.median(np.diff(at))) if len(at) > 1 else 1
     if not len(at) or at[-1] >= T - 1 or at[-1] + step > T - 1:
         return ()
+    printed = timeline.iteration(cells.quantity, cells.t)
+    if printed.max() > at[-1]:  # printed further, as 0.0000: too coarse to tell the truth from a wrong value
+        return (f"the values checked end at iteration {int(at[-1]):,} of a run of {T:,}: those printed after it are "
+                "too coarse to check (rounded to zero or near it); print more digits to check the rest",)
     return (f"the values checked end at iteration {int(at[-1]):,} of a run of {T:,}: the rest of the run was not "
             "printed, so not checked",)
 

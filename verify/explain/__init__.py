@@ -51,6 +51,7 @@ LONG_ALONE = 3000  # beyond this many iterations, the slowest mistakes to replay
 EVIDENCE = 6  # significant digits, in all, that the printed values a cause reproduces must carry at the least
 SOLVED = 3  # a number solved from the printed values spends some: three more digits, and three values at least
 SHORT = 50  # a gap between agreement and divergence up to this is searched for every mistake switched on late
+COARSE = 1e-5  # printed values this coarse (relatively, in the median) may hide a mistake: a pass says which
 HOPE_CHECKS = 8  # records at which a replay is first asked whether any copy may still reproduce the printed values
 NEARER = 0.5  # a learning rate is searched for more closely only if some rate swept comes this much nearer
 LATE = {variants.UPDATED_WEIGHTS, variants.ACCUMULATED}  # mistakes that begin after the first iteration in practice
@@ -135,6 +136,36 @@ def explain(comparisons: list[Comparison], outside: Cells | None = None) -> Expl
         return Explanation(None, f"{TOO_FEW} (the values printed up to iteration {window[2]:,} that the truth does "
                                  f"not explain {why}): {localise(first)}", k)
     return Explanation(None, localise(first), k)
+
+
+def aliases(comparison: Comparison) -> tuple[tuple[str, ...], int]:
+    """For a passing comparison printed coarsely: the catalogue's mistakes, made from the start, that print every
+    checked value the same at the printed digits (a loss to 4 decimals cannot tell the truth from the already-
+    updated weights of the layer above), and the last iteration looked at (at most ``MAX_STEPS``). Said beside a
+    PASSED, so that a pass is never taken for more than the printed digits show."""
+    keep = comparison.checked & np.isfinite(comparison.cells.got)
+    if not keep.any():
+        return (), 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = comparison.resolution[keep] / np.abs(comparison.expected[keep])
+    if not np.median(np.nan_to_num(relative, nan=0.0)) >= COARSE:
+        return (), 0  # printed to five significant digits or more: every mistake of the catalogue shows
+    rows = _rows(comparison, keep)
+    keep[keep] = rows <= MAX_STEPS  # a bounded replay: what it says is said of the values up to there
+    if not keep.any():
+        return (), 0
+    last = int(_rows(comparison, keep).max())
+    window = (0, 0, last, keep)
+    mistakes: list[Mistake | None] = [None] + [m for m in variants.catalogue(comparison.truth.spec) if not m.alone]
+    begins = np.zeros(len(mistakes), np.int64)
+    found = replays.replay(comparison.truth, mistakes, begins, 0, last, hope=_hope([comparison], [window], skip=1))
+    # the verifier's own allowance, not the search's slack: a mistake the comparison would have failed is no alias
+    expected = _replayed(comparison, keep, found)
+    with np.errstate(invalid="ignore"):
+        same = np.abs(comparison.cells.got[keep][:, None] - expected) <= comparison.allowed[keep][:, None] * 1.000001
+    hiding = sorted((m for j, m in enumerate(mistakes) if m is not None and same[:, j].all()),
+                    key=lambda m: m.complexity)  # the simplest first, as causes are ranked
+    return tuple(dict.fromkeys(m.sentence for m in hiding)), last
 
 
 # The whole-network mistakes that are the same training as another learning rate (the rate applied twice:

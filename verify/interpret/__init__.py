@@ -106,7 +106,8 @@ class Reading:
 
     def words(self) -> str:
         """The reading, in words: how names were read, and the printing conventions."""
-        parts = list(dict.fromkeys(f"{c.name!r} as {c.quantity}" + (" (by value)" if c.how == "value" else "")
+        how = {"value": " (by value)", "analogy": " (by analogy)"}
+        parts = list(dict.fromkeys(f"{c.name!r} as {c.quantity}" + how.get(c.how, "")
                                    for c in self.columns
                                    if c.quantity is not None and c.how != "--name" and c.name != c.quantity))
         said = [f"read {', '.join(parts[:4])}{', ...' if len(parts) > 4 else ''}"] if parts else []

@@ -75,10 +75,47 @@ def read_columns(printout: Printout, block: Block, timeline: Timeline, mapping: 
     for c, column in enumerate(block.columns):
         reads.append(_read_one(column, values[:, c], printout, block, c, timeline, mapping, outputs, trained,
                                sizes.get(_base(column.name), 1), first_moments, quantities))
-    return _strongest(reads)
+    return _strongest(_by_analogy(block, reads, quantities))
 
 
-STRENGTH = {"--name": 0, "golden name": 1, "usual name": 2, "position": 3, "value": 4}
+STRENGTH = {"--name": 0, "golden name": 1, "usual name": 2, "position": 3, "value": 4, "analogy": 4}
+_BARE = re.compile(r"#\d+$|column \d+$")
+
+
+def _by_analogy(block: Block, reads: list[Read], quantities: list[str]) -> list[Read]:
+    """Names read by value teach how the program names the rest: where two or more say the same thing ('w5_1'
+    is w5_new and 'w6_1' is w6_new), a name of that form nothing else reads is read so too ('w1_1' as w1_new),
+    whatever its value. Without this, a wrong value under such a name would be read as nothing."""
+    support: dict[tuple[str, str], int] = {}
+    for column, read in zip(block.columns, reads):
+        if read.how != "value" or read.quantity is None or _BARE.match(column.name):
+            continue
+        quantity = quantities[read.quantity]
+        for number in set(re.findall(r"\d+", column.name)) & set(re.findall(r"\d+", quantity)):
+            key = (_template(column.name, number), _template(quantity, number))
+            support[key] = support.get(key, 0) + 1
+    learned = [(re.compile(re.escape(name).replace(r"\{k\}", r"(\d+)") + "$"), quantity)
+               for (name, quantity), count in support.items() if count >= 2]
+    if not learned:
+        return reads
+    taken = {r.quantity for r in reads if r.quantity is not None}
+    out = list(reads)
+    for c, (column, read) in enumerate(zip(block.columns, reads)):
+        if read.quantity is not None or read.how:
+            continue
+        for pattern, quantity in learned:
+            found = pattern.match(column.name)
+            name = quantity.replace("{k}", found.group(1)) if found else None
+            if name in quantities and quantities.index(name) not in taken:
+                out[c] = Read(quantities.index(name), "analogy", read.moment)
+                taken.add(quantities.index(name))
+                break
+    return out
+
+
+def _template(text: str, number: str) -> str:
+    """``text`` with its first ``number`` (a whole number, not part of a longer one) as ``{k}``."""
+    return re.sub(rf"(?<!\d){number}(?!\d)", "{k}", text, count=1)
 
 
 def _strongest(reads: list[Read]) -> list[Read]:

@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 
 LOSS_WORDS = frozenset({"loss", "error", "err", "cost", "e", "mse", "etotal", "e_total", "total", "objective",
-                        "误差", "损失", "代价", "总误差"})
+                        "误差", "损失", "代价", "总误差",
+                        "verlust", "fehler", "perdida", "pérdida", "perte", "erreur", "perdita", "errore"})
 OUTPUT_LISTS = frozenset({"output", "outputs", "out", "outs", "o", "y", "yhat", "y_hat", "ŷ", "pred", "preds",
                           "prediction", "predictions", "a", "activation", "activations", "result", "results",
                           "输出", "预测"})
@@ -93,7 +94,7 @@ def candidates(name: str, quantities: list[str], outputs: list[str], weights: li
             found = pattern.match(base.replace(" ", ""))
             if found:
                 return _numbered(kind, found, quantities)
-        words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", base.lower())
+        words = re.findall(r"[^\W\d_]+", base.lower())
         loss = words and (any(w in LOSS_WORDS for w in words) or squeeze in LOSS_WORDS) and "E_total" in quantities
         if loss and not any(w in ("lr", "rate", "learning", "target", "targets") for w in words):
             return [Candidate("E_total", "usual name")]

@@ -25,7 +25,10 @@ from itertools import repeat
 # the value "output 1").
 LABEL_WORDS = frozenset({"iteration", "iterations", "iter", "iters", "it", "epoch", "epochs", "step", "steps",
                          "round", "rounds", "t", "n", "i", "k", "e", "ep", "generation", "gen", "cycle", "update",
-                         "updates", "迭代", "轮", "次", "迭代次数", "训练次数", "第"})
+                         "updates", "迭代", "轮", "次", "迭代次数", "训练次数", "第",
+                         # German, Spanish, French, Italian
+                         "epoche", "época", "epoca", "époque", "iteración", "iteracion", "itération", "iterazione",
+                         "schritt"})
 SLOT = "\x00"  # the mark of a number in a shape; a NUL the program printed is taken out first
 
 _FINITE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"

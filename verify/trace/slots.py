@@ -104,6 +104,12 @@ def _name_of(before: str) -> tuple[str, bool]:
     if remark:  # "E_total (after training):", "Loss [final] =": the remark's words join the name's
         text = f"{text[:remark.start()]} {remark.group(1)}"
     pieces = _STRONG.split(text)
+    if len(pieces) > 1 and not pieces[-1].strip(_AROUND) and text.endswith(">"):
+        return pieces[-2].strip(_AROUND), opened  # "w5 -> 0.36", "loss => 0.29": an arrow from the name
+    last = pieces[-1].strip(_AROUND)
+    if len(pieces) > 1 and last.lower() in _PREPOSITIONS and pieces[-2].strip(_AROUND):
+        # "Total Error (after 10,000 rounds): 0.00005": the words before the bracket name what is after it
+        return f"{pieces[-2].strip(_AROUND)} {last}", opened
     return pieces[-1].strip(_AROUND), opened
 
 

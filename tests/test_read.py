@@ -534,3 +534,44 @@ def test_a_name_before_a_bracketed_iteration_names_the_value_after_it_and_a_wron
     assert verdict.passed and "'Total Error' as E_total" in verdict.line(), verdict.line()
     wrong = _verdict(body + f"Total Error (after 10,000 rounds): {last * 1.5:.9f}\n")
     assert wrong.status.value == "failed", wrong.line()
+
+
+def test_a_decimal_comma_after_a_usual_name_is_refused_not_read_as_two_numbers():
+    from backprop_verify.verify import programs
+
+    from .students import SPEC, printed
+
+    text = printed(_frame(), "Durchlauf {k:>6}  Fehler {E_total:.9f}  o1 {out_o1:.6f}").replace(".", ",")
+    printing = programs.Printing()
+    reader = programs.reader_for(SPEC, SPEC.iterations, printing)
+    with pytest.raises(TraceError, match="line 1 writes a value with a decimal comma"):
+        reader.feed(text)
+        reader.finish()
+    # "Epoch 1,000" groups thousands: a comma after a label's word is not refused
+    assert _verdict(printed(_frame(), "Epoch {k:,}: loss {E_total:.9f}")).passed
+
+
+def test_an_r_vector_printed_after_a_table_is_not_a_row_of_it_and_a_wrong_loss_in_the_table_still_fails():
+    frame = _frame().iloc[::1000].reset_index(drop=True)
+    table = pd.DataFrame({"iter": range(0, 10_000, 1000), "loss": frame["E_total"]})
+    last = _frame().iloc[-1]
+    weights = [last[f"w{k}_new"] for k in range(1, 9)]
+    text = table.to_string(float_format=lambda v: f"{v:.6e}") + "\n"
+    text += "[1] " + " ".join(f"{w:.7f}" for w in weights[:7]) + "\n[8] " + f"{weights[7]:.7f}\n"
+    verdict = _verdict(text)
+    assert verdict.passed and "w1_new" in verdict.line(), verdict.line()
+    table["loss"] = table["loss"] * 1.01
+    wrong = table.to_string(float_format=lambda v: f"{v:.6e}") + "\n" + text.split("\n", 11)[-1]
+    assert _verdict(wrong).status.value == "failed"
+
+
+def test_a_wrong_value_printed_beside_one_named_after_training_is_placed_with_it():
+    from .students import train
+
+    last = train(iterations=1001).iloc[1000]  # the forward pass after 1,000 updates
+    # a run of 1,000 updates printing its loss "after training" and its outputs below it: all after training,
+    # so the cause (the iteration count) reproduces them together
+    text = f"loss after training: {last['E_total']!r}\no1 = {last['out_o1']!r}  o2 = {last['out_o2']!r}\n"
+    verdict = _verdict(text)
+    assert verdict.status.value == "failed", verdict.line()
+    assert "'loss after training', 'o1', 'o2' after training" in verdict.line(), verdict.line()

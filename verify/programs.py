@@ -38,6 +38,7 @@ from .interpret import Options as InterpretOptions
 from .interpret import Reading, interpret
 from .interpret.names import NameMap
 from .interpret.names import load as load_names
+from .interpret.vocabulary import usual_names
 from .status import Status
 from .timeline import Timeline
 from .trace import Printout, Reader, TraceError, records, run
@@ -215,7 +216,8 @@ def reader_for(spec: Spec, iterations: int, printing: Printing) -> Reader:
     mapping = printing.name_map()
     watch = names.quantities(spec) + (list(mapping.to_golden) if mapping else [])
     limit = max(MIN_VALUES, VALUES_PER_EXPECTED * iterations * (len(names.quantities(spec)) + 1))
-    return Reader(columns=printing.columns, watch=watch, max_values=limit, strict=printing.strict)
+    return Reader(columns=printing.columns, watch=watch, max_values=limit, strict=printing.strict,
+                  usual=usual_names(names.output_columns(spec), names.trained_names(spec)))
 
 
 def verify_command(argv: list[str], spec: Spec, options: Options = Options(), *, stdin: bytes | None = None,

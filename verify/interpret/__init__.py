@@ -367,10 +367,9 @@ def _place_run(run: Run, body_reads: list[Read], singles: Singles, timeline: Tim
             chosen = next((o for o in options_ if o[2]), None)
             if chosen is None and read.moment is not None:  # its name says when: "final loss" is after training
                 chosen = next((o for o in options_ if o[0] == read.moment), None)
-            if chosen is None and previous is not None and read.moment is None and \
-                    all(not np.isfinite(o[3]) for o in options_):
-                # a NaN or a zero sits nowhere by its value: it belongs with what was printed just before it
-                # ("final loss: nan" then "weights: nan nan ...")
+            if chosen is None and previous is not None and read.moment is None:
+                # a value that sits nowhere (wrong, NaN or zero) belongs with what was printed just before it
+                # ("loss after training: 0.0011" then "o1 = 0.02", "final loss: nan" then "weights: nan nan ...")
                 chosen = next((o for o in options_ if o[0] == previous), None)
             moment, cell = (chosen or min(options_, key=_farness))[:2]
             previous = moment

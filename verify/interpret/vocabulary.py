@@ -118,6 +118,16 @@ def _numbered(kind: str, found: re.Match[str], quantities: list[str]) -> list[Ca
     return [Candidate(q, "usual name")] if q in quantities else []
 
 
+def usual_names(outputs: list[str], weights: list[str]) -> list[str]:
+    """Names people print a value right after, spelled out: the loss's words, and o1, y1, w5 by number (a decimal
+    comma after one of them is refused, not read as two numbers)."""
+    words = [w for w in LOSS_WORDS if len(w) > 1 and w.isascii()]
+    words += [w.capitalize() for w in words]
+    numbered = [f"{p}{k}" for k in range(1, len(outputs) + 1) for p in ("o", "y", "out", "output", "O", "Y")]
+    numbered += [f"{p}{k}" for k in range(1, len(weights) + 1) for p in ("w", "W")]
+    return words + numbered
+
+
 def says_new(name: str) -> bool:
     """A parameter's name that says it was printed after its update."""
     return _NEW.search(name) is not None

@@ -84,12 +84,14 @@ class Printout:
 
 class Reader:
     def __init__(self, *, columns: Sequence[str] | None = None, watch: Sequence[str] = (),
-                 max_values: int | None = None, max_line: int = MAX_LINE, strict: bool = False):
+                 max_values: int | None = None, max_line: int = MAX_LINE, strict: bool = False,
+                 usual: Sequence[str] = ()):
         """``columns`` names headerless rows; a line naming one of ``watch`` (golden or mapped names) is
-        never passed over in silence; ``max_values`` bounds the numbers held."""
+        never passed over in silence; a value after one of those or of ``usual`` (loss, o1, w5) written with a
+        decimal comma is refused; ``max_values`` bounds the numbers held."""
         self._columns = tuple(columns) if columns else None
         self._watch = _watcher(watch)
-        self._comma = _comma_watcher(watch)
+        self._comma = _comma_watcher([*watch, *usual])
         self._max_values, self._max_line, self._strict = max_values, max_line, strict
         self._pending: list[str] = []
         self._pending_chars = 0
@@ -289,8 +291,9 @@ class Reader:
                 if found is not None:
                     return found
                 named = self._named_row
+                # (R's printed vector, "[1] 0.37 0.65 ...", after a table is no row of it)
                 if named is not None and len(self._kinds[named].names) != shape.count(SLOT) \
-                        and self._columns is None:
+                        and self._columns is None and not shape.lstrip().startswith(f"[{SLOT}]"):
                     width = shape.count(SLOT)
                     raise TraceError("garbage", f"line {number:,} has {width} value{'s' * (width != 1)} where the "
                                      f"header above names {len(self._kinds[named].names)} columns: {show(line)}")

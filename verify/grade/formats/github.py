@@ -43,7 +43,8 @@ def summary(class_: list[Graded], title: str) -> str:
     for g in class_:
         cells = [f"{SYMBOL[s.status]} {points(s.points)}/{points(s.max_points)}" for s in g.stages]
         lines.append(f"| {for_markdown(g.name)} | {points(g.score)}/{points(g.max_score)} | {' | '.join(cells)} |")
-    lines += ["", "✅ verified and passed, ❌ failed, ➖ not shown (not verified), ⚠️ cut short or not run.", ""]
+    lines += ["", "✅ verified and passed, ❌ failed, ➖ not shown (not verified itself: it earns the rubric's "
+              "share only when a later stage it feeds is shown right), ⚠️ cut short or not run.", ""]
     for g in class_:
         lines.append(f"- **{for_markdown(g.name)}**: {for_markdown(g.line)}")
     return "\n".join(lines) + "\n"

@@ -575,3 +575,42 @@ def test_a_wrong_value_printed_beside_one_named_after_training_is_placed_with_it
     verdict = _verdict(text)
     assert verdict.status.value == "failed", verdict.line()
     assert "'loss after training', 'o1', 'o2' after training" in verdict.line(), verdict.line()
+
+
+def test_a_matrix_printed_over_several_lines_is_one_value_and_a_wrong_weight_in_its_second_row_fails():
+    last = _frame().iloc[-1]
+    weights = [last[f"w{k}_new"] for k in range(1, 9)]
+
+    def matrix(values):
+        rows = [" ".join(f"{v:.8f}" for v in values[:4]), " ".join(f"{v:.8f}" for v in values[4:])]
+        return f"final loss: {last['E_total']!r}\nweights: [[{rows[0]}]\n [{rows[1]}]]\ndone\n"
+
+    verdict = _verdict(matrix(weights))
+    assert verdict.passed and "9 of 19 quantities" in verdict.line() and "'weights[1]' as w1_new" in \
+        verdict.reading and "not read" not in verdict.line(), verdict.line()
+    weights[5] += 1e-6
+    assert _verdict(matrix(weights)).status.value == "failed"
+    # line numbers are kept: the line after the matrix is line 4
+    printout = read_text(matrix(weights))
+    assert printout.lines == 4 and printout.chatter_examples[0] == (4, "done"), printout.chatter_examples
+
+
+def test_an_unclosed_bracket_is_left_as_printed():
+    text = "[INFO training\n  loss 0.5\nepoch 1: loss 0.3\n"
+    printout = read_text(text)
+    assert printout.lines == 3 and names_of("  loss 0.5") == ("loss",)
+
+
+def test_a_matrix_across_the_reader_s_batches_reads_as_in_one(monkeypatch):
+    from backprop_verify.verify.trace import reader as reading
+
+    text = "".join(f"epoch {k}\nW = [[0.{k}1 0.{k}2]\n [0.{k}3 0.{k}4]]\nloss 0.{k}5\n" for k in range(1, 8))
+    whole = read_text(text)
+    monkeypatch.setattr(reading, "BATCH_LINES", 2)
+    fed = Reader()
+    for line in text.splitlines(keepends=True):  # a batch read every two lines: matrices are cut across them
+        fed.feed(line)
+    cut = fed.finish()
+    assert np.array_equal(whole.values, cut.values) and np.array_equal(whole.line, cut.line)
+    assert [k.names for k in whole.kinds] == [k.names for k in cut.kinds]
+    assert whole.line.tolist()[:7] == [1, 2, 4, 5, 6, 8, 9]  # a line per data line; the matrix keeps its first

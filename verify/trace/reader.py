@@ -173,7 +173,7 @@ class Reader:
             if self._pending:
                 self._batch.append("".join(self._pending))
                 self._pending = []
-            self._flush()
+            self._flush(last=True)
             self._finished = True
             return self._printout()
         except TraceError as error:
@@ -181,9 +181,10 @@ class Reader:
             raise
 
     # -- batches -------------------------------------------------------------------------------------------
-    def _flush(self) -> None:
+    def _flush(self, last: bool = False) -> None:
         lines, first = self._batch, self._lines + 1
-        self._batch, self._batch_chars = [], 0
+        lines, held = join_brackets(lines, last)
+        self._batch, self._batch_chars = held, sum(map(len, held))
         self._lines += len(lines)
         if lines:
             self._read(lines, first)
@@ -374,6 +375,34 @@ def _watcher(names: Sequence[str]) -> Callable[[str], bool] | None:
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
                          + r")\s*[:=]\s*\S")
     return lambda text: pattern.search(text) is not None
+
+
+JOINED = 64  # the most lines a bracketed value printed over several lines is read from
+
+
+def join_brackets(lines: list[str], last: bool) -> tuple[list[str], list[str]]:
+    """Lines with a bracketed value printed over several (NumPy's and torch's matrices, a long array wrapped:
+    ``[[0.38 0.66]`` then `` [0.48 0.75]]``) made one line, the lines it took left blank so that every line keeps
+    its number. A value still open at the end of the lines is held back for the next ones (unless ``last``);
+    one that does not close within JOINED lines, or whose next line is not indented, is left as printed."""
+    out = list(lines)
+    k = 0
+    while k < len(out):
+        depth = out[k].count("[") - out[k].count("]")
+        if depth <= 0:
+            k += 1
+            continue
+        end = k
+        while depth > 0 and end + 1 < len(out) and end - k < JOINED and out[end + 1][:1] in (" ", "\t"):
+            end += 1
+            depth += out[end].count("[") - out[end].count("]")
+        if depth > 0 and end + 1 == len(out) and not last and end - k < JOINED:
+            return out[:k], out[k:]  # it may close in the lines still to come
+        if depth == 0 and end > k:
+            out[k] = " ".join(line.strip() for line in out[k:end + 1])
+            out[k + 1:end + 1] = [""] * (end - k)
+        k = end + 1
+    return out, []
 
 
 def _comma_watcher(names: Sequence[str]) -> Callable[[str], re.Match[str] | None] | None:

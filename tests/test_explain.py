@@ -105,6 +105,21 @@ def test_old_weights_printed_as_new_are_a_printing_mistake(short):
     assert verdict.cause.kind == "printing" and "those before the update" in verdict.line()
 
 
+def test_a_run_one_update_short_printing_its_weights_after_the_loop_is_named_beside_old_weights_printed_as_new():
+    """The weights after 9,999 updates are the weights before the 10,000th update: the printed numbers cannot tell
+    a run one update short from a right run printing its old weights as new, so both are named."""
+    from backprop_verify.verify.trace import read_text
+
+    frame = train(iterations=SPEC.iterations)
+    shorter = frame.iloc[SPEC.iterations - 2]  # its new weights: after 9,999 updates
+    weights = " ".join(repr(shorter[f"w{k}_new"]) for k in range(1, 9))
+    text = f"{{W:[{weights}] B1:0.35 B2:0.6}}\nfinal loss: {frame['E_total'].iloc[-1]!r}\n"
+    verdict = programs.verify_printout(read_text(text), truth.load(SPEC), programs.Options())
+    assert verdict.status is Status.FAILED, verdict.line()
+    assert "those before the update" in verdict.line() and "equally: the program ran 9,999 updates" in \
+        verdict.line(), verdict.line()
+
+
 # -- never float32 where float32 is not the pattern ---------------------------------------------------------
 
 def test_a_correct_program_passes_and_one_iteration_more_or_fewer_is_never_float32():

@@ -111,7 +111,10 @@ def explain(comparisons: list[Comparison], outside: Cells | None = None) -> Expl
         cause = _iteration_count(comparisons[0], outside) if outside is not None else None
         return Explanation(cause, "" if cause else "values printed beyond the run's last iteration", 0)
     for k, comparison in failing:
-        cause = _printing(comparison) or _iteration_count(comparison, outside)
+        printing, count = _printing(comparison), _iteration_count(comparison, outside)
+        if printing is not None and count is not None:  # old weights printed as new, or one update short: both
+            return Explanation(replace(printing, also=printing.also + ((count.category, count.sentence),)), "", k)
+        cause = printing or count
         if cause is not None:
             return Explanation(cause, "", k)
     found = _catalogue([c for _, c in failing])
@@ -314,7 +317,9 @@ def _iteration_count(comparison: Comparison, outside: Cells | None) -> Cause | N
     T = timeline.updates
     failing = np.zeros(len(cells), bool)
     failing[comparison.beyond] = True
-    end = (timeline.group[cells.quantity] == FORWARD) & (cells.t >= T - 2)
+    group = timeline.group[cells.quantity]
+    # the last forward passes, and the weights after the last updates (printed after the loop)
+    end = ((group == FORWARD) & (cells.t >= T - 2)) | ((group == PARAMETER) & (cells.t >= T - 1))
     if not (failing <= end).all():
         return None
     extra_cells = outside if outside is not None else Cells.joined([])

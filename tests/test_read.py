@@ -614,3 +614,17 @@ def test_a_matrix_across_the_reader_s_batches_reads_as_in_one(monkeypatch):
     assert np.array_equal(whole.values, cut.values) and np.array_equal(whole.line, cut.line)
     assert [k.names for k in whole.kinds] == [k.names for k in cut.kinds]
     assert whole.line.tolist()[:7] == [1, 2, 4, 5, 6, 8, 9]  # a line per data line; the matrix keeps its first
+
+
+def test_a_list_of_the_inputs_under_an_output_s_name_is_not_read_as_the_outputs_but_the_targets_are():
+    from .students import SPEC
+
+    last = _frame().iloc[-1]
+    inputs = ",".join(f"{float(v):.2f}" for v in SPEC.examples[0].inputs)
+    head = f"Total error after training: {last['E_total']!r}\n"
+    verdict = _verdict(head + f"Predictions: {inputs} -> (see weights)\n")
+    assert verdict.passed and "Predictions" not in verdict.reading, verdict.line()
+    targets = ", ".join(f"{float(v):.2f}" for v in SPEC.examples[0].targets)
+    assert _verdict(head + f"Predictions: [{targets}]\n").status.value == "failed"  # outputs printed as targets
+    right = f"Predictions: [{last['out_o1']:.6f}, {last['out_o2']:.6f}]\n"
+    assert _verdict(head + right).passed

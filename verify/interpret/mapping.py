@@ -75,7 +75,7 @@ def read_columns(printout: Printout, block: Block, timeline: Timeline, mapping: 
     for c, column in enumerate(block.columns):
         reads.append(_read_one(column, values[:, c], printout, block, c, timeline, mapping, outputs, trained,
                                sizes.get(_base(column.name), 1), first_moments, quantities))
-    return _strongest(_by_analogy(block, reads, quantities))
+    return _strongest(_by_analogy(block, _spec_lists(block, reads, values, timeline), quantities))
 
 
 STRENGTH = {"--name": 0, "golden name": 1, "usual name": 2, "position": 3, "value": 4, "analogy": 4}
@@ -110,6 +110,27 @@ def _by_analogy(block: Block, reads: list[Read], quantities: list[str]) -> list[
                 out[c] = Read(quantities.index(name), "analogy", read.moment)
                 taken.add(quantities.index(name))
                 break
+    return out
+
+
+def _spec_lists(block: Block, reads: list[Read], values: np.ndarray, timeline: Timeline) -> list[Read]:
+    """A list read by position whose values never change and are, in order, an example's inputs ("Predictions:
+    0.05,0.10 -> ..."): the inputs printed, not the outputs. (Values that are the targets are read: outputs that
+    print as the targets are a finding the comparison reports, not a label to drop.)"""
+    spec = timeline.truth.spec
+    known = [tuple(float(v) for v in e.inputs) for e in spec.examples]
+    groups: dict[str, list[int]] = {}
+    for c, (column, read) in enumerate(zip(block.columns, reads)):
+        if read.how == "position":
+            groups.setdefault(_base(column.name), []).append(c)
+    out = list(reads)
+    for members in groups.values():
+        series = [values[:, c][~np.isnan(values[:, c])] for c in members]
+        if not all(len(v) and np.all(v == v[0]) for v in series):
+            continue
+        if tuple(float(v[0]) for v in series) in known:
+            for c in members:
+                out[c] = Read(None, "a constant of the spec", None)
     return out
 
 

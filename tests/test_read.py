@@ -628,3 +628,15 @@ def test_a_list_of_the_inputs_under_an_output_s_name_is_not_read_as_the_outputs_
     assert _verdict(head + f"Predictions: [{targets}]\n").status.value == "failed"  # outputs printed as targets
     right = f"Predictions: [{last['out_o1']:.6f}, {last['out_o2']:.6f}]\n"
     assert _verdict(head + right).passed
+
+
+@pytest.mark.parametrize("line", ["epoch {e} step {s}: loss = {E_total:.9f}",
+                                  "Epoch {e}, Step {s}, loss {E_total:.9f}"])
+def test_steps_counted_again_in_each_epoch_make_one_iteration_and_a_wrong_run_fails(line):
+    def printed(frame):
+        rows = frame.to_dict("records")
+        return "".join(line.format(e=k // 1000, s=k % 1000, **rows[k]) + "\n" for k in range(0, len(rows), 100))
+
+    verdict = _verdict(printed(_frame()))
+    assert verdict.passed and "E_total at 100 iterations (0 to 9,900, every 100th)" in verdict.line(), verdict.line()
+    assert _verdict(printed(_frame(rate=0.45))).status.value == "failed"

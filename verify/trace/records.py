@@ -165,9 +165,14 @@ def records(printout: Printout) -> Records:
 def _labelled(printout: Printout, sources: list[tuple[int, int]]) -> list[Run]:
     n = printout.data_lines
     label = np.full(n, np.nan)
+    minors = set()
     for kind, slot in sources:
         where = np.flatnonzero(printout.kind == kind)
         label[where] = printout.values[printout.start[where] + slot]
+        minor = _minor(printout, kind, slot, label[where])
+        if minor is not None:  # "epoch 3 step 200", the steps counted again in each epoch
+            label[where] = minor[1]
+            minors.add((kind, minor[0]))
     labelled = np.flatnonzero(~np.isnan(label))
     values = label[labelled]
     change = np.concatenate(([True], values[1:] != values[:-1]))
@@ -178,7 +183,7 @@ def _labelled(printout: Printout, sources: list[tuple[int, int]]) -> list[Run]:
     record = np.full(n, -1, np.int64)
     record[starts] = np.arange(len(starts))
     record = np.maximum.accumulate(record)  # each line belongs to the last record begun before it
-    source = {(k, s) for k, s in sources}
+    source = {(k, s) for k, s in sources} | minors
     name = printout.kinds[sources[0][0]].names[sources[0][1]]
     prologue_kinds = set(printout.kind[:starts[0]].tolist())
     runs = []
@@ -198,6 +203,27 @@ def _labelled(printout: Printout, sources: list[tuple[int, int]]) -> list[Run]:
         runs.append(_run(printout, body_lines, record[body_lines] - first, record_labels[first:last + 1],
                          name, before, after, source))
     return runs
+
+
+def _minor(printout: Printout, kind: int, slot: int, major: np.ndarray) -> tuple[int, np.ndarray] | None:
+    """A second label after ``slot`` on the same lines that starts again as the first grows ("epoch 3 step 200",
+    steps from 0 in each epoch): its slot, and the iteration both say, ``major * period + minor``, the period
+    being the steps of one epoch (the largest step, and one step more). None where there is no such label, or
+    the iterations would not grow."""
+    slots = printout.kinds[kind].shape.slots
+    for other in range(slot + 1, len(slots)):
+        # "step 200" named, or "epoch 3 step 200" where "step" was read as the unit of the 3
+        unit = slots[other - 1].unit.lower()
+        if _label_rank(printout, kind, other) != 1 and not (unit in LABEL_WORDS and not slots[other].name):
+            continue
+        minor, half = _slot_values(printout, kind, other)
+        if len(minor) < 3 or not _whole(minor, half) or not np.any(np.diff(minor) < 0) or minor.min() < 0:
+            return None
+        steps = np.diff(minor)
+        step = float(steps[steps > 0].min()) if np.any(steps > 0) else 1.0
+        label = major * (minor.max() + step) + minor
+        return (other, label) if np.all(np.diff(label) > 0) else None
+    return None
 
 
 def _epilogue(printout: Printout, lines: np.ndarray, record: np.ndarray, last: int) -> tuple[np.ndarray, np.ndarray]:

@@ -410,24 +410,28 @@ def test_a_weight_named_as_one_is_read_even_when_it_never_changes_and_equals_the
     assert verdict.status.value == "failed" and "w5_new" in verdict.line(), verdict.line()
 
 
+def _first_step(name, value):
+    """The verdict of a program printing the loss before training and ``name = value`` after the first step."""
+    return _verdict(f"E_total = {_frame().iloc[0]['E_total']:.9f}\n{name} = {value:.9f}\n")
+
+
 @pytest.mark.parametrize("name", ["dE_total/dw5", "∂E_total/∂w5", "∂E/∂w5", "gradient of w5", "grad w5",
                                   "dL/dw5"])
 def test_the_ways_a_gradient_is_written_name_it_and_a_wrong_sign_fails(name):
-    first = _frame().iloc[0]
-    text = f"E_total = {first['E_total']:.9f}\n{name} = {{:.9f}}\n"
-    verdict = _verdict(text.format(first["dE_dw5"]))
+    gradient = _frame().iloc[0]["dE_dw5"]
+    verdict = _first_step(name, gradient)
     assert verdict.passed and "as dE_dw5" in verdict.line(), verdict.line()
-    assert _verdict(text.format(-first["dE_dw5"])).status.value == "failed"
+    assert _first_step(name, -gradient).status.value == "failed"
 
 
 @pytest.mark.parametrize("name", ["w5+", "w5_next", "new w5", "updated w5"])
 def test_the_ways_an_updated_weight_is_written_name_it_and_a_wrong_one_fails(name):
-    first = _frame().iloc[0]
-    text = f"E_total = {first['E_total']:.9f}\n{name} = {{:.9f}}\n"
-    verdict = _verdict(text.format(first["w5_new"]))
+    from .students import SPEC
+
+    verdict = _first_step(name, _frame().iloc[0]["w5_new"])
     assert verdict.passed and "w5_new" in verdict.line(), verdict.line()
     # the weight before its update, under a name that says it is the new one
-    assert _verdict(text.format(float(_frame().iloc[0]["w5_new"] + 0.5 * first["dE_dw5"]))).status.value == "failed"
+    assert _first_step(name, float(SPEC.weights[4])).status.value == "failed"
 
 
 def test_an_accuracy_is_never_read_as_a_weight_and_a_wrong_loss_beside_it_fails():

@@ -189,8 +189,6 @@ def _read_one(column: Column, series: np.ndarray, printout: Printout, block: Blo
     named = bool(found) and found[0].how == "usual name" and not found[0].quantity.startswith("out_")
     if constant and not named and bool(np.all(np.isin(printed, _constants(timeline)))):
         return Read(None, "a constant of the spec", None)
-    if column.role == "remark":
-        return Read(None, "a remark", None)
     if found and (found[0].how != "position" or size in (len(outputs), len(trained))):
         return Read(quantities.index(found[0].quantity), found[0].how, when)
     if is_hidden(base):

@@ -635,8 +635,14 @@ def test_a_sandboxed_submission_cannot_read_the_goldens(tmp_path, capsys):
     allow = [a for f in {f.parent for f in package_folders()} for a in ("--sandbox-allow", str(f))]
     assert grade(str(folder.parent), "--run", "sh run.sh", "--sandbox", *allow, "--out", str(tmp_path / "out")) == 2
     printed = capsys.readouterr().out
-    assert "thief: 0 of 10 points, ERRORED: thief on documented: sh failed with exit status 1; its stderr ends: " \
-           f"its folder is there | cat: {golden}/documented/trajectory.csv: No such file or directory" in printed
+    assert "thief: 0 of 10 points, ERRORED: thief on documented: sh failed with exit status 1" in printed, printed
+    assert "iteration,out_o1" not in printed  # nothing of the answer key reached the output
+    # where every folder above the goldens is open to others, the submission sees the folder, emptied; in a
+    # checkout only its owner may enter (a clone in `mktemp -d`), the unprivileged submission cannot reach it
+    reachable = all(p.stat().st_mode & 0o001 for p in golden.parents) or os.geteuid() != 0
+    seen = "its folder is there | " if reachable else ""
+    why = "No such file or directory" if reachable else "Permission denied"
+    assert f"its stderr ends: {seen}cat: {golden}/documented/trajectory.csv: {why}" in printed, printed
 
 
 def test_check_refuses_a_missing_bubblewrap():
